@@ -1,0 +1,14 @@
+"""/api/v1/: each app contributes its urls; later apps (watch list, account control) add
+theirs here."""
+
+from django.urls import include, path
+
+from fraudops.core.api.views import OrgUnitListApi
+from workflows.api.views import PlaybookDetailApi, PlaybookListApi
+
+urlpatterns = [
+    path("playbooks/", PlaybookListApi.as_view(), name="api-playbook-list"),
+    path("playbooks/<slug:code>/", PlaybookDetailApi.as_view(), name="api-playbook"),
+    path("org-units/", OrgUnitListApi.as_view(), name="api-org-unit-list"),
+    path("", include("incidents.api.urls")),
+]

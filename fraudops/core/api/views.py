@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from rest_framework import generics
+
+from ..actors import Actor
+from ..choices import ApiScope
+from ..selectors import org_unit_list
+from .serializers import OrgUnitSerializer
+
+
+class OrgUnitListApi(generics.ListAPIView):
+    """The org units the caller can see (its own subtree)."""
+
+    serializer_class = OrgUnitSerializer
+    required_scopes = {"GET": ApiScope.ORG_READ}
+
+    def get_queryset(self):
+        return org_unit_list(actor=Actor.from_request(self.request))
+
+
+def healthz(request):
+    """Readiness: the database answers, and the broker too when one is configured."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {exc.__class__.__name__}"
+        healthy = False
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
+            checks["broker"] = "ok"
+        except Exception as exc:
+            checks["broker"] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    else:
+        checks["broker"] = "embedded"
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

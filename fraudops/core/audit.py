@@ -1,0 +1,66 @@
+"""Writing to the audit trail. Call inside the same transaction as the change it records."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.utils import timezone
+
+from .actors import Actor
+from .models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    thread: str = "",
+    target: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    data: dict | None = None,
+    outcome: str = "ok",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        at=timezone.now(),
+        action=action,
+        outcome=outcome,
+        actor_user=actor.user,
+        actor_client=actor.client,
+        actor_label=actor.label,
+        actor_unit=actor.unit,
+        ip=actor.ip,
+        thread=thread,
+        target=target,
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        data=_jsonable(data or {}),
+    )
+
+
+def audit_refusal(*, actor: Actor, error) -> AuditEvent:
+    """Record a refused action. Called after the refused change has rolled back."""
+    return audit_record(
+        actor=actor,
+        action=error.action or "action.refused",
+        thread=error.thread,
+        outcome="refused",
+        data={"code": error.code, "message": str(error.message)},
+    )

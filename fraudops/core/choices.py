@@ -1,0 +1,70 @@
+"""Levels of the bank and the roles people hold there (SPEC §1, §7: stable names)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    BRANCH = "branch", _("Branch")
+    SUB_BRANCH = "sub_branch", _("Sub-branch")
+    HEAD_OFFICE = "head_office", _("Head office")
+
+
+LEVEL_ORDER = [Level.BRANCH, Level.SUB_BRANCH, Level.HEAD_OFFICE]
+
+
+def level_above(level: str) -> str | None:
+    index = LEVEL_ORDER.index(Level(level))
+    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+
+
+class Role(models.TextChoices):
+    TELLER = "teller", _("Teller")
+    BRANCH_MANAGER = "branch_manager", _("Branch manager")
+    SUB_BRANCH_MONITOR = "sub_branch_monitor", _("Sub-branch operations monitor")
+    SUB_BRANCH_SECURITY = "sub_branch_security", _("Sub-branch security officer")
+    HEAD_OFFICE_MONITOR = "head_office_monitor", _("Head-office operations monitor")
+    HEAD_OFFICE_SECURITY = "head_office_security", _("Head-office security officer")
+    AUDITOR = "auditor", _("Auditor (read-only)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# The level at which each working role acts; auditors and administrators act at any level
+# (auditors only read).
+ROLE_LEVEL: dict[str, str] = {
+    Role.TELLER: Level.BRANCH,
+    Role.BRANCH_MANAGER: Level.BRANCH,
+    Role.SUB_BRANCH_MONITOR: Level.SUB_BRANCH,
+    Role.SUB_BRANCH_SECURITY: Level.SUB_BRANCH,
+    Role.HEAD_OFFICE_MONITOR: Level.HEAD_OFFICE,
+    Role.HEAD_OFFICE_SECURITY: Level.HEAD_OFFICE,
+}
+
+# Who manages whom: told when a task owned by the first role runs late (SPEC §4).
+ROLE_MANAGER: dict[str, str] = {
+    Role.TELLER: Role.BRANCH_MANAGER,
+    Role.BRANCH_MANAGER: Role.BRANCH_MANAGER,
+    Role.SUB_BRANCH_MONITOR: Role.SUB_BRANCH_MONITOR,
+    Role.SUB_BRANCH_SECURITY: Role.SUB_BRANCH_MONITOR,
+    Role.HEAD_OFFICE_MONITOR: Role.HEAD_OFFICE_MONITOR,
+    Role.HEAD_OFFICE_SECURITY: Role.HEAD_OFFICE_MONITOR,
+}
+
+# The role that leads each level: receives what arrives at that level.
+LEVEL_LEAD_ROLE: dict[str, str] = {
+    Level.BRANCH: Role.BRANCH_MANAGER,
+    Level.SUB_BRANCH: Role.SUB_BRANCH_MONITOR,
+    Level.HEAD_OFFICE: Role.HEAD_OFFICE_MONITOR,
+}
+
+
+class ApiScope(models.TextChoices):
+    PLAYBOOKS_READ = "playbooks:read", _("Read playbooks")
+    ORG_READ = "org:read", _("Read org units")
+    INCIDENTS_READ = "incidents:read", _("Read incidents")
+    INCIDENTS_WRITE = "incidents:write", _("File and work incidents")
+    SCREENING = "screening", _("Screen parties against the watch list")
+    WATCHLIST_READ = "watchlist:read", _("Follow watch-list changes")
+    FREEZES_READ = "freezes:read", _("Pull freeze instructions")
+    FREEZES_WRITE = "freezes:write", _("Confirm freeze instructions")
+    TRANSACTIONS_WRITE = "transactions:write", _("Push transaction records")

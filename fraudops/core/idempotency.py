@@ -1,0 +1,94 @@
+"""`Idempotency-Key` for every API write.
+
+The first request with a key claims it (a unique row, committed at once); the response is
+stored when the request finishes. The same key and body replays that response; the same key
+with another body is refused with 422; a request arriving while the first is still running
+(or was interrupted) gets 409 and never runs twice. Keys are kept at least 24 hours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import Conflict, DomainError
+from .models import IdempotencyRecord
+
+KEEP_FOR = datetime.timedelta(hours=48)
+
+
+class IdempotencyMismatch(DomainError):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_message = _(
+        "This Idempotency-Key was already used with a different request. "
+        "Use a new key for a new request."
+    )
+
+
+class IdempotencyInProgress(Conflict):
+    default_code = "idempotency_in_progress"
+    default_message = _(
+        "A request with this Idempotency-Key is still being processed. "
+        "Wait for its answer instead of sending it again."
+    )
+    audited = False
+
+
+class Replay(Exception):
+    def __init__(self, record: IdempotencyRecord):
+        self.record = record
+
+
+def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(method.encode() + b" " + path.encode() + b"\n")
+    # Key order and white space do not make a different request.
+    with contextlib.suppress(ValueError):
+        body = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def idempotency_claim(
+    *, owner: str, key: str, method: str, path: str, body: bytes
+) -> IdempotencyRecord:
+    """Claim `key` for this request, or raise Replay / IdempotencyMismatch / InProgress."""
+    fingerprint = request_fingerprint(method=method, path=path, body=body)
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                owner=owner, key=key, method=method, path=path, request_hash=fingerprint
+            )
+    except IntegrityError:
+        pass
+    existing = IdempotencyRecord.objects.get(owner=owner, key=key)
+    if existing.request_hash != fingerprint:
+        raise IdempotencyMismatch(fields={"Idempotency-Key": [IdempotencyMismatch.default_message]})
+    if existing.status == IdempotencyRecord.Status.COMPLETED:
+        raise Replay(existing)
+    raise IdempotencyInProgress()
+
+
+def idempotency_complete(*, record: IdempotencyRecord, status: int, body) -> None:
+    if status >= 500:
+        # Nothing was committed by a failed request: let the client retry with the same key.
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        return
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        status=IdempotencyRecord.Status.COMPLETED,
+        response_status=status,
+        response_body=json.loads(json.dumps(body, default=str)) if body is not None else None,
+    )
+
+
+def idempotency_purge(*, now: datetime.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - KEEP_FOR
+    deleted, _details = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,130 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fraudops.core.choices import Level
+
+
+class IncidentState(models.TextChoices):
+    FILED = "filed", _("Filed")
+    BRANCH_HANDLING = "branch_handling", _("Branch handling")
+    SUB_BRANCH_HANDLING = "sub_branch_handling", _("Sub-branch handling")
+    HEAD_OFFICE_HANDLING = "head_office_handling", _("Head-office handling")
+    RETURNED_TO_BRANCH = "returned_to_branch", _("Returned to the branch for more information")
+    RETURNED_TO_SUB_BRANCH = (
+        "returned_to_sub_branch",
+        _("Returned to the sub-branch for more information"),
+    )
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Which level holds the incident in each state (None: no one, it is over).
+STATE_LEVEL: dict[str, str | None] = {
+    IncidentState.FILED: Level.BRANCH,
+    IncidentState.BRANCH_HANDLING: Level.BRANCH,
+    IncidentState.RETURNED_TO_BRANCH: Level.BRANCH,
+    IncidentState.SUB_BRANCH_HANDLING: Level.SUB_BRANCH,
+    IncidentState.RETURNED_TO_SUB_BRANCH: Level.SUB_BRANCH,
+    IncidentState.HEAD_OFFICE_HANDLING: Level.HEAD_OFFICE,
+    IncidentState.CLOSED: None,
+    IncidentState.WITHDRAWN: None,
+}
+OPEN_STATES = [state for state, level in STATE_LEVEL.items() if level is not None]
+
+
+class TaskStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for instruction")
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+FINISHED_TASK_STATUSES = [TaskStatus.DONE, TaskStatus.NOT_APPLICABLE]
+
+
+class PartyRole(models.TextChoices):
+    VICTIM = "victim", _("Victim")
+    FRAUDSTER = "fraudster", _("Fraudster")
+    PAYEE = "payee", _("Payee")
+    IMPOSTOR = "impostor", _("Impostor")
+    BILL_DRAWER = "bill_drawer", _("Bill drawer")
+    INTERNAL_STAFF = "internal_staff", _("Internal staff involved")
+    AGENT = "agent", _("Agent or legal representative")
+    OTHER = "other", _("Other")
+
+
+class StaffRole(models.TextChoices):
+    """Internal staff that the seed names as sometimes involved (SPEC §2.3c)."""
+
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    WEALTH_MANAGER = "wealth_manager", _("Wealth manager")
+    CROSS_SELLING = "cross_selling", _("Cross-selling staff")
+    INSURANCE_AGENT = "insurance_agent", _("Insurance agent")
+    OTHER = "other", _("Other staff")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO_TAIWAN = "hk_macao_taiwan", _("Hong Kong, Macao or Taiwan permit")
+    USCC = "uscc", _("Unified social credit code / organisation code")
+    OTHER = "other", _("Other document")
+
+
+class AccountKind(models.TextChoices):
+    CARD = "card", _("Bank card")
+    ACCOUNT = "account", _("Account")
+
+
+class AccountRole(models.TextChoices):
+    VICTIM = "victim", _("Victim's account")
+    PAYEE = "payee", _("Payee / fraud account")
+    LINKED = "linked", _("Linked account")
+    OTHER = "other", _("Other")
+
+
+class VehicleKind(models.TextChoices):
+    PHISHING_URL = "phishing_url", _("Phishing site")
+    FRAUD_PHONE = "fraud_phone", _("Fraud phone number")
+    ADVERTISEMENT = "advertisement", _("Fraud advertisement")
+    FORGED_ITEM = "forged_item", _("Forged document, card or bill")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Counter")
+    ATM = "atm", _("ATM or self-service terminal")
+    ONLINE_BANKING = "online_banking", _("Online banking")
+    MOBILE_BANKING = "mobile_banking", _("Mobile banking")
+    PHONE_BANKING = "phone_banking", _("Phone banking")
+    POS = "pos", _("POS")
+    OTHER = "other", _("Other")
+
+
+class FraudScript(models.TextChoices):
+    """The scripts the seed's cases name, plus the common ones."""
+
+    POSING_AS_POLICE = "posing_as_police", _("Posing as police or prosecutors")
+    POSING_AS_MEDICAL_INSURANCE = (
+        "posing_as_medical_insurance",
+        _("Posing as medical-insurance staff"),
+    )
+    FAKE_TAX_REFUND = "fake_tax_refund", _("Fake tax or subsidy refund")
+    SAFE_ACCOUNT = "safe_account", _("'Designated safe account' transfer")
+    FAKE_CREDIT_CARD = "fake_credit_card", _("Fake credit card application")
+    ONLINE_SHOPPING_REFUND = "online_shopping_refund", _("Online shopping refund")
+    LOAN_FEE = "loan_fee", _("Loan or credit-limit fee")
+    INVESTMENT = "investment", _("Investment or gambling platform")
+    IMPERSONATING_ACQUAINTANCE = (
+        "impersonating_acquaintance",
+        _("Impersonating a relative, friend or boss"),
+    )
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    UNKNOWN = "unknown", _("Not yet known")
+    FUNDS_LOST = "funds_lost", _("Funds lost")
+    PARTLY_RECOVERED = "partly_recovered", _("Partly recovered")
+    FULLY_RECOVERED = "fully_recovered", _("Fully recovered")
+    PREVENTED = "prevented", _("Attempt prevented")

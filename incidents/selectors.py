@@ -1,0 +1,82 @@
+"""Reads of incidents, always limited to the actor's subtree."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from fraudops.core.actors import Actor
+from fraudops.core.errors import NotFound
+from fraudops.core.models import AuditEvent
+
+from .choices import OPEN_STATES, STATE_LEVEL, TaskStatus
+from .models import Account, Incident, Task
+
+
+def incident_list(*, actor: Actor) -> QuerySet[Incident]:
+    qs = Incident.objects.select_related("incident_type", "unit", "unit__parent").annotate(
+        open_task_count=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN)),
+        overdue_task_count=Count(
+            "tasks",
+            filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_at__lt=timezone.now()),
+        ),
+    )
+    path = actor.subtree_path()
+    if path is not None:
+        qs = qs.filter(unit__path__startswith=path)
+    return qs.order_by("-filed_at", "-id")
+
+
+def incident_get(*, actor: Actor, number: str) -> Incident:
+    """One incident with everything its page shows, in a fixed number of queries."""
+    qs = Incident.objects.select_related(
+        "incident_type", "unit", "unit__parent", "unit__parent__parent", "playbook", "filed_by"
+    ).prefetch_related(
+        "parties",
+        Prefetch("accounts", queryset=Account.objects.select_related("opening_unit", "party")),
+        "vehicles",
+        "evidence_files",
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.select_related(
+                "step", "unit", "completed_by", "instructed_by"
+            ).order_by("order"),
+        ),
+    )
+    incident = qs.filter(number=number).first()
+    if incident is None or not actor.sees(incident.unit):
+        raise NotFound()
+    return incident
+
+
+def incident_timeline(*, incident: Incident) -> QuerySet[AuditEvent]:
+    return (
+        AuditEvent.objects.filter(thread=incident.thread)
+        .select_related("actor_unit", "actor_user")
+        .order_by("at", "id")
+    )
+
+
+def task_queue(*, actor: Actor) -> QuerySet[Task]:
+    """Open and waiting steps the actor's unit owns at the levels of the actor's roles,
+    most urgent first (overdue, then nearest deadline)."""
+    levels = actor.working_levels()
+    if actor.unit is None or not levels:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(
+            unit=actor.unit,
+            level__in=levels,
+            status__in=[TaskStatus.OPEN, TaskStatus.WAITING],
+            incident__state__in=OPEN_STATES,
+        )
+        .select_related("incident", "incident__incident_type", "incident__unit", "step")
+        .order_by("status", "due_at", "id")
+    )
+
+
+def incident_queue(*, actor: Actor) -> QuerySet[Incident]:
+    """Open incidents currently held at the actor's level within their subtree."""
+    levels = actor.working_levels()
+    states = [s for s, lvl in STATE_LEVEL.items() if lvl in levels]
+    return incident_list(actor=actor).filter(state__in=states)

@@ -1,0 +1,16 @@
+def test_playbooks_list_all_seven_types_with_three_levels(api, bank):
+    response = api("teller_bj_hd").get("/api/v1/playbooks/")
+    assert response.status_code == 200
+    codes = {p["code"] for p in response.json()}
+    assert codes == {
+        "telecom_fraud",
+        "phishing_site",
+        "card_skimming",
+        "fake_credit_card",
+        "impostor_customer",
+        "forged_documents",
+        "forged_bills",
+    }
+    for playbook in response.json():
+        assert set(playbook["steps"]) == {"branch", "sub_branch", "head_office"}
+        assert all(playbook["steps"][level] for level in playbook["steps"])

@@ -1,0 +1,54 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from fraudops.core.choices import LEVEL_ORDER
+
+from ..models import Playbook, PlaybookStep
+from ..selectors import steps_by_level
+
+
+class PlaybookStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlaybookStep
+        fields = [
+            "code",
+            "order",
+            "title_zh",
+            "title_en",
+            "guidance_zh",
+            "guidance_en",
+            "owner_role",
+            "mandatory",
+            "conditional",
+            "awaits_instruction",
+            "reports_up",
+            "deadline_minutes",
+            "deadline_from",
+            "evidence",
+        ]
+
+
+class StepsByLevelSerializer(serializers.Serializer):
+    branch = PlaybookStepSerializer(many=True)
+    sub_branch = PlaybookStepSerializer(many=True)
+    head_office = PlaybookStepSerializer(many=True)
+
+
+class PlaybookSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="incident_type.code")
+    group = serializers.CharField(source="incident_type.group")
+    name_zh = serializers.CharField(source="incident_type.name_zh")
+    name_en = serializers.CharField(source="incident_type.name_en")
+    steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Playbook
+        fields = ["code", "group", "name_zh", "name_en", "version", "steps"]
+
+    @extend_schema_field(StepsByLevelSerializer)
+    def get_steps(self, playbook) -> dict:
+        grouped = steps_by_level(playbook)
+        return {
+            level: PlaybookStepSerializer(grouped.get(level, []), many=True).data
+            for level in LEVEL_ORDER
+        }

@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentGroup(models.TextChoices):
+    AGAINST_CUSTOMER = "against_customer", _("Against the customer")
+    AGAINST_BANK = "against_bank", _("Against the bank")
+
+
+class IncidentTypeCode(models.TextChoices):
+    """The seven stable type codes (SPEC §7). More types can be added as data."""
+
+    TELECOM_FRAUD = "telecom_fraud", _("Telecom fraud")
+    PHISHING_SITE = "phishing_site", _("Phishing site")
+    CARD_SKIMMING = "card_skimming", _("Card skimmed / PIN captured")
+    FAKE_CREDIT_CARD = "fake_credit_card", _("Fake credit card")
+    IMPOSTOR_CUSTOMER = "impostor_customer", _("Impostor customer intercepted")
+    FORGED_DOCUMENTS = "forged_documents", _("Forged ID or account-opening documents intercepted")
+    FORGED_BILLS = "forged_bills", _("Forged bills intercepted")
+
+
+class DeadlineFrom(models.TextChoices):
+    FILED = "filed", _("From filing")
+    LEVEL_ENTERED = "level_entered", _("From the level receiving the incident")
+    INSTRUCTED = "instructed", _("From the instruction of the level above")
+
+
+class EvidenceType(models.TextChoices):
+    TEXT = "text", _("Text")
+    TEXTAREA = "textarea", _("Long text")
+    DATETIME = "datetime", _("Date and time")
+    URL = "url", _("Web address")
+    BOOL = "bool", _("Yes / no")
+    AMOUNT = "amount", _("Amount")
+    FILE = "file", _("File")
+    CHOICE = "choice", _("Choice")

@@ -1,0 +1,138 @@
+"""Playbooks as data: incident types, their versioned playbooks and the steps of each level."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from fraudops.core.choices import Level, Role
+from fraudops.core.models import LocalizedNameMixin
+
+from .choices import DeadlineFrom, IncidentGroup
+
+
+def _pick(zh: str, en: str) -> str:
+    return (zh or en) if (get_language() or "zh-hans").lower().startswith("zh") else (en or zh)
+
+
+class IncidentType(LocalizedNameMixin, models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=IncidentGroup.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    ordering = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("incident type")
+        verbose_name_plural = _("incident types")
+        ordering = ["ordering", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def description(self) -> str:
+        return _pick(self.description_zh, self.description_en)
+
+    def current_playbook(self) -> "Playbook | None":
+        return self.playbooks.filter(is_current=True).first()
+
+
+class Playbook(models.Model):
+    """One version of a type's playbook. Incidents keep the version they started with."""
+
+    incident_type = models.ForeignKey(
+        IncidentType, on_delete=models.PROTECT, related_name="playbooks"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    is_current = models.BooleanField(_("current"), default=False)
+    notes = models.TextField(_("change notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("playbook")
+        verbose_name_plural = _("playbooks")
+        ordering = ["incident_type__ordering", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident_type", "version"], name="playbook_type_version"
+            ),
+            models.UniqueConstraint(
+                fields=["incident_type"],
+                condition=Q(is_current=True),
+                name="playbook_one_current_per_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_type.code} v{self.version}"
+
+
+class PlaybookStep(models.Model):
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.SlugField(_("code"), max_length=60)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    guidance_zh = models.TextField(_("guidance (Chinese)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    owner_role = models.CharField(_("owner role"), max_length=32, choices=Role.choices)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    conditional = models.BooleanField(
+        _("conditional (if any)"),
+        default=False,
+        help_text=_("May be marked not applicable with a reason when the condition does not hold."),
+    )
+    awaits_instruction = models.BooleanField(
+        _("waits for an instruction from the level above"), default=False
+    )
+    reports_up = models.BooleanField(
+        _("reports to the next level"),
+        default=False,
+        help_text=_("Completing this step sends the incident to the level above."),
+    )
+    deadline_minutes = models.PositiveIntegerField(_("deadline (minutes)"), null=True, blank=True)
+    deadline_from = models.CharField(
+        _("deadline measured from"),
+        max_length=20,
+        choices=DeadlineFrom.choices,
+        default=DeadlineFrom.LEVEL_ENTERED,
+    )
+    evidence = models.JSONField(_("evidence fields"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("playbook step")
+        verbose_name_plural = _("playbook steps")
+        ordering = ["playbook", "level", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["playbook", "level", "code"], name="playbookstep_unique_code"
+            ),
+            models.UniqueConstraint(
+                fields=["playbook", "level"],
+                condition=Q(reports_up=True),
+                name="playbookstep_one_reports_up_per_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.playbook} {self.level}.{self.code}"
+
+    @property
+    def title(self) -> str:
+        return _pick(self.title_zh, self.title_en)
+
+    @property
+    def guidance(self) -> str:
+        return _pick(self.guidance_zh, self.guidance_en)
+
+    def evidence_fields(self) -> list[dict]:
+        """Evidence field definitions with labels in the active language."""
+        return [
+            {**field, "label": _pick(field.get("label_zh", ""), field.get("label_en", ""))}
+            for field in self.evidence or []
+        ]
