@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiClient, AuditEvent, OrgUnit, RoleAssignment, User
+from .models import ApiClient, AuditEvent, OrgUnit, OutboxMessage, RoleAssignment, User
+from .outbox import outbox_retry
 
 
 @admin.register(OrgUnit)
@@ -84,3 +85,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "status", "attempts", "next_attempt_at", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the selected dead letters again"))
+    def retry(self, request, queryset):
+        count = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
+        messages.success(request, _("%(count)d messages queued again.") % {"count": count})

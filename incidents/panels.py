@@ -1,0 +1,63 @@
+"""Extension points of the incident pages, so that other apps slot in without editing them.
+
+- A *panel* is a block on the incident page (account control, watch-list hits, ...):
+  `register_panel("controls", template="controls/_incident_panel.html", context=func, order=30)`
+  where `func(incident, actor) -> dict` returns the template's context (or None to hide it).
+- A *badge* marks incidents in queues and lists (e.g. "watch-list hit"):
+  `register_badges("watchlist", func)` where `func(incident_ids, actor) -> {id: [Badge, ...]}`
+  is called once per page with every incident on it, so it costs one query, not one per row.
+
+Apps register from their AppConfig.ready().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    context: Callable
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    tone: str = "warning"  # info | warning | danger
+    url: str = ""
+
+
+_panels: dict[str, Panel] = {}
+_badge_sources: dict[str, Callable] = {}
+
+
+def register_panel(name: str, *, template: str, context: Callable, order: int = 50) -> None:
+    _panels[name] = Panel(name=name, template=template, context=context, order=order)
+
+
+def register_badges(name: str, source: Callable) -> None:
+    _badge_sources[name] = source
+
+
+def incident_panels(*, incident, actor) -> list[dict]:
+    rendered = []
+    for panel in sorted(_panels.values(), key=lambda p: p.order):
+        context = panel.context(incident, actor)
+        if context is not None:
+            rendered.append({"name": panel.name, "template": panel.template, "context": context})
+    return rendered
+
+
+def incident_badges(*, incident_ids: Iterable[int], actor) -> dict[int, list[Badge]]:
+    ids = list(incident_ids)
+    badges: dict[int, list[Badge]] = {pk: [] for pk in ids}
+    if not ids:
+        return badges
+    for source in _badge_sources.values():
+        for pk, items in source(ids, actor).items():
+            badges.setdefault(pk, []).extend(items)
+    return badges
