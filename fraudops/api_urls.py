@@ -11,4 +11,7 @@ urlpatterns = [
     path("playbooks/<slug:code>/", PlaybookDetailApi.as_view(), name="api-playbook"),
     path("org-units/", OrgUnitListApi.as_view(), name="api-org-unit-list"),
     path("", include("incidents.api.urls")),
+    path("", include("controls.api.urls")),
+    path("", include("watchlist.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -20,6 +20,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", include("notifications.urls")),
+    path("controls/", include("controls.urls")),
+    path("watchlist/", include("watchlist.urls")),
     path("", include("incidents.urls")),
 ]
 if settings.DEBUG:

@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     SUB_BRANCH_SECURITY = "sub_branch_security", _("Sub-branch security officer")
     HEAD_OFFICE_MONITOR = "head_office_monitor", _("Head-office operations monitor")
     HEAD_OFFICE_SECURITY = "head_office_security", _("Head-office security officer")
+    REMOTE_AUTHORISER = "remote_authoriser", _("Remote authorisation centre")
     AUDITOR = "auditor", _("Auditor (read-only)")
     ADMINISTRATOR = "administrator", _("Administrator")
 

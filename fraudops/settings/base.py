@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "fraudops.core",
     "workflows",
     "incidents",
+    "notifications",
+    "controls",
     "watchlist",
 ]
 
