@@ -91,6 +91,7 @@ def demo_bank_build() -> list[tuple[str, str, str]]:
         person(f"monitor_{key}", f"{name_zh}运营监控", region, [Role.SUB_BRANCH_MONITOR])
         person(f"monitor2_{key}", f"{name_zh}运营监控(二)", region, [Role.SUB_BRANCH_MONITOR])
         person(f"security_{key}", f"{name_zh}保卫部", region, [Role.SUB_BRANCH_SECURITY])
+        person(f"authoriser_{key}", f"{name_zh}远程授权中心", region, [Role.REMOTE_AUTHORISER])
         for b_code, b_zh, b_en, b_key in branches:
             branch = org_unit_upsert(
                 code=b_code, name_zh=b_zh, name_en=b_en, level=Level.BRANCH, parent=region
