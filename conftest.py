@@ -27,7 +27,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def bank(db):
-    """The demo bank: HO, three sub-branches, nine branches, a person for every role."""
+    """The demo bank: HO, three sub-branches, nine branches, a person for every role.
+
+    Also reloads the default playbooks: transactional tests flush what the data migration
+    loaded."""
+    from workflows.services import playbooks_load_defaults
+
+    playbooks_load_defaults()
     demo_bank_build()
     return {unit.code: unit for unit in OrgUnit.objects.all()}
 

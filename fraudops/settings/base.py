@@ -161,6 +161,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "fraudops.core.choices.Level",
         "RoleEnum": "fraudops.core.choices.Role",
+        "IncidentStateEnum": "incidents.choices.IncidentState",
     },
 }
 
