@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint format check messages bench-escalations clean
+.PHONY: run test install migrate seed lint format check messages docs clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ check: install
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The drawing of the incident state machine (needs Graphviz's `dot` for the SVG).
+docs: install
+	$(PY) manage.py graph_transitions incidents.Incident > docs/incident-state-machine.dot
+	$(PY) manage.py graph_transitions incidents.Incident -o docs/incident-state-machine.svg
 
 clean:
 	rm -rf var/celery var/test-media
