@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Playbooks and clocks")
+
+    def ready(self) -> None:
+        from incidents import events
+
+        from . import task_clocks
+
+        events.subscribe("level_entered", task_clocks.on_level_entered)
+        events.subscribe("task_instructed", task_clocks.on_task_instructed)
+        events.subscribe("task_finished", task_clocks.on_task_finished)
+        events.subscribe("incident_transitioned", task_clocks.on_incident_transitioned)

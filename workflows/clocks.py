@@ -1,0 +1,170 @@
+"""Clocks: deadlines on any subject, escalated by a periodic sweep, each stage exactly once.
+
+Other apps start and stop clocks inside their own transaction:
+
+    from workflows.clocks import clock_start, clock_stop
+
+    clock_start(subject=freeze_request, kind="controls.freeze_approval", due_at=...,
+                unit=sub_branch, owner_role=Role.SUB_BRANCH_MONITOR, thread=incident.thread,
+                title_zh="审批止付申请 ...", title_en="Approve freeze request ...", url="/...")
+    clock_stop(subject=freeze_request)                # when it is decided
+
+When a clock runs out the sweep (workflows.sweep, run by Celery beat every few seconds) fires
+its stages in order: `overdue` at the deadline (the owner role at the unit and its manager
+are told), `level_above` after the grace period (the lead role of the level above), and
+`head_office` after a second grace period (when the level above was not head office).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fraudops.core.choices import Level
+from fraudops.core.models import OrgUnit
+
+from .choices import STAGE_ORDER, ClockStatus, EscalationStage
+from .models import Clock, EscalationPolicy
+
+DEFAULT_GRACE_MINUTES = 15
+
+
+def stages_for(unit: OrgUnit) -> list[str]:
+    """The stages a clock owned at `unit` goes through: no level above head office."""
+    if unit.level == Level.HEAD_OFFICE:
+        return [EscalationStage.OVERDUE]
+    if unit.level == Level.SUB_BRANCH:
+        return [EscalationStage.OVERDUE, EscalationStage.LEVEL_ABOVE]
+    return list(STAGE_ORDER)
+
+
+def stage_time(*, due_at: datetime.datetime, grace_minutes: int, stage: str) -> datetime.datetime:
+    """When `stage` falls due: the deadline, then one grace period per stage after it."""
+    return due_at + datetime.timedelta(minutes=grace_minutes * STAGE_ORDER.index(stage))
+
+
+def grace_minutes_for(*, kind: str, incident_type: str | None = None, step_code: str = "") -> int:
+    """Head office's grace period for a clock: the most specific EscalationPolicy, else the
+    per-kind setting, else settings.CLOCK_GRACE_MINUTES. `incident_type` is the type's code."""
+    policies = EscalationPolicy.objects.filter(kind=kind, step_code__in={step_code, ""}).filter(
+        Q(incident_type__isnull=True) | Q(incident_type__code=incident_type)
+    )
+    best: tuple[int, int] | None = None
+    for policy in policies:
+        rank = (2 if policy.incident_type_id else 0) + (1 if policy.step_code else 0)
+        if best is None or rank > best[0]:
+            best = (rank, policy.grace_minutes)
+    if best is not None:
+        return best[1]
+    by_kind: dict = getattr(settings, "CLOCK_GRACE_MINUTES_BY_KIND", {}) or {}
+    if kind in by_kind:
+        return int(by_kind[kind])
+    return int(getattr(settings, "CLOCK_GRACE_MINUTES", DEFAULT_GRACE_MINUTES))
+
+
+def _subject_key(subject: models.Model) -> tuple[ContentType, int]:
+    if subject.pk is None:
+        raise ValueError("Save the subject before starting its clock.")
+    return ContentType.objects.get_for_model(subject), subject.pk
+
+
+def _schedule(clock: Clock, *, fired: set[str]) -> None:
+    """Point the clock at its first stage that has not fired yet (or finish it)."""
+    for stage in stages_for(clock.unit):
+        if stage not in fired:
+            clock.status = ClockStatus.OPEN
+            clock.next_stage = stage
+            clock.next_at = stage_time(
+                due_at=clock.due_at, grace_minutes=clock.grace_minutes, stage=stage
+            )
+            return
+    clock.status = ClockStatus.ESCALATED
+    clock.next_at = None
+
+
+def clock_start(
+    *,
+    subject: models.Model,
+    kind: str,
+    due_at: datetime.datetime,
+    unit: OrgUnit,
+    owner_role: str,
+    thread: str,
+    title_zh: str,
+    title_en: str,
+    url: str = "",
+    grace_minutes: int | None = None,
+) -> Clock:
+    """Start (or restart) the clock `kind` on `subject`, due at `due_at`.
+
+    Call inside the transaction that changes the subject. Idempotent per (subject, kind):
+    starting a clock that exists updates its deadline, owner and titles and reopens it if it
+    was stopped; stages that already fired never fire again. `grace_minutes` overrides head
+    office's policy for this kind (see `grace_minutes_for`).
+    """
+    if timezone.is_naive(due_at):
+        raise ValueError("due_at must be timezone-aware.")
+    subject_type, subject_id = _subject_key(subject)
+    grace = grace_minutes if grace_minutes is not None else grace_minutes_for(kind=kind)
+    values = {
+        "unit": unit,
+        "owner_role": owner_role,
+        "thread": thread[:64],
+        "title_zh": title_zh[:300],
+        "title_en": title_en[:300],
+        "url": url[:300],
+        "due_at": due_at,
+        "grace_minutes": grace,
+    }
+    lookup = {"subject_type": subject_type, "subject_id": subject_id, "kind": kind}
+    with transaction.atomic():
+        clock = Clock.objects.select_for_update().filter(**lookup).first()
+        if clock is None:
+            clock = Clock(**lookup, started_at=timezone.now(), **values)
+            _schedule(clock, fired=set())
+            try:
+                with transaction.atomic():
+                    clock.save(force_insert=True)
+                return clock
+            except IntegrityError:
+                # Started at the same moment by someone else: restart theirs below.
+                clock = Clock.objects.select_for_update().get(**lookup)
+        for name, value in values.items():
+            setattr(clock, name, value)
+        if clock.status == ClockStatus.STOPPED:
+            clock.started_at = timezone.now()
+            clock.stopped_at = None
+        _schedule(clock, fired=set(clock.escalations.values_list("stage", flat=True)))
+        clock.save()
+    return clock
+
+
+_STOPPABLE = [ClockStatus.OPEN, ClockStatus.ESCALATED]
+
+
+def clock_stop(*, subject: models.Model, kind: str | None = None) -> int:
+    """Stop the clocks of `subject` (only `kind`, if given); returns how many were running.
+
+    Call inside the transaction that finishes the subject: if the sweep is escalating this
+    clock at the same moment, the update waits for it, and the sweep, which re-checks the
+    subject under lock, never escalates a subject that was finished first.
+    """
+    subject_type, subject_id = _subject_key(subject)
+    clocks = Clock.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, status__in=_STOPPABLE
+    )
+    if kind is not None:
+        clocks = clocks.filter(kind=kind)
+    return clocks.update(status=ClockStatus.STOPPED, stopped_at=timezone.now(), next_at=None)
+
+
+def clocks_stop_thread(*, thread: str) -> int:
+    """Stop every clock of a subject's thread (an incident closed or withdrawn)."""
+    return Clock.objects.filter(thread=thread, status__in=_STOPPABLE).update(
+        status=ClockStatus.STOPPED, stopped_at=timezone.now(), next_at=None
+    )

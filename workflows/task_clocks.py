@@ -1,0 +1,61 @@
+"""Clocks on playbook tasks, driven by the incident events (subscribed in apps.ready()).
+
+A task's clock runs from the moment it opens with a due time until it is done or marked not
+applicable; closing or withdrawing the incident stops every clock on its thread.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from .choices import ClockKind
+from .clocks import clock_start, clock_stop, clocks_stop_thread, grace_minutes_for
+
+OVER_STATES = {"closed", "withdrawn"}
+
+
+def incident_url(incident) -> str:
+    try:
+        return reverse("incident-detail", kwargs={"number": incident.number})
+    except NoReverseMatch:
+        return f"/incidents/{incident.number}/"
+
+
+def task_clock_start(*, task, incident=None) -> None:
+    """Start the clock of an open task that has a due time (idempotent)."""
+    if task.status != "open" or task.due_at is None:
+        return
+    incident = incident or task.incident
+    step = task.step
+    clock_start(
+        subject=task,
+        kind=ClockKind.TASK,
+        due_at=task.due_at,
+        unit=task.unit,
+        owner_role=task.owner_role,
+        thread=incident.thread,
+        title_zh=f"{incident.number} {step.title_zh or step.title_en}",
+        title_en=f"{incident.number} {step.title_en or step.title_zh}",
+        url=incident_url(incident),
+        grace_minutes=grace_minutes_for(
+            kind=ClockKind.TASK, incident_type=incident.incident_type_id, step_code=step.code
+        ),
+    )
+
+
+def on_level_entered(*, incident, level, tasks) -> None:
+    for task in tasks:
+        task_clock_start(task=task, incident=incident)
+
+
+def on_task_instructed(*, task) -> None:
+    task_clock_start(task=task)
+
+
+def on_task_finished(*, task) -> None:
+    clock_stop(subject=task, kind=ClockKind.TASK)
+
+
+def on_incident_transitioned(*, incident, transition) -> None:
+    if incident.state in OVER_STATES:
+        clocks_stop_thread(thread=incident.thread)
