@@ -1,7 +1,7 @@
 """Settings for the test suite: the same as dev, with fast hashing and in-memory email."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import REDIS_URL, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +11,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if not REDIS_URL:
+    # The embedded test pass keeps broker traffic in memory rather than in var/celery.
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
