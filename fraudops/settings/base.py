@@ -133,6 +133,14 @@ EVIDENCE_CONTENT_TYPES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES
 
+# Account control (controls app): approval clocks and the four-eyes threshold (SPEC §4).
+CONTROLS_APPROVAL_MINUTES = int(os.environ.get("CONTROLS_APPROVAL_MINUTES", "10"))
+CONTROLS_REVERSAL_MINUTES = int(os.environ.get("CONTROLS_REVERSAL_MINUTES", "5"))
+CONTROLS_ACKNOWLEDGE_MINUTES = int(os.environ.get("CONTROLS_ACKNOWLEDGE_MINUTES", "15"))
+# Above this amount (yuan) a hold needs a second, different approver.
+CONTROLS_SECOND_APPROVAL_ABOVE = int(os.environ.get("CONTROLS_SECOND_APPROVAL_ABOVE", "500000"))
+CONTROLS_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("CONTROLS_WEBHOOK_TIMEOUT_SECONDS", "5"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "fraudops.core.api.authentication.ApiClientAuthentication",
