@@ -41,6 +41,7 @@ __all__ = [
     "fold",
     "is_card_number",
     "name_keys",
+    "name_syllables",
     "normalize_account_number",
     "normalize_card_number",
     "normalize_id_number",
@@ -747,6 +748,20 @@ def name_keys(name: str) -> NameKeys:
         "latin_folded": "" if has_han else " ".join(sorted(map(_strip_accents, tokens))),
         "tokens": tokens,
     }
+
+
+def name_syllables(name: str) -> list[str]:
+    """Return a name's tone-less pinyin syllables in written order. Never raises.
+
+    Unlike ``name_keys()["pinyin"]`` there is no canonical rotation: ``"王小明"``
+    gives ``["wang", "xiao", "ming"]`` and ``"Xiaoming Wang"`` gives
+    ``["xiao", "ming", "wang"]``, one syllable per Han character, with the
+    same surname readings (曾 -> ``zeng``). The watch list aligns these with
+    the characters to tell a homophone from a typo. ``[]`` when the name is
+    Latin but not pinyin ("John Smith") or empty.
+    """
+    simplified = _clean_name(name)
+    return (_name_syllables(simplified) if simplified else None) or []
 
 
 # ---------------------------------------------------------------------------

@@ -745,3 +745,18 @@ def test_normalizers_map_every_field_kind_to_its_function():
 )
 def test_normalizers_can_be_called_uniformly_with_one_value(kind, raw, expected):
     assert NORMALIZERS[kind](raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "syllables"),
+    [
+        ("王小明", ["wang", "xiao", "ming"]),
+        ("陳小明", ["chen", "xiao", "ming"]),
+        ("Xiaoming Wang", ["xiao", "ming", "wang"]),
+        ("曾国藩", ["zeng", "guo", "fan"]),
+        ("John Smith", []),
+        ("", []),
+    ],
+)
+def test_name_syllables_are_in_written_order_without_rotation(raw, syllables):
+    assert chinese.name_syllables(raw) == syllables
