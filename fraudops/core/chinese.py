@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from opencc import OpenCC
 
 __all__ = [
+    "COMPOUND_SURNAME_PINYIN",
     "NORMALIZERS",
     "NameKeys",
     "fold",
@@ -52,6 +53,7 @@ __all__ = [
     "normalize_phone",
     "normalize_url",
     "normalize_uscc",
+    "segment_pinyin",
 ]
 
 # ---------------------------------------------------------------------------
@@ -748,6 +750,18 @@ def name_keys(name: str) -> NameKeys:
         "latin_folded": "" if has_han else " ".join(sorted(map(_strip_accents, tokens))),
         "tokens": tokens,
     }
+
+
+#: Compound surnames as pinyin pairs (欧阳 -> ("ou", "yang")), for matchers.
+COMPOUND_SURNAME_PINYIN = _COMPOUND_SURNAME_PINYIN
+
+
+def segment_pinyin(word: str) -> tuple[str, ...] | None:
+    """Split one lower-case, accent-free Latin word into pinyin syllables, or None.
+
+    ``"xiaoming"`` -> ``("xiao", "ming")``; ``"smith"`` -> None. Cached; a few microseconds.
+    """
+    return _segment_pinyin(word)
 
 
 def name_syllables(name: str) -> list[str]:

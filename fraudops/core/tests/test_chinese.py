@@ -760,3 +760,9 @@ def test_normalizers_can_be_called_uniformly_with_one_value(kind, raw, expected)
 )
 def test_name_syllables_are_in_written_order_without_rotation(raw, syllables):
     assert chinese.name_syllables(raw) == syllables
+
+
+def test_segment_pinyin_splits_pinyin_words_and_refuses_others():
+    assert chinese.segment_pinyin("xiaoming") == ("xiao", "ming")
+    assert chinese.segment_pinyin("smith") is None
+    assert ("ou", "yang") in chinese.COMPOUND_SURNAME_PINYIN
