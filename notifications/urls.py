@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_read, name="mark-read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+]

@@ -10,8 +10,10 @@ class WorkflowsConfig(AppConfig):
         from incidents import events
 
         from . import task_clocks
+        from .sweep import register_subject_guard
 
         events.subscribe("level_entered", task_clocks.on_level_entered)
         events.subscribe("task_instructed", task_clocks.on_task_instructed)
         events.subscribe("task_finished", task_clocks.on_task_finished)
         events.subscribe("incident_transitioned", task_clocks.on_incident_transitioned)
+        register_subject_guard("incidents.task", task_clocks.task_guard)

@@ -59,3 +59,19 @@ def on_task_finished(*, task) -> None:
 def on_incident_transitioned(*, incident, transition) -> None:
     if incident.state in OVER_STATES:
         clocks_stop_thread(thread=incident.thread)
+
+
+def task_guard(ids: list[int]) -> dict[int, bool]:
+    """For the sweep: lock the tasks and their incidents (skipping rows someone is changing
+    right now) and say which still need their clock: open, on an incident not yet over."""
+    from incidents.models import Task
+
+    tasks = (
+        Task.objects.select_for_update(skip_locked=True, of=("self", "incident"))
+        .select_related("incident")
+        .only("id", "status", "incident__id", "incident__state")
+        .filter(pk__in=ids)
+    )
+    return {
+        task.pk: task.status == "open" and task.incident.state not in OVER_STATES for task in tasks
+    }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("FRAUDOPS_VAR_DIR", BASE_DIR / "var"))
@@ -200,10 +201,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = "UTC"
+# Clock sweeps run on their own queue so that a backlog of notifications never delays a
+# deadline; a worker started without -Q consumes every queue listed here.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("clocks"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"workflows.tasks.clocks_sweep": {"queue": "clocks"}}
+CLOCK_SWEEP_SECONDS = float(os.environ.get("CLOCK_SWEEP_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE: dict = {
     # Safety net for side effects whose after-commit kick was lost (broker down, crash).
     "outbox-relay": {"task": "fraudops.core.tasks.outbox_relay", "schedule": 10.0},
+    # Escalations: every few seconds; a sweep not started in time expires (the next one
+    # does its work), so a stopped worker does not come back to a pile of sweeps.
+    "clocks-sweep": {
+        "task": "workflows.tasks.clocks_sweep",
+        "schedule": CLOCK_SWEEP_SECONDS,
+        "options": {"expires": CLOCK_SWEEP_SECONDS * 2},
+    },
 }
+
+# Clocks (workflows.clocks): the grace period before a late clock goes to the level above,
+# and again before head office; head office overrides it per kind, type and step in the
+# admin (escalation policies).
+CLOCK_GRACE_MINUTES = int(os.environ.get("CLOCK_GRACE_MINUTES", "15"))
+CLOCK_GRACE_MINUTES_BY_KIND: dict[str, int] = {}
+# Absolute links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

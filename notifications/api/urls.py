@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .views import NotificationListApi, NotificationMarkReadApi, NotificationUnreadCountApi
+
+urlpatterns = [
+    path("notifications/", NotificationListApi.as_view(), name="api-notification-list"),
+    path(
+        "notifications/unread-count/",
+        NotificationUnreadCountApi.as_view(),
+        name="api-notification-unread-count",
+    ),
+    path("notifications/read/", NotificationMarkReadApi.as_view(), name="api-notification-read"),
+]

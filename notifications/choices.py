@@ -1,0 +1,17 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tone(models.TextChoices):
+    INFO = "info", _("Information")
+    WARNING = "warning", _("Warning")
+    DANGER = "danger", _("Urgent")
+
+
+class OutboxKind(models.TextChoices):
+    """The outbox kinds this app handles (fraudops.core.outbox). Other apps may enqueue a
+    "notification" row themselves with the payload of `services.Message.payload()`; only
+    `title_zh`, `title_en` and recipients (`user_ids` or `unit_id` + `roles`) are required."""
+
+    DELIVER = "notification", _("Deliver a notification to its recipients")
+    EMAIL = "notification.email", _("Email one notification")

@@ -1,0 +1,363 @@
+"""The escalation sweep: Celery beat runs `clocks_sweep` every few seconds (workflows.tasks).
+
+Each batch, in one transaction:
+
+1. claims up to `limit` open clocks whose next stage is due, oldest first, with
+   `SELECT ... FOR UPDATE SKIP LOCKED` over the partial index `clock_open_next_at`; several
+   workers (and two beat processes sending the task twice) each get different clocks;
+2. locks their subjects (the task and its incident, for task clocks) with SKIP LOCKED too: a
+   subject that someone is changing right now is left for the next sweep, and a subject that
+   is finished (done, not applicable, incident closed) stops its clock instead of escalating;
+3. fires the due stage of each remaining clock: an `Escalation` row (unique per clock and
+   stage: the database refuses a second one), an audit event on the subject's thread (the
+   incident's timeline) and a notification through the outbox, then points the clock at its
+   next stage.
+
+A worker killed mid-batch rolls the whole batch back; its clocks are still due and the next
+sweep fires them, once. No ETA or countdown timers are involved.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_MANAGER, Level, Role
+from fraudops.core.models import AuditEvent, OrgUnit
+from notifications.choices import Tone
+from notifications.services import Message, notifications_send_many
+
+from .choices import ClockStatus, EscalationStage
+from .clocks import stage_time, stages_for
+from .models import Clock, Escalation
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# A sweep task stops starting new batches after this long, well inside its time limit.
+BUDGET_SECONDS = 40.0
+
+# Subject guards: model label -> func(ids) -> {id: still running?} for the rows it could lock.
+SubjectGuard = Callable[[list[int]], dict[int, bool]]
+_guards: dict[str, SubjectGuard] = {}
+
+
+def register_subject_guard(model_label: str, guard: SubjectGuard) -> None:
+    """Tell the sweep how to lock subjects of a model and whether they still need their
+    clock (e.g. "incidents.task": open, and its incident not closed).
+
+    `guard(ids)` runs inside the sweep's transaction; it must lock the rows it returns with
+    `select_for_update(skip_locked=True)` and leave out rows it could not lock. Without a
+    guard, the sweep locks the subject rows and treats every existing one as running (the
+    subject's app stops its clock when it finishes it).
+    """
+    _guards[model_label.lower()] = guard
+
+
+def _default_guard(model) -> SubjectGuard:
+    def guard(ids: list[int]) -> dict[int, bool]:
+        locked = (
+            model._default_manager.select_for_update(skip_locked=True)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        return dict.fromkeys(locked, True)
+
+    return guard
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    fired: int = 0
+    stopped: int = 0
+    deferred: int = 0
+
+    def add(self, other: SweepResult) -> None:
+        self.claimed += other.claimed
+        self.fired += other.fired
+        self.stopped += other.stopped
+        self.deferred += other.deferred
+
+
+def _check_subjects(clocks: list[Clock]) -> tuple[list[Clock], list[Clock], list[Clock]]:
+    """Lock the clocks' subjects; split into (fire, stop, defer)."""
+    by_type: dict[int, list[Clock]] = {}
+    for clock in clocks:
+        by_type.setdefault(clock.subject_type_id, []).append(clock)
+    fire: list[Clock] = []
+    stop: list[Clock] = []
+    defer: list[Clock] = []
+    for type_id, group in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        ids = sorted({clock.subject_id for clock in group})
+        if model is None:
+            stop.extend(group)
+            continue
+        guard = _guards.get(model._meta.label_lower) or _default_guard(model)
+        running = guard(ids)
+        missing = [pk for pk in ids if pk not in running]
+        # Not returned: either locked by someone changing it now (try again next sweep) or
+        # gone (stop its clock).
+        exists = (
+            set(model._default_manager.filter(pk__in=missing).values_list("pk", flat=True))
+            if missing
+            else set()
+        )
+        for clock in group:
+            state = running.get(clock.subject_id)
+            if state is True:
+                fire.append(clock)
+            elif state is False or clock.subject_id not in exists:
+                stop.append(clock)
+            else:
+                defer.append(clock)
+    return fire, stop, defer
+
+
+def _units_for(clocks: list[Clock]) -> tuple[dict[int, OrgUnit], OrgUnit | None]:
+    units = {
+        unit.pk: unit
+        for unit in OrgUnit.objects.select_related("parent", "parent__parent").filter(
+            pk__in={clock.unit_id for clock in clocks}
+        )
+    }
+    head_office = None
+    for unit in units.values():
+        top = unit
+        while top.parent_id is not None:
+            top = top.parent
+        if top.level == Level.HEAD_OFFICE:
+            head_office = top
+            break
+    if head_office is None and units:
+        head_office = OrgUnit.objects.filter(level=Level.HEAD_OFFICE, parent=None).first()
+    return units, head_office
+
+
+def audience(*, unit: OrgUnit, owner_role: str, stage: str, head_office: OrgUnit | None):
+    """Who is told at `stage`: (unit, roles)."""
+    if stage == EscalationStage.OVERDUE:
+        roles = [owner_role]
+        manager = ROLE_MANAGER.get(owner_role)
+        if manager and manager not in roles:
+            roles.append(manager)
+        return unit, roles
+    if stage == EscalationStage.LEVEL_ABOVE and unit.parent is not None:
+        return unit.parent, [LEVEL_LEAD_ROLE[unit.parent.level]]
+    return head_office, [LEVEL_LEAD_ROLE[Level.HEAD_OFFICE]]
+
+
+def _texts(clock: Clock, *, stage: str, unit: OrgUnit, told: OrgUnit) -> dict[str, str]:
+    """Title and body of the notification in Chinese and in English."""
+    due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
+    texts: dict[str, str] = {}
+    for language, suffix in (("zh-hans", "zh"), ("en", "en")):
+        with translation.override(language):
+            title = clock.title_zh if suffix == "zh" else clock.title_en
+            params = {
+                "title": title,
+                "due": due,
+                "unit": unit.name,
+                "told": told.name,
+                "role": Role(clock.owner_role).label if clock.owner_role in Role else "",
+                "grace": clock.grace_minutes,
+            }
+            if stage == EscalationStage.OVERDUE:
+                heading = _("Overdue: %(title)s") % params
+                body = _("The deadline was %(due)s. It is owned by %(role)s at %(unit)s.") % params
+            elif stage == EscalationStage.LEVEL_ABOVE:
+                heading = _("Escalated to %(told)s: %(title)s") % params
+                body = (
+                    _(
+                        "%(unit)s has not finished this %(grace)s minutes after its deadline "
+                        "(%(due)s)."
+                    )
+                    % params
+                )
+            else:
+                heading = _("Escalated to head office: %(title)s") % params
+                body = (
+                    _(
+                        "%(unit)s has still not finished this, and neither the owner's manager "
+                        "nor the level above resolved it (deadline %(due)s)."
+                    )
+                    % params
+                )
+            texts[f"title_{suffix}"] = heading
+            texts[f"body_{suffix}"] = body
+    return texts
+
+
+def _advance(clock: Clock, *, stage: str, now) -> None:
+    plan = stages_for(clock.unit)
+    clock.stage = stage
+    if stage == EscalationStage.OVERDUE:
+        clock.overdue_at = now
+    later = plan[plan.index(stage) + 1 :] if stage in plan else []
+    if later:
+        clock.next_stage = later[0]
+        clock.next_at = stage_time(
+            due_at=clock.due_at, grace_minutes=clock.grace_minutes, stage=later[0]
+        )
+    else:
+        clock.status = ClockStatus.ESCALATED
+        clock.next_at = None
+    clock.updated_at = now
+
+
+def _insert_escalations(rows: list[Escalation]) -> list[Escalation]:
+    """Insert the batch's escalations; the unique constraint decides, never luck."""
+    try:
+        with transaction.atomic():
+            Escalation.objects.bulk_create(rows)
+        return rows
+    except IntegrityError:
+        # Only if a stage already fired despite the row lock (it cannot, but the database
+        # has the last word): insert one by one and keep those that were new.
+        logger.warning("Escalation batch hit the once-per-stage constraint; inserting singly.")
+    inserted = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.pk = None
+                row.save(force_insert=True)
+            inserted.append(row)
+        except IntegrityError:
+            continue
+    return inserted
+
+
+def _fire(clocks: list[Clock], *, now) -> int:
+    units, head_office = _units_for(clocks)
+    planned: list[tuple[Clock, Escalation, dict]] = []
+    for clock in clocks:
+        unit = units[clock.unit_id]
+        clock.unit = unit
+        stage = clock.next_stage
+        told, roles = audience(
+            unit=unit, owner_role=clock.owner_role, stage=stage, head_office=head_office
+        )
+        if told is None:
+            told = unit
+        escalation = Escalation(
+            clock=clock,
+            stage=stage,
+            scheduled_at=clock.next_at,
+            fired_at=now,
+            unit=told,
+            roles=roles,
+        )
+        planned.append((clock, escalation, {"unit": unit, "told": told, "roles": roles}))
+    inserted = {id(row) for row in _insert_escalations([e for _c, e, _x in planned])}
+    audits: list[AuditEvent] = []
+    messages: list[Message] = []
+    fired_clocks: list[Clock] = []
+    for clock, escalation, extra in planned:
+        stage = escalation.stage
+        if id(escalation) not in inserted:
+            # Fired before by someone else: only move the clock on.
+            _advance(clock, stage=stage, now=now)
+            fired_clocks.append(clock)
+            continue
+        told: OrgUnit = extra["told"]
+        audits.append(
+            AuditEvent(
+                at=now,
+                action="clock.escalated",
+                actor_label="system",
+                thread=clock.thread,
+                target=f"clock:{clock.pk}",
+                before={"stage": clock.stage or None},
+                after={"stage": stage},
+                data={
+                    "kind": clock.kind,
+                    "stage": stage,
+                    "subject": f"{clock.subject_type_id}:{clock.subject_id}",
+                    "subject_id": clock.subject_id,
+                    "due_at": clock.due_at.isoformat(),
+                    "scheduled_at": escalation.scheduled_at.isoformat(),
+                    "unit": extra["unit"].code,
+                    "told_unit": told.code,
+                    "roles": extra["roles"],
+                    "title_zh": clock.title_zh,
+                    "title_en": clock.title_en,
+                },
+            )
+        )
+        messages.append(
+            Message(
+                key=f"clock:{clock.pk}:{stage}",
+                url=clock.url,
+                thread=clock.thread,
+                kind=f"clock.{stage}",
+                tone=Tone.WARNING if stage == EscalationStage.OVERDUE else Tone.DANGER,
+                unit_id=told.pk,
+                roles=tuple(extra["roles"]),
+                created_at=now.isoformat(),
+                **_texts(clock, stage=stage, unit=extra["unit"], told=told),
+            )
+        )
+        _advance(clock, stage=stage, now=now)
+        fired_clocks.append(clock)
+    AuditEvent.objects.bulk_create(audits)
+    notifications_send_many(messages=messages)
+    Clock.objects.bulk_update(
+        fired_clocks, ["status", "next_stage", "next_at", "stage", "overdue_at", "updated_at"]
+    )
+    return len(audits)
+
+
+def clocks_sweep_batch(*, limit: int = BATCH_SIZE, skip: set[int] | None = None) -> SweepResult:
+    """Claim and process one batch of due clocks in one transaction."""
+    result = SweepResult()
+    with transaction.atomic():
+        now = timezone.now()
+        due = Clock.objects.select_for_update(skip_locked=True).filter(
+            status=ClockStatus.OPEN, next_at__lte=now
+        )
+        if skip:
+            due = due.exclude(pk__in=skip)
+        clocks = list(due.order_by("next_at", "id")[:limit])
+        result.claimed = len(clocks)
+        if not clocks:
+            return result
+        fire, stop, defer = _check_subjects(clocks)
+        if stop:
+            Clock.objects.filter(pk__in=[c.pk for c in stop]).update(
+                status=ClockStatus.STOPPED, stopped_at=now, next_at=None
+            )
+        result.stopped = len(stop)
+        result.deferred = len(defer)
+        if skip is not None:
+            skip.update(c.pk for c in defer)
+        if fire:
+            result.fired = _fire(fire, now=now)
+    return result
+
+
+def clocks_sweep(*, limit: int = BATCH_SIZE, budget_seconds: float = BUDGET_SECONDS) -> SweepResult:
+    """Process batches until nothing is due (or the time budget is spent)."""
+    total = SweepResult()
+    skip: set[int] = set()
+    started = time.monotonic()
+    while time.monotonic() - started < budget_seconds:
+        result = clocks_sweep_batch(limit=limit, skip=skip)
+        total.add(result)
+        if result.claimed == 0:
+            break
+    if total.fired or total.stopped:
+        logger.info(
+            "Clock sweep: %s escalations fired, %s clocks stopped, %s deferred.",
+            total.fired,
+            total.stopped,
+            total.deferred,
+        )
+    return total
