@@ -1,0 +1,273 @@
+"""Browser forms. They carry and redisplay what was typed; the services validate it (Chinese
+ID checksums, Luhn, phone numbers, amounts) and their messages are attached back to the
+fields here, so the browser and the API refuse the same things with the same words."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fraudops.core.choices import Level
+from fraudops.core.models import OrgUnit
+
+from .choices import (
+    STATE_LEVEL,
+    AccountKind,
+    AccountRole,
+    Channel,
+    FraudScript,
+    IdType,
+    IncidentState,
+    Outcome,
+    PartyRole,
+    StaffRole,
+    VehicleKind,
+)
+
+BLANK = [("", "—")]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return value or ""
+
+
+def local_now_value() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def _amount_input():
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+class IncidentFilingForm(forms.Form):
+    """The incident's own fields. Nothing is required here: the service says what is."""
+
+    REQUIRED = ("occurred_at", "summary")
+
+    occurred_at = forms.CharField(
+        label=_("When it happened"), required=False, widget=DateTimeLocalInput()
+    )
+    summary = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who, when, how much, through which channel, and what the branch did."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=BLANK + Channel.choices, required=False)
+    fraud_script = forms.ChoiceField(
+        label=_("Fraud script"), choices=BLANK + FraudScript.choices, required=False
+    )
+    fraud_script_detail = forms.CharField(label=_("Script details"), required=False, max_length=200)
+    amount_lost = forms.CharField(
+        label=_("Amount lost (CNY)"), required=False, widget=_amount_input()
+    )
+    amount_recovered = forms.CharField(
+        label=_("Amount recovered (CNY)"), required=False, widget=_amount_input()
+    )
+    amount_prevented = forms.CharField(
+        label=_("Amount prevented (CNY)"), required=False, widget=_amount_input()
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+    serious = forms.BooleanField(
+        label=_("Serious (report to the security department)"), required=False
+    )
+
+
+class PartyForm(forms.Form):
+    TEXT_FIELDS = ("name", "id_number", "phone")
+
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices, required=False)
+    name = forms.CharField(label=_("Name"), required=False)
+    id_type = forms.ChoiceField(
+        label=_("Document type"), choices=BLANK + IdType.choices, required=False
+    )
+    id_number = forms.CharField(label=_("Document number"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False)
+    staff_role = forms.ChoiceField(
+        label=_("Staff role"), choices=BLANK + StaffRole.choices, required=False
+    )
+
+
+class AccountForm(forms.Form):
+    TEXT_FIELDS = ("number", "holder_name", "bank_name")
+
+    role = forms.ChoiceField(label=_("Role"), choices=AccountRole.choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AccountKind.choices, required=False)
+    number = forms.CharField(label=_("Card or account number"), required=False)
+    holder_name = forms.CharField(label=_("Holder"), required=False)
+    bank_name = forms.CharField(label=_("Bank"), required=False)
+    at_this_bank = forms.BooleanField(label=_("At this bank"), required=False)
+    opening_unit = forms.ChoiceField(label=_("Opening branch"), choices=BLANK, required=False)
+
+    def __init__(self, *args, unit_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opening_unit"].choices = BLANK + list(unit_choices or [])
+
+
+class VehicleForm(forms.Form):
+    TEXT_FIELDS = ("value",)
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=VehicleKind.choices, required=False)
+    value = forms.CharField(label=_("Web address, phone number or description"), required=False)
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    def row_is_blank(self, form) -> bool:
+        data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+        return not any((data.get(name) or "").strip() for name in form.TEXT_FIELDS)
+
+
+class AccountFormSet(BaseRowFormSet):
+    def __init__(self, *args, unit_choices=None, **kwargs):
+        self.unit_choices = unit_choices or []
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"unit_choices": self.unit_choices}
+
+
+# No extra rows: the type's initial rows (or one blank row) are shown, and "add a row"
+# clones the empty form in the browser.
+PartyFormSet = forms.formset_factory(PartyForm, formset=BaseRowFormSet, extra=0, max_num=50)
+AccountFormSetFactory = forms.formset_factory(
+    AccountForm, formset=AccountFormSet, extra=0, max_num=50
+)
+VehicleFormSet = forms.formset_factory(VehicleForm, formset=BaseRowFormSet, extra=0, max_num=50)
+
+
+def opening_unit_choices() -> list[tuple[str, str]]:
+    """Every branch of the bank (an account can be opened anywhere), grouped by region."""
+    units = OrgUnit.objects.filter(level=Level.BRANCH, is_active=True).select_related("parent")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for unit in units.order_by("path"):
+        region = unit.parent.name if unit.parent else ""
+        groups.setdefault(region, []).append((unit.code, f"{unit.name} ({unit.code})"))
+    return [(region, choices) for region, choices in groups.items()]
+
+
+# Sensible first rows per incident type, so the teller fills rather than builds.
+_CUSTOMER = {
+    "parties": [{"role": PartyRole.VICTIM, "id_type": IdType.RESIDENT_ID}, {"role": "payee"}],
+    "accounts": [{"role": AccountRole.PAYEE, "kind": AccountKind.ACCOUNT}],
+}
+TYPE_INITIAL: dict[str, dict] = {
+    "telecom_fraud": {
+        **_CUSTOMER,
+        "vehicles": [{"kind": VehicleKind.FRAUD_PHONE}],
+        "incident": {"channel": Channel.ONLINE_BANKING, "outcome": Outcome.FUNDS_LOST},
+    },
+    "phishing_site": {
+        **_CUSTOMER,
+        "vehicles": [{"kind": VehicleKind.PHISHING_URL}],
+        "incident": {"channel": Channel.ONLINE_BANKING, "outcome": Outcome.FUNDS_LOST},
+    },
+    "card_skimming": {
+        "parties": _CUSTOMER["parties"],
+        "accounts": [
+            {"role": AccountRole.VICTIM, "kind": AccountKind.CARD, "at_this_bank": True},
+            {"role": AccountRole.PAYEE, "kind": AccountKind.ACCOUNT},
+        ],
+        "vehicles": [],
+        "incident": {"channel": Channel.ATM, "outcome": Outcome.FUNDS_LOST},
+    },
+    "fake_credit_card": {
+        "parties": _CUSTOMER["parties"],
+        "accounts": [{"role": AccountRole.PAYEE, "kind": AccountKind.ACCOUNT}],
+        "vehicles": [{"kind": VehicleKind.FORGED_ITEM}],
+        "incident": {
+            "channel": Channel.COUNTER,
+            "fraud_script": FraudScript.FAKE_CREDIT_CARD,
+            "outcome": Outcome.FUNDS_LOST,
+        },
+    },
+    "impostor_customer": {
+        "parties": [{"role": PartyRole.IMPOSTOR, "id_type": IdType.RESIDENT_ID}],
+        "accounts": [],
+        "vehicles": [],
+        "incident": {"channel": Channel.COUNTER, "outcome": Outcome.PREVENTED},
+    },
+    "forged_documents": {
+        "parties": [{"role": PartyRole.FRAUDSTER, "id_type": IdType.RESIDENT_ID}],
+        "accounts": [],
+        "vehicles": [{"kind": VehicleKind.FORGED_ITEM}],
+        "incident": {"channel": Channel.COUNTER, "outcome": Outcome.PREVENTED},
+    },
+    "forged_bills": {
+        "parties": [
+            {"role": PartyRole.BILL_DRAWER, "id_type": IdType.USCC},
+            {"role": PartyRole.FRAUDSTER, "id_type": IdType.RESIDENT_ID},
+        ],
+        "accounts": [],
+        "vehicles": [{"kind": VehicleKind.FORGED_ITEM}],
+        "incident": {"channel": Channel.COUNTER, "outcome": Outcome.PREVENTED},
+    },
+}
+
+
+def type_initial(type_code: str) -> dict:
+    """The first rows of each formset for a type; a formset never starts empty."""
+    initial = TYPE_INITIAL.get(type_code, {"parties": [{"role": PartyRole.VICTIM}]})
+    return {
+        "incident": initial.get("incident", {}),
+        "parties": initial.get("parties") or [{}],
+        "accounts": initial.get("accounts") or [{}],
+        "vehicles": initial.get("vehicles") or [{}],
+    }
+
+
+FIELD_KEY = re.compile(r"^(parties|accounts|vehicles)\[(\d+)\](?:\.(\w+))?$")
+
+
+# --- incident list filters -----------------------------------------------------------------
+
+
+class IncidentFilterForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("Any")), *IncidentState.choices], required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Held at"), choices=[("", _("Any")), *Level.choices], required=False
+    )
+    serious = forms.ChoiceField(
+        label=_("Serious"),
+        choices=[("", _("Any")), ("yes", _("Serious only")), ("no", _("Not serious"))],
+        required=False,
+    )
+    q = forms.CharField(
+        label=_("Number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "FI-2026-000123", "type": "search"}),
+    )
+
+    def __init__(self, *args, type_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", _("Any")), *list(type_choices)]
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("type"):
+            queryset = queryset.filter(incident_type_id=data["type"])
+        if data.get("state"):
+            queryset = queryset.filter(state=data["state"])
+        if data.get("level"):
+            states = [s for s, lvl in STATE_LEVEL.items() if lvl == data["level"]]
+            queryset = queryset.filter(state__in=states)
+        if data.get("serious") == "yes":
+            queryset = queryset.filter(serious=True)
+        elif data.get("serious") == "no":
+            queryset = queryset.filter(serious=False)
+        if data.get("q"):
+            queryset = queryset.filter(number__icontains=data["q"].strip())
+        return queryset

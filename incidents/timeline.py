@@ -1,0 +1,295 @@
+"""The incident's timeline as human sentences: one per audit action code, in the reader's
+language, with what changed (before → after). Refusals are shown as such.
+
+Other apps whose services write audit events on the incident's thread (escalations,
+account control, the watch list) describe their own actions with
+`register_timeline_action("escalation.raised", func)` where
+`func(event, context) -> str` returns the sentence (translated at call time); `context`
+holds `tasks` (task id -> Task of this incident) for naming steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fraudops.core.choices import Level
+
+from .choices import IncidentState, TaskStatus
+
+_renderers: dict[str, Callable[[Any, dict], str]] = {}
+
+
+def register_timeline_action(action: str, render: Callable[[Any, dict], str]) -> None:
+    _renderers[action] = render
+
+
+# What a refused action was trying to do, for "Refused: …" lines.
+ATTEMPTS = {
+    "incident.file": gettext_lazy("file an incident"),
+    "incident.return": gettext_lazy("return the incident"),
+    "incident.resubmit": gettext_lazy("resubmit the incident"),
+    "incident.close": gettext_lazy("close the incident"),
+    "incident.withdraw": gettext_lazy("withdraw the incident"),
+    "incident.report_up": gettext_lazy("report the incident up"),
+    "task.complete": gettext_lazy("record a step as done"),
+    "task.not_applicable": gettext_lazy("mark a step not applicable"),
+    "task.instruct": gettext_lazy("instruct a step"),
+    "evidence.attach": gettext_lazy("attach a file"),
+}
+
+# Labels of the keys that appear in before/after snapshots.
+KEY_LABELS = {
+    "state": gettext_lazy("state"),
+    "level": gettext_lazy("level"),
+    "status": gettext_lazy("status"),
+    "reason": gettext_lazy("reason"),
+    "note": gettext_lazy("note"),
+    "instruction": gettext_lazy("instruction"),
+    "due_at": gettext_lazy("due"),
+    "name": gettext_lazy("file"),
+    "size": gettext_lazy("size (bytes)"),
+    "unit": gettext_lazy("unit"),
+    "number": gettext_lazy("number"),
+    "type": gettext_lazy("type"),
+    "parties": gettext_lazy("parties"),
+    "accounts": gettext_lazy("accounts"),
+    "vehicles": gettext_lazy("fraud vehicles"),
+}
+HIDDEN_KEYS = {"sha256", "evidence"}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str = ""
+    after: str = ""
+
+
+@dataclass
+class Entry:
+    at: Any
+    actor: str
+    unit: str
+    sentence: str
+    refused: bool = False
+    message: str = ""
+    changes: list[Change] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if key == "state":
+        try:
+            return str(IncidentState(value).label)
+        except ValueError:
+            return str(value)
+    if key == "level":
+        try:
+            return str(Level(value).label)
+        except ValueError:
+            return str(value)
+    if key == "status":
+        try:
+            return str(TaskStatus(value).label)
+        except ValueError:
+            return str(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and key.endswith("_at"):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _step_title(event, context: dict) -> str:
+    target = event.target or ""
+    if target.startswith("task:"):
+        try:
+            task = context["tasks"].get(int(target.split(":", 1)[1]))
+        except ValueError:
+            task = None
+        if task is not None:
+            return task.step.title
+    return (event.data or {}).get("step", "")
+
+
+def _level_name(code: str | None) -> str:
+    try:
+        return str(Level(code).label) if code else ""
+    except ValueError:
+        return code or ""
+
+
+def _filed(event, context) -> str:
+    return _("Filed the incident")
+
+
+def _reported_up(event, context) -> str:
+    level = _level_name((event.after or {}).get("level"))
+    return _("Reported the incident up: it is now with the %(level)s") % {"level": level}
+
+
+def _transition(event, context) -> str:
+    data = event.data or {}
+    transition = data.get("transition")
+    reason = data.get("reason") or ""
+    if transition == "return":
+        return _("Returned the incident for more information: %(reason)s") % {"reason": reason}
+    if transition == "resubmit":
+        return _("Resubmitted the incident")
+    if transition == "close":
+        return _("Closed the incident")
+    if transition == "withdraw":
+        return _("Withdrew the incident: %(reason)s") % {"reason": reason}
+    return _("Changed the incident's state")
+
+
+def _task_done(event, context) -> str:
+    data = event.data or {}
+    sentence = _("Recorded “%(step)s” as done") % {"step": _step_title(event, context)}
+    if data.get("on_time") is False:
+        sentence += " " + _("(after its deadline)")
+    return sentence
+
+
+def _task_not_applicable(event, context) -> str:
+    reason = (event.after or {}).get("reason", "")
+    return _("Marked “%(step)s” not applicable: %(reason)s") % {
+        "step": _step_title(event, context),
+        "reason": reason,
+    }
+
+
+def _task_instructed(event, context) -> str:
+    instruction = (event.after or {}).get("instruction", "")
+    return _("Instructed “%(step)s”: %(instruction)s") % {
+        "step": _step_title(event, context),
+        "instruction": instruction,
+    }
+
+
+def _evidence_attached(event, context) -> str:
+    return _("Attached the file %(name)s") % {"name": (event.after or {}).get("name", "")}
+
+
+register_timeline_action("incident.filed", _filed)
+register_timeline_action("incident.reported_up", _reported_up)
+register_timeline_action("incident.transition", _transition)
+register_timeline_action("task.done", _task_done)
+register_timeline_action("task.not_applicable", _task_not_applicable)
+register_timeline_action("task.instructed", _task_instructed)
+register_timeline_action("evidence.attached", _evidence_attached)
+
+
+def _changes(event) -> list[Change]:
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    changes = []
+    for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
+        if key in HIDDEN_KEYS:
+            continue
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after and old == new:
+            continue
+        if event.action in ("task.not_applicable", "task.instructed") and key in (
+            "reason",
+            "instruction",
+        ):
+            continue  # already in the sentence
+        label = str(KEY_LABELS.get(key, key.replace("_", " ")))
+        changes.append(
+            Change(
+                label=label,
+                before=_value(key, old) if key in before else "",
+                after=_value(key, new) if key in after else "",
+            )
+        )
+    return changes
+
+
+def _evidence_facts(event, context) -> list[tuple[str, str]]:
+    after = event.after if isinstance(event.after, dict) else {}
+    evidence = after.get("evidence") or {}
+    if not evidence:
+        return []
+    labels: dict[str, str] = {}
+    choice_labels: dict[str, dict[str, str]] = {}
+    target = event.target or ""
+    if target.startswith("task:"):
+        try:
+            task = context["tasks"].get(int(target.split(":", 1)[1]))
+        except ValueError:
+            task = None
+        if task is not None:
+            for definition in task.step.evidence_fields():
+                labels[definition["name"]] = definition["label"]
+                choice_labels[definition["name"]] = {
+                    c[0]: evidence_choice_label(c) for c in definition.get("choices", [])
+                }
+    facts = []
+    for name, value in evidence.items():
+        shown = choice_labels.get(name, {}).get(value, None) if isinstance(value, str) else None
+        facts.append((labels.get(name, name), shown or _value(name, value)))
+    return facts
+
+
+def evidence_choice_label(choice) -> str:
+    """A playbook choice is [value, Chinese label, English label]."""
+    from django.utils.translation import get_language
+
+    value = choice[0]
+    zh = choice[1] if len(choice) > 1 else value
+    en = choice[2] if len(choice) > 2 else zh
+    return zh if (get_language() or "zh-hans").lower().startswith("zh") else en
+
+
+def timeline_entries(events, *, tasks: dict[int, Any]) -> list[Entry]:
+    """The audit events of an incident as timeline entries, oldest first."""
+    context = {"tasks": tasks}
+    entries = []
+    for event in events:
+        actor = ""
+        if event.actor_user is not None:
+            actor = event.actor_user.display_name or event.actor_user.username
+        elif event.actor_label == "system":
+            actor = _("FraudOps (automatic)")
+        else:
+            actor = event.actor_label
+        unit = event.actor_unit.name if event.actor_unit is not None else ""
+        if event.outcome == "refused":
+            attempt = ATTEMPTS.get(event.action, event.action)
+            entries.append(
+                Entry(
+                    at=event.at,
+                    actor=actor,
+                    unit=unit,
+                    sentence=_("Refused: tried to %(attempt)s") % {"attempt": attempt},
+                    refused=True,
+                    message=(event.data or {}).get("message", ""),
+                )
+            )
+            continue
+        render = _renderers.get(event.action)
+        sentence = render(event, context) if render else event.action
+        entries.append(
+            Entry(
+                at=event.at,
+                actor=actor,
+                unit=unit,
+                sentence=sentence,
+                changes=[] if event.action == "incident.filed" else _changes(event),
+                facts=_evidence_facts(event, context) if event.action == "task.done" else [],
+            )
+        )
+    return entries

@@ -1,0 +1,556 @@
+"""Browser pages for incidents. Thin: every read is a selector, every write a service; a
+refusal (DomainError) becomes a message in the user's language and nothing changes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from fraudops.core.actors import Actor
+from fraudops.core.choices import LEVEL_ORDER, Level
+from fraudops.core.errors import DomainError, InvalidInput, NotFound
+from workflows.choices import EvidenceType
+from workflows.models import IncidentType
+
+from . import permissions, selectors, services
+from .choices import TaskStatus
+from .forms import (
+    FIELD_KEY,
+    AccountFormSetFactory,
+    IncidentFilingForm,
+    IncidentFilterForm,
+    PartyFormSet,
+    VehicleFormSet,
+    local_now_value,
+    opening_unit_choices,
+    type_initial,
+)
+from .panels import incident_badges, incident_panels
+from .timeline import evidence_choice_label, timeline_entries
+
+PAGE_SIZE = 50
+
+
+def _actor(request) -> Actor:
+    return Actor.from_request(request)
+
+
+def _attach_badges(items, actor, *, key=lambda item: item.pk) -> None:
+    """Set `.badges` on each item with one call per badge source for the whole page."""
+    items = list(items)
+    badges = incident_badges(incident_ids={key(item) for item in items}, actor=actor)
+    for item in items:
+        item.badges = badges.get(key(item), [])
+
+
+def _incident_or_404(actor: Actor, number: str):
+    try:
+        return selectors.incident_get(actor=actor, number=number)
+    except NotFound:
+        raise Http404(_("No such incident.")) from None
+
+
+# --- My work, the list -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    """The actor's queue: their unit's open and waiting steps, most urgent first, and the
+    incidents held at their level. Auditors and administrators get the incident list."""
+    actor = _actor(request)
+    if not actor.working_levels():
+        return redirect("incident_list")
+    tasks = list(selectors.task_queue(actor=actor)[:200])
+    incidents = list(selectors.incident_queue(actor=actor)[:100])
+    _attach_badges(incidents, actor)
+    _attach_badges(tasks, actor, key=lambda task: task.incident_id)
+    overdue = sum(1 for task in tasks if task.is_overdue)
+    return render(
+        request,
+        "incidents/home.html",
+        {
+            "tasks": tasks,
+            "incidents": incidents,
+            "overdue_count": overdue,
+            "may_file": permissions.can_file(actor),
+        },
+    )
+
+
+@login_required
+@require_GET
+def incident_list(request):
+    actor = _actor(request)
+    types = list(IncidentType.objects.filter(is_active=True))
+    form = IncidentFilterForm(request.GET or None, type_choices=[(t.code, t.name) for t in types])
+    queryset = form.filter(selectors.incident_list(actor=actor))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    _attach_badges(page.object_list, actor)
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"form": form, "page": page, "incidents": page.object_list},
+    )
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+def _require_filer(request) -> Actor:
+    actor = _actor(request)
+    if not permissions.can_file(actor):
+        raise PermissionDenied(_("Only tellers and branch managers file incidents."))
+    return actor
+
+
+@login_required
+@require_GET
+def incident_file_start(request):
+    _require_filer(request)
+    types = list(IncidentType.objects.filter(is_active=True))
+    groups: dict[str, list] = defaultdict(list)
+    for incident_type in types:
+        groups[incident_type.get_group_display()].append(incident_type)
+    return render(request, "incidents/file_start.html", {"groups": dict(groups)})
+
+
+def _filing_forms(request, type_code: str):
+    units = opening_unit_choices()
+    initial = type_initial(type_code)
+    if request.method == "POST":
+        return (
+            IncidentFilingForm(request.POST),
+            PartyFormSet(request.POST, prefix="parties"),
+            AccountFormSetFactory(request.POST, prefix="accounts", unit_choices=units),
+            VehicleFormSet(request.POST, prefix="vehicles"),
+        )
+    return (
+        IncidentFilingForm(
+            initial={"occurred_at": local_now_value(), **initial.get("incident", {})}
+        ),
+        PartyFormSet(prefix="parties", initial=initial["parties"]),
+        AccountFormSetFactory(prefix="accounts", initial=initial["accounts"], unit_choices=units),
+        VehicleFormSet(prefix="vehicles", initial=initial["vehicles"]),
+    )
+
+
+def _rows(formset, fields) -> tuple[list[dict], list[int]]:
+    """The non-blank rows as service data, and each row's form index."""
+    rows, indexes = [], []
+    for index, form in enumerate(formset.forms):
+        if formset.row_is_blank(form):
+            continue
+        rows.append({name: form.cleaned_data.get(name) for name in fields})
+        indexes.append(index)
+    return rows, indexes
+
+
+def _add_error(form, field: str | None, messages_: list[str]) -> None:
+    if field is not None and field not in form.fields:
+        field = None
+    for message in messages_:
+        form.add_error(field, message)
+
+
+@login_required
+def incident_file(request, type_code: str):
+    actor = _require_filer(request)
+    incident_type = IncidentType.objects.filter(code=type_code, is_active=True).first()
+    if incident_type is None:
+        raise Http404(_("No such incident type."))
+    form, parties, accounts, vehicles = _filing_forms(request, type_code)
+    if request.method == "POST":
+        valid = all([form.is_valid(), parties.is_valid(), accounts.is_valid(), vehicles.is_valid()])
+        if valid:
+            party_rows, party_idx = _rows(
+                parties, ("role", "name", "id_type", "id_number", "phone", "staff_role")
+            )
+            account_rows, account_idx = _rows(
+                accounts,
+                (
+                    "role",
+                    "kind",
+                    "number",
+                    "holder_name",
+                    "bank_name",
+                    "at_this_bank",
+                    "opening_unit",
+                ),
+            )
+            vehicle_rows, vehicle_idx = _rows(vehicles, ("kind", "value"))
+            data = {
+                **form.cleaned_data,
+                "incident_type": type_code,
+                "parties": party_rows,
+                "accounts": account_rows,
+                "vehicles": vehicle_rows,
+            }
+            try:
+                incident = services.incident_file(actor=actor, data=data)
+            except InvalidInput as exc:
+                sets = {
+                    "parties": (parties, party_idx),
+                    "accounts": (accounts, account_idx),
+                    "vehicles": (vehicles, vehicle_idx),
+                }
+                for key, errors in exc.fields.items():
+                    match = FIELD_KEY.match(key)
+                    if match:
+                        formset, indexes = sets[match.group(1)]
+                        row = int(match.group(2))
+                        if row < len(indexes):
+                            _add_error(formset.forms[indexes[row]], match.group(3), errors)
+                            continue
+                    _add_error(form, key, errors)
+                messages.error(request, str(exc.message))
+            except DomainError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("Incident %(number)s filed. Work the branch steps below.")
+                    % {"number": incident.number},
+                )
+                return redirect("incident_detail", number=incident.number)
+    return render(
+        request,
+        "incidents/file_form.html",
+        {
+            "incident_type": incident_type,
+            "form": form,
+            "parties": parties,
+            "accounts": accounts,
+            "vehicles": vehicles,
+            "required": IncidentFilingForm.REQUIRED,
+        },
+    )
+
+
+# --- the incident page ----------------------------------------------------------------------
+
+
+def _stash_key(task_id: int) -> str:
+    return f"incidents.taskform.{task_id}"
+
+
+def _evidence_inputs(task, stash: dict | None) -> list[dict]:
+    """The step's evidence fields as inputs, with what was typed and the errors if the last
+    attempt was refused."""
+    values = (stash or {}).get("values", {})
+    errors = (stash or {}).get("errors", {})
+    attached = {e.description for e in getattr(task, "files", [])}
+    inputs = []
+    for definition in task.step.evidence_fields():
+        name = definition["name"]
+        kind = definition.get("type", EvidenceType.TEXT)
+        inputs.append(
+            {
+                "name": name,
+                "input_name": f"ev_{name}",
+                "label": definition["label"],
+                "type": kind,
+                "required": bool(definition.get("required")),
+                "choices": [
+                    (choice[0], evidence_choice_label(choice))
+                    for choice in definition.get("choices", [])
+                ],
+                "value": values.get(name, ""),
+                "errors": errors.get(f"evidence.{name}", []),
+                "attached": kind == EvidenceType.FILE
+                and bool(attached & {definition.get("label_zh"), definition.get("label_en")}),
+                "wide": kind == EvidenceType.TEXTAREA,
+            }
+        )
+    return inputs
+
+
+@login_required
+@require_GET
+def incident_detail(request, number: str):
+    actor = _actor(request)
+    incident = _incident_or_404(actor, number)
+    # The incident's unit chain (branch → sub-branch → head office) is already loaded: give
+    # each task the loaded copy of its unit so that finding the level above costs nothing.
+    chain = {}
+    unit = incident.unit
+    while unit is not None:
+        chain[unit.pk] = unit
+        unit = unit.parent if unit.parent_id else None
+    tasks = list(incident.tasks.all())
+    files_by_task = defaultdict(list)
+    for evidence in incident.evidence_files.all():
+        files_by_task[evidence.task_id].append(evidence)
+    levels = []
+    by_level = defaultdict(list)
+    for task in tasks:
+        task.unit = chain.get(task.unit_id, task.unit)
+        task.files = files_by_task.get(task.pk, [])
+        stash = request.session.pop(_stash_key(task.pk), None)
+        task.stash = stash
+        task.can_work = permissions.can_work_task(actor, task, incident)
+        task.can_instruct = permissions.can_instruct_task(actor, task, incident)
+        task.can_not_applicable = permissions.can_mark_not_applicable(actor, task, incident)
+        task.may_be_not_applicable = permissions.task_may_be_not_applicable(task)
+        task.evidence_inputs = _evidence_inputs(task, stash) if task.can_work else []
+        task.evidence_shown = _evidence_shown(task)
+        by_level[task.level].append(task)
+    for level in LEVEL_ORDER:
+        if by_level.get(level):
+            levels.append(
+                {
+                    "code": level,
+                    "label": Level(level).label,
+                    "tasks": by_level[level],
+                    "current": incident.level == level,
+                    "unit": by_level[level][0].unit,
+                }
+            )
+    transitions = permissions.available_transitions(actor, incident)
+    timeline = timeline_entries(
+        selectors.incident_timeline(incident=incident), tasks={t.pk: t for t in tasks}
+    )
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        {
+            "incident": incident,
+            "levels": levels,
+            "transitions": transitions,
+            "open_mandatory": sum(
+                1
+                for t in tasks
+                if t.step.mandatory and t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+            ),
+            "panels": [
+                {
+                    "name": panel["name"],
+                    "html": render_to_string(
+                        panel["template"],
+                        {"incident": incident, **panel["context"]},
+                        request=request,
+                    ),
+                }
+                for panel in incident_panels(incident=incident, actor=actor)
+            ],
+            "timeline": timeline,
+            "general_files": files_by_task.get(None, []),
+            "all_files": list(incident.evidence_files.all()),
+            "may_attach": bool(actor.working_levels()),
+            "holding_unit": permissions.holding_unit(incident) if incident.level else None,
+        },
+    )
+
+
+def _evidence_shown(task) -> list[tuple[str, str]]:
+    """A finished task's recorded evidence, labelled in the reader's language."""
+    if not task.evidence:
+        return []
+    shown = []
+    for definition in task.step.evidence_fields():
+        name = definition["name"]
+        if name not in task.evidence:
+            continue
+        value = task.evidence[name]
+        kind = definition.get("type")
+        if kind == EvidenceType.BOOL:
+            value = _("yes") if value else _("no")
+        elif kind == EvidenceType.CHOICE:
+            labels = {c[0]: evidence_choice_label(c) for c in definition.get("choices", [])}
+            value = labels.get(value, value)
+        elif kind == EvidenceType.DATETIME and value:
+            from django.utils import timezone
+            from django.utils.dateparse import parse_datetime
+
+            parsed = parse_datetime(value)
+            value = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else value
+        shown.append((definition["label"], value))
+    return shown
+
+
+def _back(number: str, task_id: int | None = None):
+    url = reverse("incident_detail", kwargs={"number": number})
+    return redirect(f"{url}#task-{task_id}" if task_id else url)
+
+
+def _refused(request, exc: DomainError, *, labels: dict[str, str] | None = None) -> None:
+    """Tell the user why, in their language, with each field at fault."""
+    text = str(exc.message)
+    details = []
+    for key, errors in (exc.fields or {}).items():
+        label = (labels or {}).get(key, key.split(".")[-1].replace("_", " "))
+        details.extend(f"{label}: {error}" for error in errors)
+    if details:
+        text = f"{text} {'; '.join(details)}"
+    messages.error(request, text)
+
+
+def _task_for_post(request, number: str, task_id: int):
+    actor = _actor(request)
+    incident = _incident_or_404(actor, number)
+    task = next((t for t in incident.tasks.all() if t.pk == task_id), None)
+    if task is None:
+        raise Http404(_("No such task."))
+    return actor, incident, task
+
+
+@login_required
+@require_POST
+def task_done(request, number: str, task_id: int):
+    actor, incident, task = _task_for_post(request, number, task_id)
+    definitions = task.step.evidence_fields()
+    labels = {f"evidence.{d['name']}": d["label"] for d in definitions}
+    values = {}
+    for definition in definitions:
+        if definition.get("type") == EvidenceType.FILE:
+            continue
+        values[definition["name"]] = request.POST.get(f"ev_{definition['name']}", "").strip()
+    note = request.POST.get("note", "")
+    try:
+        for definition in definitions:
+            upload = request.FILES.get(f"ev_{definition['name']}")
+            if definition.get("type") != EvidenceType.FILE or upload is None:
+                continue
+            try:
+                services.evidence_attach(
+                    actor=actor,
+                    incident_id=incident.pk,
+                    task_id=task.pk,
+                    uploaded_file=upload,
+                    description=definition["label"],
+                )
+            except InvalidInput as exc:
+                # The file's own refusal belongs to its field.
+                exc.fields = {f"evidence.{definition['name']}": exc.fields.get("file", [])}
+                raise
+        services.task_complete(actor=actor, task_id=task.pk, note=note, evidence=values)
+    except DomainError as exc:
+        request.session[_stash_key(task.pk)] = {
+            "form": "done",
+            "values": {**values, "note": note},
+            "errors": exc.fields or {},
+        }
+        _refused(request, exc, labels=labels)
+        return _back(number, task.pk)
+    messages.success(request, _("“%(step)s” recorded as done.") % {"step": task.step.title})
+    return _back(number, task.pk)
+
+
+@login_required
+@require_POST
+def task_not_applicable(request, number: str, task_id: int):
+    actor, _incident, task = _task_for_post(request, number, task_id)
+    reason = request.POST.get("reason", "")
+    try:
+        services.task_mark_not_applicable(actor=actor, task_id=task.pk, reason=reason)
+    except DomainError as exc:
+        request.session[_stash_key(task.pk)] = {
+            "form": "not_applicable",
+            "values": {"reason": reason},
+            "errors": exc.fields or {},
+        }
+        _refused(request, exc, labels={"reason": _("Reason")})
+        return _back(number, task.pk)
+    messages.success(request, _("“%(step)s” marked not applicable.") % {"step": task.step.title})
+    return _back(number, task.pk)
+
+
+@login_required
+@require_POST
+def task_instruct(request, number: str, task_id: int):
+    actor, _incident, task = _task_for_post(request, number, task_id)
+    instruction = request.POST.get("instruction", "")
+    try:
+        services.task_instruct(actor=actor, task_id=task.pk, instruction=instruction)
+    except DomainError as exc:
+        request.session[_stash_key(task.pk)] = {
+            "form": "instruct",
+            "values": {"instruction": instruction},
+            "errors": exc.fields or {},
+        }
+        _refused(request, exc, labels={"instruction": _("Instruction")})
+        return _back(number, task.pk)
+    messages.success(
+        request, _("Instruction sent: “%(step)s” is now open.") % {"step": task.step.title}
+    )
+    return _back(number, task.pk)
+
+
+TRANSITION_DONE = {
+    "return": gettext_lazy("The incident was returned for more information."),
+    "resubmit": gettext_lazy("The incident was resubmitted."),
+    "close": gettext_lazy("The incident is closed."),
+    "withdraw": gettext_lazy("The incident was withdrawn."),
+}
+
+
+@login_required
+@require_POST
+def incident_transition(request, number: str):
+    actor = _actor(request)
+    incident = _incident_or_404(actor, number)
+    transition = request.POST.get("transition", "")
+    try:
+        services.incident_transition(
+            actor=actor,
+            incident_id=incident.pk,
+            transition=transition,
+            reason=request.POST.get("reason", ""),
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except DomainError as exc:
+        _refused(request, exc, labels={"reason": _("Reason")})
+        return _back(number)
+    messages.success(request, str(TRANSITION_DONE.get(transition, _("Done."))))
+    return _back(number)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, number: str):
+    """Attach a file to the incident itself (not to a step)."""
+    actor = _actor(request)
+    incident = _incident_or_404(actor, number)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return _back(number)
+    try:
+        services.evidence_attach(
+            actor=actor,
+            incident_id=incident.pk,
+            uploaded_file=upload,
+            description=request.POST.get("description", ""),
+        )
+    except DomainError as exc:
+        _refused(request, exc, labels={"file": _("File")})
+        return _back(number)
+    messages.success(request, _("File attached."))
+    return _back(number)
+
+
+@login_required
+@require_GET
+def evidence_download(request, number: str, evidence_id: int):
+    """Evidence is served only to those who see the incident, never from a public URL."""
+    incident = _incident_or_404(_actor(request), number)
+    evidence = next((e for e in incident.evidence_files.all() if e.pk == evidence_id), None)
+    if evidence is None:
+        raise Http404(_("No such file."))
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
