@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ControlsConfig(AppConfig):
     name = "controls"
     verbose_name = _("Account control")
+
+    def ready(self) -> None:
+        from incidents.panels import register_badges, register_panel
+
+        from . import webhooks  # noqa: F401 - registers the "webhook" outbox handler
+        from .panels import incident_badges, incident_panel_context
+
+        register_panel(
+            "controls",
+            template="controls/_incident_panel.html",
+            context=incident_panel_context,
+            order=20,
+        )
+        register_badges("controls", incident_badges)

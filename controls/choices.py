@@ -1,0 +1,77 @@
+"""Kinds and states of account control (止付 / 冻结 / 解除 / 冲正)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ControlKind(models.TextChoices):
+    STOP_PAYMENT = "stop_payment", _("Stop-payment")
+    FREEZE = "freeze", _("Freeze")
+    RELEASE = "release", _("Release")
+    REVERSAL = "reversal", _("Remittance reversal")
+
+
+# A hold on an account: approved by the monitors of the region that holds the account.
+HOLD_KINDS = [ControlKind.STOP_PAYMENT, ControlKind.FREEZE]
+
+
+class ControlState(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting approval")
+    FIRST_APPROVED = "first_approved", _("Awaiting second approval")
+    APPROVED = "approved", _("Approved, instruction issued")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SENT = "sent", _("Received by core banking")
+    EXECUTED = "executed", _("Executed")
+    FAILED = "failed", _("Failed in core banking")
+    RELEASED = "released", _("Released")
+
+
+# Waiting for a decision.
+PENDING_STATES = [ControlState.REQUESTED, ControlState.FIRST_APPROVED]
+# Approved and not yet confirmed by core banking.
+IN_FLIGHT_STATES = [ControlState.APPROVED, ControlState.SENT]
+# A control that still counts: a second request for the same account and kind is a duplicate.
+ACTIVE_STATES = [*PENDING_STATES, *IN_FLIGHT_STATES, ControlState.EXECUTED]
+# Decided for good.
+APPROVED_STATES = [
+    *IN_FLIGHT_STATES,
+    ControlState.EXECUTED,
+    ControlState.FAILED,
+    ControlState.RELEASED,
+]
+
+
+class AssistanceState(models.TextChoices):
+    OPEN = "open", _("Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class InstructionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending confirmation")
+    EXECUTED = "executed", _("Executed")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryChannel(models.TextChoices):
+    WEBHOOK = "webhook", _("Webhook")
+    PULL = "pull", _("Pulled through the API")
+    CONFIRMATION = "confirmation", _("Confirmed without a recorded delivery")
+
+
+class ClockKind(models.TextChoices):
+    """The clocks this app starts (workflows.clocks)."""
+
+    APPROVAL = "controls.freeze_approval", _("Account control approval")
+    AUTHORISATION = "controls.reversal_authorisation", _("Remittance reversal authorisation")
+    ACKNOWLEDGEMENT = "controls.assistance_ack", _("Cross-region assistance acknowledgement")
+
+
+class WebhookEvent(models.TextChoices):
+    INSTRUCTION_ISSUED = "freeze_instruction.issued", _("Instruction issued")
+
+
+class Period(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")

@@ -1,0 +1,142 @@
+"""Account control on the incident page (a panel) and in incident lists (badges)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from fraudops.core.actors import Actor
+from incidents.panels import Badge
+
+from . import selectors
+from .choices import (
+    HOLD_KINDS,
+    IN_FLIGHT_STATES,
+    PENDING_STATES,
+    ControlKind,
+    ControlState,
+)
+from .models import AssistanceRequest, ControlRequest
+from .permissions import may_acknowledge, may_decide, may_request, may_withdraw
+
+
+def _annotate(control: ControlRequest, actor: Actor, *, assisting: set[int], incident) -> None:
+    control.incident = incident
+    control.can_decide = may_decide(actor, control=control)
+    control.can_withdraw = may_withdraw(actor, control=control)
+    control.can_release = (
+        control.is_hold
+        and control.state == ControlState.EXECUTED
+        and not getattr(control, "has_open_release", False)
+        and may_request(
+            actor,
+            incident=incident,
+            kind=ControlKind.RELEASE,
+            assisting_unit_ids=assisting,
+            control=control,
+        )
+    )
+
+
+def incident_panel_context(incident, actor: Actor) -> dict | None:
+    """Each account's control status and clock, the requests for linked accounts and
+    reversals, the incident's timeliness, and the forms to request more."""
+    if actor.user is None:
+        return None
+    controls = selectors.incident_controls(incident=incident)
+    assistances = list(
+        AssistanceRequest.objects.filter(incident=incident)
+        .select_related("to_unit", "acknowledged_by")
+        .order_by("requested_at")
+    )
+    assisting = {a.to_unit_id for a in assistances}
+    open_releases = {
+        c.releases_id
+        for c in controls
+        if c.kind == ControlKind.RELEASE and c.state in [*PENDING_STATES, *IN_FLIGHT_STATES]
+    }
+    for control in controls:
+        control.has_open_release = control.pk in open_releases
+        _annotate(control, actor, assisting=assisting, incident=incident)
+    for assistance in assistances:
+        assistance.can_acknowledge = assistance.state == "open" and may_acknowledge(
+            actor, assistance=assistance
+        )
+
+    accounts = list(incident.accounts.all())
+    by_account = {account.pk: [] for account in accounts}
+    numbers = {account.number: account.pk for account in accounts}
+    linked, reversals = [], []
+    for control in controls:
+        if control.kind == ControlKind.REVERSAL:
+            reversals.append(control)
+            continue
+        key = control.account_id or numbers.get(control.account_number)
+        if key in by_account:
+            by_account[key].append(control)
+        else:
+            linked.append(control)
+    region_id = incident.unit.parent_id
+    rows = []
+    for account in accounts:
+        unit = account.opening_unit
+        rows.append(
+            {
+                "account": account,
+                "controls": by_account[account.pk],
+                "controllable": bool(account.at_this_bank and unit is not None),
+                "cross_region": bool(unit is not None and unit.parent_id != region_id),
+            }
+        )
+    may_hold = incident.is_open and may_request(
+        actor, incident=incident, kind=ControlKind.STOP_PAYMENT, assisting_unit_ids=assisting
+    )
+    may_reverse = incident.is_open and may_request(
+        actor, incident=incident, kind=ControlKind.REVERSAL
+    )
+    if not controls and not may_hold and not may_reverse and not assistances:
+        # Nothing to show and nothing this person could do here.
+        return None
+    return {
+        "control_rows": rows,
+        "control_linked": linked,
+        "control_reversals": reversals,
+        "control_assistances": assistances,
+        "control_timeliness": selectors.incident_timeliness(incident=incident, controls=controls),
+        "control_may_hold": may_hold,
+        "control_may_reverse": may_reverse,
+        "control_hold_kinds": [(k.value, k.label) for k in HOLD_KINDS],
+        "control_controllable_accounts": [r["account"] for r in rows if r["controllable"]],
+    }
+
+
+_BADGES = {
+    "pending": (_("Control awaiting approval"), "warning"),
+    "in_flight": (_("Control sent to core banking"), "info"),
+    "failed": (_("Control failed"), "danger"),
+}
+
+
+def incident_badges(incident_ids, actor: Actor) -> dict[int, list[Badge]]:
+    """One query for a page of incidents: the most urgent control status of each."""
+    states = ControlRequest.objects.filter(
+        incident_id__in=list(incident_ids),
+        state__in=[*PENDING_STATES, *IN_FLIGHT_STATES, ControlState.FAILED],
+    ).values_list("incident_id", "state")
+    found: dict[int, set[str]] = {}
+    for incident_id, state in states:
+        group = (
+            "pending"
+            if state in PENDING_STATES
+            else "in_flight"
+            if state in IN_FLIGHT_STATES
+            else "failed"
+        )
+        found.setdefault(incident_id, set()).add(group)
+    badges: dict[int, list[Badge]] = {}
+    for incident_id, groups in found.items():
+        for group in ("failed", "pending", "in_flight"):
+            if group in groups:
+                label, tone = _BADGES[group]
+                badges[incident_id] = [Badge(label=str(label), tone=tone, url="/controls/")]
+                break
+    return badges

@@ -1,0 +1,169 @@
+"""Who may request, approve and see account control. The services raise; the pages ask the
+`may_*` twins to decide which buttons to show."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from fraudops.core.actors import Actor
+from fraudops.core.choices import Level, Role
+from fraudops.core.errors import DomainError, FourEyesRefused, OutOfScope, PermissionRefused
+
+from .choices import ControlKind, ControlState
+
+BRANCH_REQUESTER_ROLES = (Role.TELLER, Role.BRANCH_MANAGER)
+
+
+def approver_role(kind: str) -> str:
+    """Holds and releases are approved by the region's operations monitors; a remittance
+    reversal by the region's remote authorisation centre (seed case 1)."""
+    return Role.REMOTE_AUTHORISER if kind == ControlKind.REVERSAL else Role.SUB_BRANCH_MONITOR
+
+
+def _staff_only(actor: Actor, *, thread: str, action: str) -> None:
+    if actor.user is None:
+        raise PermissionRefused(
+            _("Account control is requested and decided by staff, not by API clients."),
+            thread=thread,
+            action=action,
+        )
+
+
+def check_may_request(
+    actor: Actor,
+    *,
+    incident,
+    kind: str,
+    assisting_unit_ids: set[int] = frozenset(),
+    control=None,
+) -> None:
+    """Raise unless `actor` may raise a request of `kind` on `incident`.
+
+    Branch staff of the filing branch request holds and reversals; the monitors of the
+    incident's region (the sub-branch's "account control" step) and head-office monitors
+    request holds; the monitors of a region asked for assistance add the accounts they find;
+    releasing a hold may also be asked by the monitors who approve it.
+    """
+    action = "control.request"
+    thread = incident.thread
+    _staff_only(actor, thread=thread, action=action)
+    unit = actor.unit
+    if unit is None:
+        raise OutOfScope(thread=thread, action=action)
+    branch = incident.unit
+    if unit.pk == branch.pk and actor.has_role(*BRANCH_REQUESTER_ROLES):
+        return
+    if kind == ControlKind.REVERSAL:
+        raise PermissionRefused(
+            _("A remittance reversal is requested by the branch that sent the remittance."),
+            thread=thread,
+            action=action,
+        )
+    if actor.has_role(Role.SUB_BRANCH_MONITOR) and (
+        unit.pk == branch.parent_id
+        or unit.pk in assisting_unit_ids
+        or (control is not None and unit.pk == control.approving_unit_id)
+    ):
+        return
+    if actor.has_role(Role.HEAD_OFFICE_MONITOR) and unit.level == Level.HEAD_OFFICE:
+        return
+    raise PermissionRefused(
+        _(
+            "Account control on this incident is requested by its branch's staff or by the "
+            "operations monitors of its region or of a region asked for assistance."
+        ),
+        thread=thread,
+        action=action,
+    )
+
+
+def check_may_decide(actor: Actor, *, control, action: str) -> None:
+    """Raise unless `actor` may approve or reject `control`: the approver role at the
+    approving sub-branch, and never the requester (four-eyes)."""
+    thread = control.incident.thread
+    _staff_only(actor, thread=thread, action=action)
+    role = approver_role(control.kind)
+    if actor.unit is None or actor.unit.pk != control.approving_unit_id:
+        raise OutOfScope(
+            _("Only %(role)s staff of %(unit)s can decide this request.")
+            % {"role": Role(role).label, "unit": control.approving_unit.name},
+            thread=thread,
+            action=action,
+        )
+    if not actor.has_role(role):
+        raise PermissionRefused(
+            _("Deciding this request needs the role: %(role)s.") % {"role": Role(role).label},
+            thread=thread,
+            action=action,
+        )
+    if actor.user.pk == control.requested_by_id:
+        raise FourEyesRefused(
+            _("You raised this request: another person must decide it."),
+            thread=thread,
+            action=action,
+        )
+    if (
+        control.state == ControlState.FIRST_APPROVED
+        and actor.user.pk == control.first_approved_by_id
+    ):
+        raise FourEyesRefused(
+            _("You gave the first approval: the second approval must come from someone else."),
+            thread=thread,
+            action=action,
+        )
+
+
+def check_may_withdraw(actor: Actor, *, control) -> None:
+    thread = control.incident.thread
+    _staff_only(actor, thread=thread, action="control.withdraw")
+    if actor.user.pk != control.requested_by_id:
+        raise PermissionRefused(
+            _("Only the person who raised the request can withdraw it."),
+            thread=thread,
+            action="control.withdraw",
+        )
+
+
+def check_may_acknowledge(actor: Actor, *, assistance) -> None:
+    thread = assistance.incident.thread
+    action = "control.assistance_acknowledge"
+    _staff_only(actor, thread=thread, action=action)
+    if actor.unit is None or actor.unit.pk != assistance.to_unit_id:
+        raise OutOfScope(
+            _("Only the operations monitors of %(unit)s can acknowledge this request.")
+            % {"unit": assistance.to_unit.name},
+            thread=thread,
+            action=action,
+        )
+    if not actor.has_role(Role.SUB_BRANCH_MONITOR):
+        raise PermissionRefused(
+            _("Acknowledging an assistance request needs the operations monitor role."),
+            thread=thread,
+            action=action,
+        )
+
+
+def _allowed(check, *args, **kwargs) -> bool:
+    try:
+        check(*args, **kwargs)
+    except DomainError:
+        return False
+    return True
+
+
+def may_request(actor: Actor, **kwargs) -> bool:
+    return _allowed(check_may_request, actor, **kwargs)
+
+
+def may_decide(actor: Actor, *, control) -> bool:
+    return control.is_pending and _allowed(
+        check_may_decide, actor, control=control, action="control.approve"
+    )
+
+
+def may_withdraw(actor: Actor, *, control) -> bool:
+    return control.is_pending and _allowed(check_may_withdraw, actor, control=control)
+
+
+def may_acknowledge(actor: Actor, *, assistance) -> bool:
+    return _allowed(check_may_acknowledge, actor, assistance=assistance)

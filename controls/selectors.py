@@ -1,0 +1,326 @@
+"""Reads of account control, always limited to what the actor may see: requests on
+incidents in their subtree, requests their region decides (including those received from
+other regions) and, for head office, everything."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fraudops.core.actors import Actor
+from fraudops.core.choices import Level
+from fraudops.core.errors import InvalidInput, NotFound
+from fraudops.core.models import OrgUnit
+
+from .choices import (
+    HOLD_KINDS,
+    PENDING_STATES,
+    AssistanceState,
+    ControlKind,
+    InstructionStatus,
+    Period,
+)
+from .models import AssistanceRequest, ControlRequest, FreezeInstruction
+from .permissions import approver_role
+
+LIST_RELATED = (
+    "incident",
+    "incident__incident_type",
+    "incident__unit",
+    "approving_unit",
+    "opening_unit",
+    "requested_by",
+    "first_approved_by",
+    "second_approved_by",
+    "rejected_by",
+    "instruction",
+    "releases",
+)
+
+
+def _visible(qs: QuerySet[ControlRequest], actor: Actor) -> QuerySet[ControlRequest]:
+    path = actor.subtree_path()
+    if path is None:
+        return qs
+    return qs.filter(
+        Q(incident__unit__path__startswith=path)
+        | Q(approving_unit__path__startswith=path)
+        | Q(opening_unit__path__startswith=path)
+    )
+
+
+def control_request_list(*, actor: Actor) -> QuerySet[ControlRequest]:
+    return _visible(ControlRequest.objects.select_related(*LIST_RELATED), actor).order_by(
+        "-requested_at", "-id"
+    )
+
+
+def control_request_get(*, actor: Actor, number: str) -> ControlRequest:
+    control = control_request_list(actor=actor).filter(number=number).first()
+    if control is None:
+        raise NotFound()
+    return control
+
+
+def approval_queue(*, actor: Actor) -> QuerySet[ControlRequest]:
+    """Requests waiting for a decision by the actor's unit in a role the actor holds, oldest
+    deadline first (requests received from other regions included)."""
+    if actor.unit is None or actor.user is None:
+        return ControlRequest.objects.none()
+    kinds = [kind for kind in ControlKind.values if actor.has_role(approver_role(kind))]
+    if not kinds:
+        return ControlRequest.objects.none()
+    return (
+        ControlRequest.objects.filter(
+            approving_unit=actor.unit, state__in=PENDING_STATES, kind__in=kinds
+        )
+        .select_related(*LIST_RELATED, "assistance", "assistance__from_unit")
+        .prefetch_related("incident__parties", "incident__accounts")
+        .order_by("due_at", "id")
+    )
+
+
+def assistance_queue(*, actor: Actor) -> QuerySet[AssistanceRequest]:
+    """Assistance requests the actor's region received (head office: every one, as it is
+    copied on them), open ones first by deadline."""
+    qs = AssistanceRequest.objects.select_related(
+        "incident",
+        "incident__incident_type",
+        "incident__unit",
+        "from_unit",
+        "to_unit",
+        "requested_by",
+        "acknowledged_by",
+    ).prefetch_related(
+        Prefetch(
+            "control_requests",
+            queryset=ControlRequest.objects.select_related("opening_unit").order_by("id"),
+        )
+    )
+    if actor.unit is None:
+        return qs.none()
+    if actor.unit.level == Level.HEAD_OFFICE:
+        pass
+    elif actor.unit.level == Level.SUB_BRANCH:
+        qs = qs.filter(Q(to_unit=actor.unit) | Q(from_unit=actor.unit))
+    else:
+        qs = qs.filter(incident__unit=actor.unit)
+    return qs.order_by("state", "due_at", "id")
+
+
+def assistance_get(*, actor: Actor, pk: int) -> AssistanceRequest:
+    assistance = assistance_queue(actor=actor).filter(pk=pk).first()
+    if assistance is None:
+        raise NotFound()
+    return assistance
+
+
+def my_requests(*, actor: Actor, limit: int = 20) -> list[ControlRequest]:
+    if actor.user is None:
+        return []
+    return list(
+        ControlRequest.objects.filter(requested_by=actor.user)
+        .select_related(*LIST_RELATED)
+        .order_by("-requested_at", "-id")[:limit]
+    )
+
+
+def incident_controls(*, incident) -> list[ControlRequest]:
+    return list(
+        ControlRequest.objects.filter(incident=incident)
+        .select_related(
+            "approving_unit",
+            "opening_unit",
+            "requested_by",
+            "first_approved_by",
+            "second_approved_by",
+            "rejected_by",
+            "instruction",
+            "releases",
+            "assistance",
+        )
+        .order_by("requested_at", "id")
+    )
+
+
+def freeze_instruction_list(*, actor: Actor, status: str | None = None) -> QuerySet:
+    qs = FreezeInstruction.objects.select_related(
+        "control", "control__incident", "unit", "releases"
+    )
+    path = actor.subtree_path()
+    if path is not None:
+        qs = qs.filter(unit__path__startswith=path)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("issued_at", "id")
+
+
+def freeze_instruction_get(*, actor: Actor, pk: int) -> FreezeInstruction:
+    instruction = freeze_instruction_list(actor=actor).filter(pk=pk).first()
+    if instruction is None:
+        raise NotFound()
+    return instruction
+
+
+# --- timeliness -------------------------------------------------------------------------------
+
+
+def _seconds(start, end) -> float | None:
+    if start is None or end is None:
+        return None
+    return (end - start).total_seconds()
+
+
+def incident_timeliness(*, incident, controls: Iterable[ControlRequest]) -> dict:
+    """Filing → first request → first approval → first execution for one incident, in
+    seconds (None where that point is not reached yet). Releases do not count."""
+    relevant = [c for c in controls if c.kind != ControlKind.RELEASE]
+    requested = min((c.requested_at for c in relevant), default=None)
+    approved = min((c.approved_at for c in relevant if c.approved_at), default=None)
+    executed = min((c.executed_at for c in relevant if c.executed_at), default=None)
+    return {
+        "filed_at": incident.filed_at,
+        "first_requested_at": requested,
+        "first_approved_at": approved,
+        "first_executed_at": executed,
+        "filing_to_request": _seconds(incident.filed_at, requested),
+        "request_to_approval": _seconds(requested, approved),
+        "approval_to_execution": _seconds(approved, executed),
+        "filing_to_execution": _seconds(incident.filed_at, executed),
+    }
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _distribution(values: list[float]) -> dict:
+    if not values:
+        return {"count": 0, "min": None, "p50": None, "p90": None, "max": None, "mean": None}
+    return {
+        "count": len(values),
+        "min": round(min(values), 1),
+        "p50": round(_percentile(values, 0.5), 1),
+        "p90": round(_percentile(values, 0.9), 1),
+        "max": round(max(values), 1),
+        "mean": round(statistics.fmean(values), 1),
+    }
+
+
+def _period_start(moment: datetime.datetime, period: str) -> datetime.date:
+    day = timezone.localtime(moment).date()
+    if period == Period.WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    if period == Period.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+MEASURES = (
+    "filing_to_request",
+    "request_to_approval",
+    "approval_to_execution",
+    "filing_to_execution",
+)
+
+
+def control_timeliness(
+    *,
+    actor: Actor,
+    period: str = Period.MONTH,
+    group_by: str = Level.SUB_BRANCH,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+    unit: OrgUnit | None = None,
+) -> list[dict]:
+    """Distributions (seconds: count, min, p50, p90, max, mean) of filing → request →
+    approval → execution per unit and period, over the incidents the actor sees that had a
+    stop-payment, freeze or reversal requested. `group_by` is the level of the unit the
+    incident is counted under (its filing branch or that branch's sub-branch); periods are
+    local calendar days, ISO weeks (from Monday) or months of the incident's filing."""
+    if period not in Period.values:
+        raise InvalidInput(fields={"period": [_("Use one of: %s.") % ", ".join(Period.values)]})
+    if group_by not in (Level.BRANCH, Level.SUB_BRANCH):
+        raise InvalidInput(fields={"group_by": [_("Use branch or sub_branch.")]})
+    qs = ControlRequest.objects.filter(
+        kind__in=[*HOLD_KINDS, ControlKind.REVERSAL],
+    ).select_related("incident", "incident__unit", "incident__unit__parent")
+    path = actor.subtree_path()
+    if path is not None:
+        qs = qs.filter(
+            Q(incident__unit__path__startswith=path) | Q(approving_unit__path__startswith=path)
+        )
+    if unit is not None:
+        qs = qs.filter(incident__unit__path__startswith=unit.path)
+    if since is not None:
+        qs = qs.filter(incident__filed_at__gte=since)
+    if until is not None:
+        qs = qs.filter(incident__filed_at__lt=until)
+    by_incident: dict[int, list[ControlRequest]] = defaultdict(list)
+    for control in qs.only(
+        "kind",
+        "requested_at",
+        "approved_at",
+        "executed_at",
+        "incident__filed_at",
+        "incident__unit__code",
+        "incident__unit__path",
+        "incident__unit__parent__code",
+        "incident__unit__parent__name_zh",
+        "incident__unit__parent__name_en",
+        "incident__unit__name_zh",
+        "incident__unit__name_en",
+    ):
+        by_incident[control.incident_id].append(control)
+    buckets: dict[tuple, dict] = {}
+    for controls in by_incident.values():
+        incident = controls[0].incident
+        group_unit = incident.unit if group_by == Level.BRANCH else incident.unit.parent
+        key = (group_unit.code, _period_start(incident.filed_at, period))
+        bucket = buckets.setdefault(
+            key,
+            {
+                "unit": group_unit.code,
+                "unit_name": group_unit.name,
+                "period_start": key[1],
+                "incidents": 0,
+                **{measure: [] for measure in MEASURES},
+            },
+        )
+        bucket["incidents"] += 1
+        figures = incident_timeliness(incident=incident, controls=controls)
+        for measure in MEASURES:
+            if figures[measure] is not None:
+                bucket[measure].append(figures[measure])
+    rows = []
+    for key in sorted(buckets):
+        bucket = buckets[key]
+        rows.append(
+            {
+                **{k: v for k, v in bucket.items() if k not in MEASURES},
+                **{measure: _distribution(bucket[measure]) for measure in MEASURES},
+            }
+        )
+    return rows
+
+
+def pending_instruction_count(*, actor: Actor) -> int:
+    return freeze_instruction_list(actor=actor, status=InstructionStatus.PENDING).count()
+
+
+def open_assistance_count(*, actor: Actor) -> int:
+    if actor.unit is None:
+        return 0
+    return AssistanceRequest.objects.filter(to_unit=actor.unit, state=AssistanceState.OPEN).count()
