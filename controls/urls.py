@@ -1,1 +1,23 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "controls"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("requests/<str:number>/", views.request_detail, name="request-detail"),
+    path("requests/<str:number>/approve/", views.approve, name="approve"),
+    path("requests/<str:number>/reject/", views.reject, name="reject"),
+    path("requests/<str:number>/withdraw/", views.withdraw, name="withdraw"),
+    path("requests/<str:number>/release/", views.release, name="release"),
+    path("requests/<str:number>/authorise/", views.authorise, name="authorise"),
+    path("incidents/<str:number>/request/", views.incident_request, name="incident-request"),
+    path("incidents/<str:number>/reversal/", views.incident_reversal, name="incident-reversal"),
+    path("assistance/<int:pk>/", views.assistance_detail, name="assistance-detail"),
+    path(
+        "assistance/<int:pk>/acknowledge/",
+        views.assistance_acknowledge,
+        name="assistance-acknowledge",
+    ),
+]

@@ -1,0 +1,423 @@
+"""Browser pages of account control: the approvers' queue, one request, the one-click
+reversal authorisation, an assistance request, and the form posts from the incident panel.
+Every write calls the same service as the API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fraudops.core.actors import Actor
+from fraudops.core.errors import DomainError, NotFound
+from fraudops.core.models import AuditEvent
+from incidents.models import Incident
+
+from . import selectors, services
+from .choices import IN_FLIGHT_STATES, PENDING_STATES, ControlKind, ControlState
+from .forms import HoldRequestForm, ReasonForm, ReversalRequestForm
+from .models import ControlRequest
+from .permissions import may_acknowledge, may_decide, may_request, may_withdraw
+
+
+def incident_url(number: str) -> str:
+    try:
+        return reverse("incident_detail", kwargs={"number": number})
+    except NoReverseMatch:
+        return f"/incidents/{number}/"
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _refused(request, exc: DomainError) -> None:
+    """Show a refusal as the page's message, with the fields at fault."""
+    details = "; ".join(
+        f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.fields.items()
+    )
+    text = str(exc.message)
+    messages.error(request, f"{text} {details}".strip() if details else text)
+
+
+def _control_or_404(actor: Actor, number: str) -> ControlRequest:
+    try:
+        return selectors.control_request_get(actor=actor, number=number)
+    except NotFound:
+        raise Http404 from None
+
+
+def _form_errors(form) -> DomainError:
+    from fraudops.core.errors import InvalidInput
+
+    return InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
+
+
+@login_required
+@require_GET
+def queue(request):
+    """The approvers' queue: pending decisions first, oldest deadline first, each with the
+    incident's key facts; then cross-region assistance, instructions awaiting core
+    banking, and the person's own requests."""
+    actor = Actor.from_request(request)
+    pending = list(selectors.approval_queue(actor=actor))
+    for control in pending:
+        control.can_decide = may_decide(actor, control=control)
+        control.is_mine = control.requested_by_id == request.user.pk
+        parties = list(control.incident.parties.all())
+        control.victims = [p for p in parties if p.role == "victim"]
+        control.payees = [p for p in parties if p.role in ("payee", "fraudster")]
+    assistances = list(selectors.assistance_queue(actor=actor)[:50])
+    for assistance in assistances:
+        assistance.can_acknowledge = assistance.state == "open" and may_acknowledge(
+            actor, assistance=assistance
+        )
+        assistance.received = actor.unit is not None and assistance.to_unit_id == actor.unit.pk
+    in_flight = []
+    if actor.unit is not None:
+        in_flight = list(
+            selectors.control_request_list(actor=actor)
+            .filter(
+                Q(approving_unit=actor.unit) | Q(requested_by=request.user),
+                state__in=IN_FLIGHT_STATES,
+            )
+            .order_by("approved_at", "id")[:50]
+        )
+    mine = [c for c in selectors.my_requests(actor=actor) if c.state not in IN_FLIGHT_STATES]
+    return render(
+        request,
+        "controls/queue.html",
+        {
+            "pending": pending,
+            "assistances": assistances,
+            "in_flight": in_flight,
+            "mine": mine,
+        },
+    )
+
+
+@login_required
+@require_GET
+def request_detail(request, number: str):
+    actor = Actor.from_request(request)
+    control = _control_or_404(actor, number)
+    incident = control.incident
+    control.can_decide = may_decide(actor, control=control)
+    control.can_withdraw = may_withdraw(actor, control=control)
+    open_release = control.release_requests.filter(
+        state__in=[*PENDING_STATES, *IN_FLIGHT_STATES]
+    ).first()
+    control.can_release = (
+        control.is_hold
+        and control.state == ControlState.EXECUTED
+        and open_release is None
+        and may_request(
+            actor,
+            incident=incident,
+            kind=ControlKind.RELEASE,
+            assisting_unit_ids=set(
+                incident.assistance_requests.values_list("to_unit_id", flat=True)
+            ),
+            control=control,
+        )
+    )
+    events = list(
+        AuditEvent.objects.filter(thread=incident.thread, target=control.number)
+        .select_related("actor_unit")
+        .order_by("at", "id")
+    )
+    return render(
+        request,
+        "controls/request_detail.html",
+        {
+            "control": control,
+            "incident": incident,
+            "incident_link": incident_url(incident.number) if actor.sees(incident.unit) else "",
+            "parties": list(incident.parties.all()),
+            "events": events,
+            "open_release": open_release,
+            "releases": list(control.release_requests.order_by("requested_at")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def approve(request, number: str):
+    actor = Actor.from_request(request)
+    control = _control_or_404(actor, number)
+    try:
+        control = services.control_request_approve(
+            actor=actor,
+            control_id=control.pk,
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        if control.state == ControlState.FIRST_APPROVED:
+            messages.success(
+                request,
+                _("%(number)s: first approval recorded; a second approver must confirm it.")
+                % {"number": control.number},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(number)s approved %(elapsed)s after the request; sent to core banking.")
+                % {
+                    "number": control.number,
+                    "elapsed": services.duration_text(control.approval_seconds),
+                },
+            )
+    return HttpResponseRedirect(_next(request, reverse("controls:queue")))
+
+
+@login_required
+@require_POST
+def reject(request, number: str):
+    actor = Actor.from_request(request)
+    control = _control_or_404(actor, number)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        services.control_request_reject(
+            actor=actor,
+            control_id=control.pk,
+            reason=form.cleaned_data["reason"],
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(number)s rejected.") % {"number": control.number})
+    return HttpResponseRedirect(_next(request, reverse("controls:queue")))
+
+
+@login_required
+@require_POST
+def withdraw(request, number: str):
+    actor = Actor.from_request(request)
+    control = _control_or_404(actor, number)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        services.control_request_withdraw(
+            actor=actor, control_id=control.pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(number)s withdrawn.") % {"number": control.number})
+    return HttpResponseRedirect(_next(request, reverse("controls:request-detail", args=[number])))
+
+
+@login_required
+@require_POST
+def release(request, number: str):
+    actor = Actor.from_request(request)
+    control = _control_or_404(actor, number)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        created = services.control_release_request(
+            actor=actor, control_id=control.pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return HttpResponseRedirect(
+            _next(request, reverse("controls:request-detail", args=[number]))
+        )
+    messages.success(
+        request,
+        _("Release %(number)s requested; it goes to %(unit)s for approval.")
+        % {"number": created.number, "unit": created.approving_unit.name},
+    )
+    return HttpResponseRedirect(_next(request, reverse("controls:request-detail", args=[number])))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorise(request, number: str):
+    """The remote authorisation centre's one-click page, linked from its notification."""
+    actor = Actor.from_request(request)
+    control = _control_or_404(actor, number)
+    if control.kind != ControlKind.REVERSAL:
+        return HttpResponseRedirect(reverse("controls:request-detail", args=[number]))
+    if request.method == "POST":
+        try:
+            control = services.control_request_approve(
+                actor=actor,
+                control_id=control.pk,
+                expected_state=request.POST.get("expected_state") or None,
+            )
+        except DomainError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Reversal %(number)s authorised %(elapsed)s after the request.")
+                % {
+                    "number": control.number,
+                    "elapsed": services.duration_text(control.approval_seconds),
+                },
+            )
+        return HttpResponseRedirect(reverse("controls:authorise", args=[number]))
+    control.can_decide = may_decide(actor, control=control)
+    return render(
+        request,
+        "controls/authorise.html",
+        {"control": control, "incident": control.incident},
+    )
+
+
+def _incident_for(actor: Actor, number: str) -> Incident:
+    incident = Incident.objects.select_related("unit").filter(number=number).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
+@login_required
+@require_POST
+def incident_request(request, number: str):
+    """The incident panel's (and the assistance page's) stop-payment / freeze form."""
+    actor = Actor.from_request(request)
+    incident = _incident_for(actor, number)
+    back = _next(request, incident_url(number))
+    form = HoldRequestForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        created = services.control_requests_create(
+            actor=actor,
+            incident_id=incident.pk,
+            kind=form.cleaned_data["kind"],
+            targets=form.targets(),
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return HttpResponseRedirect(back)
+    for control in created:
+        if control.assistance_id:
+            text = _(
+                "%(number)s requested: account %(account)s is held in %(unit)s, which was "
+                "asked for assistance (head office copied)."
+            )
+        else:
+            text = _("%(number)s requested: account %(account)s, for %(unit)s to approve.")
+        messages.success(
+            request,
+            text
+            % {
+                "number": control.number,
+                "account": control.account_number,
+                "unit": control.approving_unit.name,
+            },
+        )
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def incident_reversal(request, number: str):
+    actor = Actor.from_request(request)
+    incident = _incident_for(actor, number)
+    back = _next(request, incident_url(number))
+    form = ReversalRequestForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        control = services.reversal_request_create(
+            actor=actor, incident_id=incident.pk, **form.cleaned_data
+        )
+    except DomainError as exc:
+        _refused(request, exc)
+        return HttpResponseRedirect(back)
+    messages.success(
+        request,
+        _("Reversal %(number)s sent to %(unit)s's remote authorisation centre.")
+        % {"number": control.number, "unit": control.approving_unit.name},
+    )
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_GET
+def assistance_detail(request, pk: int):
+    actor = Actor.from_request(request)
+    try:
+        assistance = selectors.assistance_get(actor=actor, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    incident = assistance.incident
+    assistance.can_acknowledge = assistance.state == "open" and may_acknowledge(
+        actor, assistance=assistance
+    )
+    assisting = set(incident.assistance_requests.values_list("to_unit_id", flat=True))
+    controls = list(
+        ControlRequest.objects.filter(incident=incident)
+        .select_related("opening_unit", "approving_unit", "requested_by")
+        .order_by("requested_at")
+    )
+    for control in controls:
+        control.incident = incident
+        control.can_decide = may_decide(actor, control=control)
+    return render(
+        request,
+        "controls/assistance_detail.html",
+        {
+            "assistance": assistance,
+            "incident": incident,
+            "incident_link": incident_url(incident.number) if actor.sees(incident.unit) else "",
+            "parties": list(incident.parties.all()),
+            "accounts": list(incident.accounts.select_related("opening_unit")),
+            "controls": controls,
+            "may_add": incident.is_open
+            and may_request(
+                actor,
+                incident=incident,
+                kind=ControlKind.STOP_PAYMENT,
+                assisting_unit_ids=assisting,
+            ),
+            "hold_kinds": HoldRequestForm.base_fields["kind"].choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assistance_acknowledge(request, pk: int):
+    actor = Actor.from_request(request)
+    try:
+        services.assistance_acknowledge(
+            actor=actor, assistance_id=pk, note=request.POST.get("note", "")
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Acknowledged. Investigate the account and add the accounts that "
+                "transacted with it."
+            ),
+        )
+    return HttpResponseRedirect(_next(request, reverse("controls:assistance-detail", args=[pk])))
