@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from incidents.models import Incident
@@ -16,3 +18,31 @@ def file_incident(actor):
         return Incident.objects.select_related("unit").get(pk=incident.pk)
 
     return make
+
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+
+
+def _reset_producers() -> None:
+    # What Celery does after a fork: forget pooled broker connections, so the next publish
+    # connects to the broker URL configured now.
+    from fraudops.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextlib.contextmanager
+def broker_down():
+    """Point Celery at a closed port (Redis unavailable) for the duration of the block."""
+    from fraudops.celery import app
+
+    original = app.conf.broker_url, app.conf.broker_transport_options
+    _reset_producers()
+    app.conf.broker_url = CLOSED_PORT_BROKER
+    app.conf.broker_transport_options = {"max_retries": 0}  # as settings do for Redis
+    try:
+        yield
+    finally:
+        _reset_producers()
+        app.conf.broker_url, app.conf.broker_transport_options = original
