@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("controls/", include("controls.urls")),
     path("watchlist/", include("watchlist.urls")),
+    path("timeliness/", include("workflows.urls")),
     path("", include("incidents.urls")),
 ]
 if settings.DEBUG:

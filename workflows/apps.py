@@ -9,7 +9,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from incidents import events
 
-        from . import task_clocks
+        from . import incident_ui, task_clocks
         from .sweep import register_subject_guard
 
         events.subscribe("level_entered", task_clocks.on_level_entered)
@@ -17,3 +17,4 @@ class WorkflowsConfig(AppConfig):
         events.subscribe("task_finished", task_clocks.on_task_finished)
         events.subscribe("incident_transitioned", task_clocks.on_incident_transitioned)
         register_subject_guard("incidents.task", task_clocks.task_guard)
+        incident_ui.register()

@@ -58,3 +58,11 @@ class ClockKind(models.TextChoices):
     (e.g. "controls.freeze_approval")."""
 
     TASK = "task", _("Playbook step")
+
+
+class TimelinessResult(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    OVERDUE = "overdue", _("Overdue")
+    PENDING = "pending", _("Not yet due")
+    NO_DEADLINE = "no_deadline", _("No deadline")

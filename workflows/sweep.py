@@ -286,6 +286,8 @@ def _fire(clocks: list[Clock], *, now) -> int:
                     "scheduled_at": escalation.scheduled_at.isoformat(),
                     "unit": extra["unit"].code,
                     "told_unit": told.code,
+                    "told_unit_zh": told.name_zh,
+                    "told_unit_en": told.name_en,
                     "roles": extra["roles"],
                     "title_zh": clock.title_zh,
                     "title_en": clock.title_en,

@@ -16,7 +16,7 @@ OVER_STATES = {"closed", "withdrawn"}
 
 def incident_url(incident) -> str:
     try:
-        return reverse("incident-detail", kwargs={"number": incident.number})
+        return reverse("incident_detail", kwargs={"number": incident.number})
     except NoReverseMatch:
         return f"/incidents/{incident.number}/"
 

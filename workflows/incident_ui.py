@@ -1,0 +1,81 @@
+"""What the clocks add to the incident pages: the timeliness panel, an "overdue / escalated"
+badge in queues and lists, and escalations as sentences on the timeline (registered from
+WorkflowsConfig.ready())."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from fraudops.core.choices import Role
+from incidents.panels import Badge, register_badges, register_panel
+from incidents.timeline import register_timeline_action
+
+from .choices import ClockStatus, EscalationStage
+from .models import Clock
+from .selectors import incident_timeliness
+
+
+def _zh() -> bool:
+    return (get_language() or "zh-hans").lower().startswith("zh")
+
+
+def timeliness_panel_context(incident, actor) -> dict:
+    return {"timeliness": incident_timeliness(incident=incident)}
+
+
+def clock_badges(incident_ids, actor) -> dict[int, list[Badge]]:
+    """One query for the whole page: incidents with a late clock, escalated or not."""
+    threads = {f"incident:{pk}": pk for pk in incident_ids}
+    late = Clock.objects.filter(
+        thread__in=list(threads),
+        status__in=[ClockStatus.OPEN, ClockStatus.ESCALATED],
+        due_at__lte=timezone.now(),
+    ).values_list("thread", "stage")
+    worst: dict[int, str] = {}
+    for thread, stage in late:
+        pk = threads[thread]
+        if stage in (EscalationStage.LEVEL_ABOVE, EscalationStage.HEAD_OFFICE):
+            worst[pk] = "escalated"
+        else:
+            worst.setdefault(pk, "overdue")
+    return {
+        pk: [
+            Badge(label=_("Escalated"), tone="danger")
+            if kind == "escalated"
+            else Badge(label=_("Overdue"), tone="warning")
+        ]
+        for pk, kind in worst.items()
+    }
+
+
+def _roles(codes) -> str:
+    return "、".join(str(Role(c).label) if c in Role else c for c in codes or [])
+
+
+def escalation_sentence(event, context) -> str:
+    data = event.data or {}
+    params = {
+        "title": (data.get("title_zh") if _zh() else data.get("title_en")) or "",
+        "unit": (data.get("told_unit_zh") if _zh() else data.get("told_unit_en"))
+        or data.get("told_unit", ""),
+        "roles": _roles(data.get("roles")),
+    }
+    stage = data.get("stage")
+    if stage == EscalationStage.OVERDUE:
+        return _("Overdue: “%(title)s”; told %(roles)s at %(unit)s") % params
+    if stage == EscalationStage.LEVEL_ABOVE:
+        return _("Escalated to the level above: “%(title)s”; told %(roles)s at %(unit)s") % params
+    return _("Escalated to head office: “%(title)s”; told %(roles)s at %(unit)s") % params
+
+
+def register() -> None:
+    register_panel(
+        "timeliness",
+        template="workflows/_timeliness_panel.html",
+        context=timeliness_panel_context,
+        order=20,
+    )
+    register_badges("clocks", clock_badges)
+    register_timeline_action("clock.escalated", escalation_sentence)
