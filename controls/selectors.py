@@ -35,6 +35,7 @@ LIST_RELATED = (
     "incident__unit",
     "approving_unit",
     "opening_unit",
+    "requesting_unit",
     "requested_by",
     "first_approved_by",
     "second_approved_by",

@@ -43,12 +43,15 @@ class ControlRequestCreateSerializer(serializers.Serializer):
 
 class ReversalCreateSerializer(serializers.Serializer):
     incident = serializers.CharField()
-    remittance_reference = serializers.CharField()
-    amount = serializers.CharField()
-    payee_account_number = serializers.CharField()
+    # Blank values reach the service, which names every field at fault in one answer.
+    remittance_reference = serializers.CharField(allow_blank=True)
+    amount = serializers.CharField(allow_blank=True)
+    payee_account_number = serializers.CharField(allow_blank=True)
     payee_name = serializers.CharField(required=False, allow_blank=True)
     payee_bank = serializers.CharField(required=False, allow_blank=True)
-    remitted_at = serializers.CharField(help_text="ISO 8601, e.g. 2026-11-22T13:50:00+08:00.")
+    remitted_at = serializers.CharField(
+        allow_blank=True, help_text="ISO 8601, e.g. 2026-11-22T13:50:00+08:00."
+    )
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
