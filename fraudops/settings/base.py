@@ -172,6 +172,9 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "fraudops.core.choices.Level",
         "RoleEnum": "fraudops.core.choices.Role",
         "IncidentStateEnum": "incidents.choices.IncidentState",
+        "WatchlistEntryKindEnum": "watchlist.choices.EntryKind",
+        "WatchlistEntryStatusEnum": "watchlist.choices.EntryStatus",
+        "WatchlistNominationStatusEnum": "watchlist.choices.NominationStatus",
     },
 }
 
