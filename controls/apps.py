@@ -19,3 +19,10 @@ class ControlsConfig(AppConfig):
             order=20,
         )
         register_badges("controls", incident_badges)
+
+        from workflows.sweep import register_subject_guard
+
+        from .clock_guards import assistance_guard, control_guard
+
+        register_subject_guard("controls.controlrequest", control_guard)
+        register_subject_guard("controls.assistancerequest", assistance_guard)

@@ -1,4 +1,5 @@
-"""Telling people about account control: who is told, in both languages, through the outbox.
+"""Telling people about account control: who is told, in both languages, through the
+notifications app (its outbox row is written in the caller's transaction).
 
 Messages are written once as English source strings (marked for translation) and rendered in
 Chinese and English, so that each person reads the notification in their own language.
@@ -14,7 +15,7 @@ from django.utils.translation import gettext
 
 from fraudops.core.choices import Level, Role
 from fraudops.core.models import OrgUnit, User
-from fraudops.core.outbox import outbox_enqueue
+from notifications.services import Message, notification_send
 
 Params = Callable[[], dict]
 
@@ -77,19 +78,17 @@ def notify(
         return
     title_zh, title_en = _render(title, params)
     body_zh, body_en = _render(body, params)
-    outbox_enqueue(
-        kind="notification",
-        payload={
-            "key": key[:190],
-            "kind": "controls",
-            "tone": tone,
-            "user_ids": recipients,
-            "title_zh": title_zh,
-            "title_en": title_en,
-            "body_zh": body_zh,
-            "body_en": body_en,
-            "url": url,
-            "thread": thread,
-        },
-        dedupe_key=f"notify:{key}"[:200],
+    notification_send(
+        message=Message(
+            key=key[:190],
+            kind="controls",
+            tone=tone,
+            user_ids=tuple(recipients),
+            title_zh=title_zh,
+            title_en=title_en,
+            body_zh=body_zh,
+            body_en=body_en,
+            url=url,
+            thread=thread,
+        )
     )
