@@ -4,7 +4,10 @@ from django.utils.module_loading import import_string
 from fraudops.core.demo_bank import DEMO_PASSWORD, demo_bank_build
 
 # Each app that has demo data names its builder here, in dependency order.
-DEMO_BUILDERS = ["incidents.demo_incidents.demo_incidents_build"]
+DEMO_BUILDERS = [
+    "incidents.demo_incidents.demo_incidents_build",
+    "controls.demo.demo_controls_build",
+]
 
 
 class Command(BaseCommand):
