@@ -1,0 +1,132 @@
+"""Stable names of the watch list (运营关注名单): kinds, states, key kinds, decisions, rules.
+
+REST clients rely on these values (screening answers, the change feed, CSV files).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+    ACCOUNT = "account", _("Bank account")
+    PHONE = "phone", _("Phone number")
+    WEBSITE = "website", _("Website")
+    FORGED_BILL = "forged_bill", _("Forged-bill features")
+    FAKE_CARD = "fake_card", _("Fake-card features")
+
+
+# Entries whose `name` is an organisation's (matched without a surname).
+ORGANISATION_NAME_KINDS = frozenset({EntryKind.ORGANISATION, EntryKind.FORGED_BILL})
+
+
+class EntryStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REMOVED = "removed", _("Removed")
+
+
+class NominationStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting head office")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DocumentType(models.TextChoices):
+    """Documents other than the resident ID card (same codes as incident parties)."""
+
+    PASSPORT = "passport", _("Passport")
+    HK_MACAO_TAIWAN = "hk_macao_taiwan", _("Hong Kong, Macao or Taiwan permit")
+    OTHER = "other", _("Other document")
+
+
+class KeyKind(models.TextChoices):
+    """Exact identifier keys: (kind, normalised value) -> entry."""
+
+    ID_NUMBER = "id", _("Resident ID number")
+    DOCUMENT = "doc", _("Other document number")
+    ORG_CODE = "org", _("Unified social credit code or organisation code")
+    ACCOUNT = "account", _("Account or card number")
+    PHONE = "phone", _("Phone number")
+    URL = "url", _("Web address")
+    DOMAIN = "domain", _("Registrable domain")
+    BILL = "bill", _("Bill number")
+
+
+class NameKeyKind(models.TextChoices):
+    """Name keys for candidate lookup (see watchlist/matching.py)."""
+
+    PINYIN = "py", _("Pinyin")
+    PINYIN_WILDCARD = "pw", _("Pinyin with one syllable open")
+    LATIN = "lt", _("Latin letters")
+
+
+class ChangeAction(models.TextChoices):
+    PUBLISH = "publish", _("Published")
+    UPDATE = "update", _("Updated")
+    REMOVE = "remove", _("Removed")
+    EXPIRE = "expire", _("Expired")
+
+
+class Decision(models.TextChoices):
+    HIT = "hit", _("Hit")
+    REVIEW = "review", _("Review")
+    CLEAR = "clear", _("Clear")
+
+
+DECISION_RANK = {Decision.CLEAR: 0, Decision.REVIEW: 1, Decision.HIT: 2}
+
+
+class MatchRule(models.TextChoices):
+    """Why a screened value matched an entry (the `reason` of a screening hit)."""
+
+    EXACT_ID_NUMBER = "exact_id_number", _("Exact resident ID number")
+    EXACT_DOCUMENT = "exact_document", _("Exact document number")
+    EXACT_ORG_CODE = "exact_org_code", _("Exact credit code or organisation code")
+    EXACT_ACCOUNT = "exact_account", _("Exact account or card number")
+    EXACT_PHONE = "exact_phone", _("Exact phone number")
+    EXACT_URL = "exact_url", _("Exact web address")
+    REGISTRABLE_DOMAIN = "registrable_domain", _("Same registrable domain")
+    EXACT_BILL = "exact_bill", _("Exact bill number")
+    EXACT_NAME = "exact_name", _("Same name")
+    TRADITIONAL_SIMPLIFIED = "traditional_simplified", _("Same name in Traditional characters")
+    HOMOPHONE_SURNAME = "homophone_surname", _("Homophone surname")
+    HOMOPHONE_GIVEN_NAME = "homophone_given_name", _("Homophone given name")
+    PINYIN = "pinyin", _("Same name in pinyin")
+    WORD_ORDER = "word_order", _("Same name in another word order")
+    TYPO = "typo", _("One character different (typing error)")
+    TIMEOUT = "timeout", _("Screening did not finish in time")
+
+
+EXACT_RULE_BY_KEY = {
+    "id": MatchRule.EXACT_ID_NUMBER,
+    "doc": MatchRule.EXACT_DOCUMENT,
+    "org": MatchRule.EXACT_ORG_CODE,
+    "account": MatchRule.EXACT_ACCOUNT,
+    "phone": MatchRule.EXACT_PHONE,
+    "url": MatchRule.EXACT_URL,
+    "domain": MatchRule.REGISTRABLE_DOMAIN,
+    "bill": MatchRule.EXACT_BILL,
+}
+
+
+class ScreeningChannel(models.TextChoices):
+    API = "api", _("REST API")
+    BROWSER = "browser", _("Browser")
+    INCIDENT = "incident", _("Incident filing")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to start")
+    VALIDATING = "validating", _("Checking rows")
+    WRITING = "writing", _("Publishing entries")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Refused: errors in the file")
+
+
+class HitSource(models.TextChoices):
+    PARTY = "party", _("Party")
+    ACCOUNT = "account", _("Account")
+    VEHICLE = "vehicle", _("Fraud vehicle")

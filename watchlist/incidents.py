@@ -1,0 +1,165 @@
+"""The watch list on incidents: every newly filed incident is screened, its hits shown in a
+panel on the incident page (with its parties, accounts and vehicles offered for
+nomination), and incidents that hit an active entry carry a badge in queues and lists.
+
+Registered from WatchlistConfig.ready() through incidents.events and incidents.panels.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from fraudops.core.actors import Actor
+from fraudops.core.audit import audit_record
+from incidents.choices import IdType, VehicleKind
+from incidents.models import Incident
+from incidents.panels import Badge
+
+from . import permissions, selectors
+from .choices import Decision, HitSource, NominationStatus, ScreeningChannel
+from .models import IncidentScreeningHit, Nomination
+from .screening import screen
+
+
+def _screening_parties(incident: Incident) -> list[tuple[str, int, dict, str]]:
+    """(source, id, party fields, what was screened) for everything on the incident."""
+    items: list[tuple[str, int, dict, str]] = []
+    for party in incident.parties.all():
+        fields: dict = {}
+        if party.name:
+            fields["name"] = party.name
+        if party.id_number:
+            key = "org_code" if party.id_type == IdType.USCC else "id_number"
+            fields[key] = party.id_number
+        if party.phone:
+            fields["phone"] = party.phone
+        if fields:
+            shown = " · ".join(v for v in (party.name, party.id_number, party.phone) if v)
+            items.append((HitSource.PARTY, party.pk, fields, shown))
+    for account in incident.accounts.all():
+        fields = {"account": account.number}
+        if account.holder_name:
+            fields["name"] = account.holder_name
+        shown = " · ".join(v for v in (account.number, account.holder_name) if v)
+        items.append((HitSource.ACCOUNT, account.pk, fields, shown))
+    for vehicle in incident.vehicles.all():
+        if vehicle.kind == VehicleKind.PHISHING_URL:
+            items.append((HitSource.VEHICLE, vehicle.pk, {"url": vehicle.value}, vehicle.value))
+        elif vehicle.kind == VehicleKind.FRAUD_PHONE:
+            items.append((HitSource.VEHICLE, vehicle.pk, {"phone": vehicle.value}, vehicle.value))
+    return items
+
+
+def incident_screen(*, incident: Incident) -> tuple[int, bool]:
+    """Screen every party, account and vehicle of an incident and store the hits.
+
+    Returns (number of hits stored, whether the screening completed). Idempotent: running
+    it again adds only new hits.
+    """
+    items = _screening_parties(incident)
+    if not items:
+        return 0, True
+    actor = Actor(user=incident.filed_by, client=incident.filed_by_client, unit=incident.unit)
+    results = screen(
+        actor=actor,
+        parties=[fields for _s, _i, fields, _v in items],
+        channel=ScreeningChannel.INCIDENT,
+        incident=incident,
+    )
+    hits = []
+    for (source, source_id, _fields, shown), result in zip(items, results, strict=True):
+        for hit in result.hits:
+            hits.append(
+                IncidentScreeningHit(
+                    incident=incident,
+                    entry_id=hit.entry_id,
+                    source=source,
+                    source_id=source_id,
+                    field=hit.field,
+                    value=shown[:500],
+                    score=Decimal(str(hit.score)).quantize(Decimal("0.01")),
+                    reason=hit.reason,
+                    decision=Decision.HIT if hit.field != "name" else Decision.REVIEW,
+                )
+            )
+    IncidentScreeningHit.objects.bulk_create(hits, ignore_conflicts=True)
+    complete = all(r.complete for r in results)
+    if hits or not complete:
+        audit_record(
+            actor=Actor.system(),
+            action="watchlist.incident_screened",
+            thread=incident.thread,
+            target=incident.number,
+            after={
+                "hits": sum(1 for h in hits if h.decision == Decision.HIT),
+                "reviews": sum(1 for h in hits if h.decision == Decision.REVIEW),
+                "entries": sorted({h.entry_id for h in hits}),
+                "complete": complete,
+            },
+        )
+    return len(hits), complete
+
+
+def on_incident_filed(*, incident: Incident) -> None:
+    """Inside the filing transaction: index lookups only. If the screening ran out of time,
+    it runs again from a Celery task once the incident is committed."""
+    _count, complete = incident_screen(incident=incident)
+    if not complete:
+        from .tasks import incident_rescreen
+
+        incident_id = incident.pk
+        transaction.on_commit(lambda: _enqueue(incident_rescreen, incident_id))
+
+
+def _enqueue(task, incident_id: int) -> None:
+    try:
+        task.delay(incident_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not break filing; logged below
+        import logging
+
+        logging.getLogger(__name__).warning("Could not queue the watch-list re-screening.")
+
+
+def panel_context(incident: Incident, actor: Actor) -> dict | None:
+    """The watch-list block on the incident page."""
+    hits = list(selectors.incident_hits(incident=incident))
+    may_nominate = permissions.can_nominate(actor)
+    offers = selectors.incident_offers(incident=incident) if may_nominate else []
+    nominations = list(
+        Nomination.objects.filter(source_incident=incident)
+        .select_related("nominated_by", "entry")
+        .order_by("-created_at")
+    )
+    if not (hits or offers or nominations):
+        return None
+    return {
+        "watch_hits": hits,
+        "watch_offers": offers,
+        "watch_nominations": nominations,
+        "watch_may_nominate": may_nominate,
+        "watch_may_read": permissions.can_read(actor),
+        "watch_open": NominationStatus.OPEN,
+        "watch_default_reason": _("Involved in incident %(number)s.") % {"number": incident.number},
+    }
+
+
+def badges(incident_ids: list[int], actor: Actor) -> dict[int, list[Badge]]:
+    """Mark incidents whose screening matched an entry that is still active (one query)."""
+    found = selectors.incidents_with_active_hits(incident_ids=list(incident_ids))
+    hit = Badge(label=str(_("Watch-list hit")), tone="danger")
+    review = Badge(label=str(_("Watch-list: check name")), tone="warning")
+    return {pk: [hit if decision == Decision.HIT else review] for pk, decision in found.items()}
+
+
+def nomination_guard(ids: list[int]) -> dict[int, bool]:
+    """For the clocks' sweep: lock the nominations it may escalate; open ones still need
+    their decision clock."""
+    rows = (
+        Nomination.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=ids)
+        .values_list("pk", "status")
+    )
+    return {pk: status == NominationStatus.OPEN for pk, status in rows}

@@ -1,0 +1,390 @@
+"""Screening parties against the watch list: exact identifiers, then Chinese-aware names.
+
+One request of up to 100 parties costs a fixed number of queries whatever its size: one
+probe of the identifier key index for every identifier of every party, one of the name key
+index for every name key, one to read head office's threshold (only when a name is
+screened), and one insert into the screening log. Nothing is cached: an entry approved a
+moment ago is found by the next request.
+
+Decisions: an exact identifier hit is `hit`; a name-only match scoring at or above head
+office's threshold is `review`; otherwise `clear`. A screening that runs out of its time
+budget (WATCHLIST_SCREENING_BUDGET_MS; a PostgreSQL statement_timeout, a SQLite progress
+handler, and a deadline between parties) answers `review` for every party it could not
+finish: never a false `clear`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from fraudops.core import chinese
+from fraudops.core.actors import Actor
+
+from . import matching
+from .choices import (
+    DECISION_RANK,
+    EXACT_RULE_BY_KEY,
+    ORGANISATION_NAME_KINDS,
+    Decision,
+    EntryStatus,
+    KeyKind,
+    MatchRule,
+    ScreeningChannel,
+)
+from .models import EntryKey, NameKey, ScreeningLog
+from .selectors import watchlist_settings
+from .subjects import compact_upper, org_code_keys
+
+logger = logging.getLogger(__name__)
+
+SCREEN_FIELDS = ("name", "id_number", "phone", "account", "url", "org_code", "bill_number")
+MAX_PARTIES = 100
+MAX_FIELD_LENGTH = 500
+MAX_HITS = 20
+MAX_NAME_CANDIDATES = 3000
+DEFAULT_BUDGET_MS = 500
+
+
+@dataclass
+class Hit:
+    entry_id: int
+    kind: str
+    field: str
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {
+            "entry_id": self.entry_id,
+            "kind": self.kind,
+            "field": self.field,
+            "score": self.score,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class PartyResult:
+    decision: str
+    hits: list[Hit] = field(default_factory=list)
+    complete: bool = True
+    invalid_fields: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "decision": self.decision,
+            "hits": [hit.as_dict() for hit in self.hits],
+            "complete": self.complete,
+            "invalid_fields": self.invalid_fields,
+        }
+
+
+@dataclass
+class _Party:
+    exact: list[tuple[str, str, str]]  # (field, key kind, normalised value)
+    name: matching.NameQuery | None
+    invalid: list[str]
+    canonical: str  # what the digest is computed over
+
+
+def _try(func, value):
+    try:
+        return func(value)
+    except ValidationError:
+        return None
+
+
+def prepare_party(raw: dict) -> _Party:
+    """Normalise one party's fields into the keys to probe. Invalid values are reported
+    (`invalid_fields`) and probe nothing: every stored identifier is a valid one."""
+    exact: list[tuple[str, str, str]] = []
+    invalid: list[str] = []
+    canonical: list[str] = []
+
+    def value(name: str) -> str:
+        return chinese.fold(str(raw.get(name) or ""))[:MAX_FIELD_LENGTH]
+
+    if text := value("id_number"):
+        number = _try(chinese.normalize_id_number, text)
+        if number:
+            exact.append(("id_number", KeyKind.ID_NUMBER, number))
+        org = _try(chinese.normalize_org_identifier, text) if not number else None
+        for code in org_code_keys(org) if org else []:
+            exact.append(("id_number", KeyKind.ORG_CODE, code))
+        document = compact_upper(text)
+        exact.append(("id_number", KeyKind.DOCUMENT, document))
+        if not number and not org and not document:
+            invalid.append("id_number")
+        canonical.append(f"id_number={number or document}")
+    if text := value("org_code"):
+        code = _try(chinese.normalize_org_identifier, text)
+        if code:
+            exact += [("org_code", KeyKind.ORG_CODE, c) for c in org_code_keys(code)]
+        else:
+            invalid.append("org_code")
+        canonical.append(f"org_code={code or compact_upper(text)}")
+    if text := value("phone"):
+        phone = _try(chinese.normalize_phone, text)
+        if phone:
+            exact.append(("phone", KeyKind.PHONE, phone))
+        else:
+            invalid.append("phone")
+        canonical.append(f"phone={phone or compact_upper(text)}")
+    if text := value("account"):
+        number = _try(chinese.normalize_account_number, text)
+        if number:
+            exact.append(("account", KeyKind.ACCOUNT, number))
+        else:
+            invalid.append("account")
+        canonical.append(f"account={number or compact_upper(text)}")
+    if text := value("url"):
+        result = _try(chinese.normalize_url, text)
+        if result:
+            url, domain = result
+            exact += [("url", KeyKind.URL, url[:255]), ("url", KeyKind.DOMAIN, domain)]
+        else:
+            invalid.append("url")
+        canonical.append(f"url={result[0] if result else text}")
+    if text := value("bill_number"):
+        exact.append(("bill_number", KeyKind.BILL, compact_upper(text)))
+        canonical.append(f"bill_number={compact_upper(text)}")
+    name = None
+    if text := value("name"):
+        name = matching.name_query(text)
+        canonical.append(f"name={name.person.simplified if name else text}")
+    return _Party(exact=exact, name=name, invalid=invalid, canonical="|".join(canonical))
+
+
+def query_digest(canonical: str) -> str:
+    """A keyed digest of what was screened: an auditor holding the value can check it was
+    screened, but the log never holds the value (ID numbers are too few to hash plainly)."""
+    return salted_hmac("fraudops.watchlist.screening", canonical, algorithm="sha256").hexdigest()[
+        :32
+    ]
+
+
+def _budget_seconds(budget_ms: int | None) -> float:
+    if budget_ms is None:
+        budget_ms = getattr(settings, "WATCHLIST_SCREENING_BUDGET_MS", DEFAULT_BUDGET_MS)
+    return max(1, int(budget_ms)) / 1000
+
+
+@contextlib.contextmanager
+def _query_deadline(deadline: float) -> Iterator[None]:
+    """Make the database give up at `deadline` (raises OperationalError when it does)."""
+    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [f"{remaining_ms}ms"],
+            )
+            previous = cursor.fetchone()[0]
+        try:
+            yield
+        finally:
+            # Inside someone else's transaction (an incident being filed), give its later
+            # statements their own timeout back. Not possible after an error: the
+            # savepoint's rollback has already restored it.
+            if connection.in_atomic_block and not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+        try:
+            yield
+        finally:
+            raw.set_progress_handler(None, 0)
+    else:  # pragma: no cover - PostgreSQL and SQLite are the supported databases
+        yield
+
+
+def _active(prefix: str, today) -> Q:
+    return Q(**{f"{prefix}status": EntryStatus.ACTIVE}) & (
+        Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
+    )
+
+
+def _group(pairs: set[tuple[str, str]]) -> Q:
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, value in pairs:
+        by_kind[kind].append(value)
+    condition = Q()
+    for kind, values in sorted(by_kind.items()):
+        condition |= Q(kind=kind, value__in=sorted(values))
+    return condition
+
+
+def _exact_lookup(keys: set[tuple[str, str]], today) -> dict[tuple[str, str], list[tuple]]:
+    found: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    rows = (
+        EntryKey.objects.filter(_group(keys))
+        .filter(_active("entry__", today))
+        .values_list("kind", "value", "entry_id", "entry__kind")
+    )
+    for kind, value, entry_id, entry_kind in rows:
+        found[(kind, value)].append((entry_id, entry_kind))
+    return found
+
+
+def _name_lookup(keys: set[tuple[str, str]], today):
+    by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    entries: dict[int, tuple[str, str, str, str]] = {}
+    rows = (
+        NameKey.objects.filter(_group(keys))
+        .filter(_active("entry__", today))
+        .values_list(
+            "kind",
+            "value",
+            "entry_id",
+            "entry__kind",
+            "entry__match_name",
+            "entry__match_syllables",
+            "entry__match_canonical",
+        )[:MAX_NAME_CANDIDATES]
+    )
+    for kind, value, entry_id, entry_kind, name, syllables, canonical in rows:
+        by_key[(kind, value)].append(entry_id)
+        entries[entry_id] = (entry_kind, name, syllables, canonical)
+    return by_key, entries
+
+
+def _score_names(party: _Party, by_key, entries, profiles, threshold: float) -> list[Hit]:
+    assert party.name is not None
+    candidates: set[int] = set()
+    for key in party.name.keys:
+        candidates.update(by_key.get(key, ()))
+    hits = []
+    for entry_id in candidates:
+        entry_kind, name, syllables, canonical = entries[entry_id]
+        organisation = entry_kind in ORGANISATION_NAME_KINDS
+        stored = profiles.get(entry_id)
+        if stored is None:
+            stored = matching.stored_profile(name, syllables, canonical, organisation=organisation)
+            profiles[entry_id] = stored
+        query = party.name.organisation if organisation else party.name.person
+        result = matching.name_score(query, stored)
+        if result is not None and result[0] >= threshold:
+            hits.append(Hit(entry_id, entry_kind, "name", round(result[0], 2), str(result[1])))
+    return hits
+
+
+def _decide(hits: list[Hit], *, complete: bool) -> str:
+    if any(hit.field != "name" for hit in hits):
+        return Decision.HIT
+    if hits or not complete:
+        return Decision.REVIEW
+    return Decision.CLEAR
+
+
+def screen(
+    *,
+    actor: Actor,
+    parties: list[dict],
+    channel: str = ScreeningChannel.API,
+    incident=None,
+    budget_ms: int | None = None,
+) -> list[PartyResult]:
+    """Screen up to MAX_PARTIES parties; results in the parties' order. Logged."""
+    started = time.monotonic()
+    deadline = started + _budget_seconds(budget_ms)
+    prepared = [prepare_party(raw) for raw in parties[:MAX_PARTIES]]
+    exact_keys = {(kind, value) for p in prepared for _f, kind, value in p.exact}
+    name_keys = set().union(*(p.name.keys for p in prepared if p.name)) if prepared else set()
+    today = timezone.localdate()
+
+    results = [PartyResult(decision=Decision.CLEAR, invalid_fields=p.invalid) for p in prepared]
+    exact_done = names_done = False
+    exact_found: dict = {}
+    by_key: dict = {}
+    entries: dict = {}
+    threshold = 1.0
+    try:
+        atomic = (
+            transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+        )
+        with atomic, _query_deadline(deadline):
+            if exact_keys:
+                exact_found = _exact_lookup(exact_keys, today)
+            exact_done = True
+            if name_keys:
+                threshold = float(watchlist_settings().name_review_threshold)
+                by_key, entries = _name_lookup(name_keys, today)
+            names_done = True
+    except OperationalError:
+        logger.warning("Watch-list screening ran out of its time budget.")
+
+    profiles: dict = {}
+    for party, result in zip(prepared, results, strict=True):
+        hits: list[Hit] = []
+        complete = True
+        if exact_done:
+            seen = set()
+            for field_name, kind, value in party.exact:
+                for entry_id, entry_kind in exact_found.get((kind, value), ()):
+                    if (entry_id, field_name) not in seen:
+                        seen.add((entry_id, field_name))
+                        hits.append(
+                            Hit(entry_id, entry_kind, field_name, 1.0, EXACT_RULE_BY_KEY[kind])
+                        )
+        elif party.exact:
+            complete = False
+        if party.name is not None:
+            if names_done and time.monotonic() < deadline:
+                hits += _score_names(party, by_key, entries, profiles, threshold)
+            else:
+                complete = False
+        hits.sort(key=lambda h: (-h.score, h.field != "name", h.entry_id))
+        result.hits = hits[:MAX_HITS]
+        result.complete = complete
+        result.decision = _decide(hits, complete=complete)
+        if not complete and not result.hits:
+            result.hits = []
+    duration_ms = int((time.monotonic() - started) * 1000)
+    _log(
+        actor=actor,
+        channel=channel,
+        incident=incident,
+        prepared=prepared,
+        results=results,
+        duration_ms=duration_ms,
+    )
+    return results
+
+
+def _log(*, actor, channel, incident, prepared, results, duration_ms) -> None:
+    worst = max(
+        (r.decision for r in results), key=DECISION_RANK.__getitem__, default=Decision.CLEAR
+    )
+    ScreeningLog.objects.create(
+        channel=channel,
+        client=actor.client,
+        user=actor.user,
+        unit=actor.unit,
+        incident=incident,
+        party_count=len(results),
+        decision=worst,
+        decisions=[r.decision for r in results],
+        digests=[query_digest(p.canonical) for p in prepared],
+        hit_entry_ids=sorted({h.entry_id for r in results for h in r.hits}),
+        duration_ms=duration_ms,
+        complete=all(r.complete for r in results),
+    )
+
+
+TIMEOUT_REASON = MatchRule.TIMEOUT

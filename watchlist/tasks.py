@@ -1,0 +1,36 @@
+"""Celery tasks of the watch list: each takes ids, is idempotent and calls one service."""
+
+from celery import shared_task
+
+from .csvio import import_run as run_import
+from .incidents import incident_screen
+from .services import entries_expire_due
+
+
+@shared_task(ignore_result=True, time_limit=1800, soft_time_limit=1700)
+def import_run(job_id: int) -> None:
+    """Check and publish an uploaded CSV file (a job that already started is skipped)."""
+    run_import(job_id=job_id)
+
+
+@shared_task(ignore_result=True, time_limit=120, soft_time_limit=100)
+def incident_rescreen(incident_id: int) -> int:
+    """Screen a filed incident again when its screening at filing ran out of time."""
+    from incidents.models import Incident
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return 0
+    count, _complete = incident_screen(incident=incident)
+    return count
+
+
+@shared_task(ignore_result=True, time_limit=300, soft_time_limit=280)
+def watchlist_sweep() -> int:
+    """Expire entries whose last day has passed (beat, hourly). Idempotent."""
+    total = 0
+    while True:
+        expired = entries_expire_due()
+        total += expired
+        if expired < 500:
+            return total

@@ -1,0 +1,114 @@
+"""The Chinese-aware name matcher on its own: which variants match, by which rule, and which
+clearly different names do not (no database)."""
+
+import pytest
+
+from watchlist import matching
+from watchlist.choices import MatchRule as R
+
+
+def _score(query: str, entry: str, *, organisation: bool = False):
+    stored = matching.stored_profile(
+        **matching.stored_fields(entry, organisation=organisation), organisation=organisation
+    )
+    q = matching.name_query(query)
+    profile = q.organisation if organisation else q.person
+    result = matching.name_score(profile, stored)
+    shares_key = bool(q.keys & matching.index_keys(stored))
+    return result, shares_key
+
+
+@pytest.mark.parametrize(
+    ("query", "entry", "rule"),
+    [
+        ("王小明", "王小明", R.EXACT_NAME),
+        ("王 小明", "王小明", R.EXACT_NAME),
+        ("汪小明", "王小明", R.HOMOPHONE_SURNAME),
+        ("章伟", "张伟", R.HOMOPHONE_SURNAME),
+        ("王晓明", "王小明", R.HOMOPHONE_GIVEN_NAME),
+        ("王小铭", "王小明", R.HOMOPHONE_GIVEN_NAME),
+        ("陳建國", "陈建国", R.TRADITIONAL_SIMPLIFIED),
+        ("歐陽娜娜", "欧阳娜娜", R.TRADITIONAL_SIMPLIFIED),
+        ("Wang Xiaoming", "王小明", R.PINYIN),
+        ("WANGXIAOMING", "王小明", R.PINYIN),
+        ("wang xiao ming", "王小明", R.PINYIN),
+        ("Xiaoming Wang", "王小明", R.WORD_ORDER),
+        ("xiao ming wang", "王小明", R.WORD_ORDER),
+        ("Wáng Xiǎomíng", "王小明", R.PINYIN),
+        ("Zeng Guofan", "曾国藩", R.PINYIN),
+        ("Ouyang Nana", "欧阳娜娜", R.PINYIN),
+        ("王小朋", "王小明", R.TYPO),
+        ("王大明", "王小明", R.TYPO),
+        ("wang xiaomng", "王小明", R.TYPO),
+        ("王小明", "Wang Xiaoming", R.PINYIN),
+        ("John Smith", "John Smith", R.EXACT_NAME),
+        ("SMITH, John", "John Smith", R.WORD_ORDER),
+        ("Jhon Smith", "John Smith", R.TYPO),
+        ("John Smyth", "John Smith", R.TYPO),
+        ("José García", "Jose Garcia", R.EXACT_NAME),
+    ],
+)
+def test_variant_is_found_by_an_index_key_and_scored_by_its_rule(query, entry, rule):
+    result, shares_key = _score(query, entry)
+    assert shares_key, "the candidate would never be looked up"
+    assert result is not None
+    score, matched = result
+    assert matched == rule
+    assert 0.75 <= score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "entry"),
+    [
+        ("李小明", "王小明"),  # another surname is another person
+        ("王明", "王小明"),  # a character missing is not a typo we accept
+        ("王伟", "王强"),  # two-character names: one different character is a different name
+        ("张三", "李四"),
+        ("王大朋", "王小明"),  # two characters different
+        ("Li Xiaoming", "王小明"),
+        ("Jane Smith", "John Smith"),
+        ("John Smith", "王小明"),
+        ("陈建华", "陈国庆"),
+    ],
+)
+def test_clearly_different_names_do_not_match(query, entry):
+    result, _shares = _score(query, entry)
+    assert result is None
+
+
+def test_homophone_scores_above_typo_and_below_exact():
+    exact, _ = _score("王小明", "王小明")
+    homophone, _ = _score("汪小明", "王小明")
+    typo, _ = _score("王小朋", "王小明")
+    assert exact[0] > homophone[0] > typo[0]
+
+
+def test_organisation_names_ignore_legal_form_and_region_and_allow_a_typo():
+    assert _score("某某贸易有限公司", "某某贸易公司", organisation=True)[0][1] == R.EXACT_NAME
+    assert _score("某某（北京）贸易有限公司", "某某贸易有限公司", organisation=True)[0][1] == (
+        R.EXACT_NAME
+    )
+    result, shares = _score("宏达商贸有限公司", "宏远商贸有限公司", organisation=True)
+    assert shares and result[1] == R.TYPO
+    assert _score("ACME Trading Co., Ltd.", "Acme Trading Limited", organisation=True)[0][1] == (
+        R.EXACT_NAME
+    )
+
+
+def test_latin_keys_are_a_deletion_index():
+    keys = {v for _k, v in matching.index_keys(matching.profile("John Smith"))}
+    assert "johnsmith" in keys and "jonsmith" in keys
+    assert len(keys) == len("johnsmith") + 1
+
+
+def test_wildcard_keys_never_open_the_surname():
+    keys = {v for k, v in matching.index_keys(matching.profile("王小明")) if k == "pw"}
+    assert keys == {"wang * ming", "wang xiao *"}
+
+
+def test_within_one_edit():
+    assert matching.within_one_edit("johnsmith", "jhonsmith")
+    assert matching.within_one_edit("abc", "abcd")
+    assert matching.within_one_edit("abc", "abd")
+    assert not matching.within_one_edit("abc", "bca")
+    assert not matching.within_one_edit("abc", "abcde")
