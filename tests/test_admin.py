@@ -39,6 +39,7 @@ def test_creating_an_api_client_in_the_admin_shows_its_token_once(admin_client, 
         reverse("admin:core_apiclient_add"),
         {"name": "cbs", "unit": bank["HO"].pk, "scopes": '["screening"]', "is_active": "on"},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     client = ApiClient.objects.get(name="cbs")

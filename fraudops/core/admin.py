@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiClient, AuditEvent, OrgUnit, OutboxMessage, RoleAssignment, User
@@ -45,6 +46,8 @@ class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "unit", "is_active", "key_prefix", "created_at"]
     readonly_fields = ["key_prefix", "created_at"]
     fields = ["name", "unit", "scopes", "webhook_url", "webhook_secret", "is_active"]
+    # Webhook endpoints are https unless written otherwise.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["rotate_key"]
 
     def save_model(self, request, obj, form, change):
