@@ -10,14 +10,14 @@ class WatchlistConfig(AppConfig):
         from incidents import events, panels
         from workflows.sweep import register_subject_guard
 
-        from . import incidents
+        from . import incident_hooks
 
-        events.subscribe("incident_filed", incidents.on_incident_filed)
+        events.subscribe("incident_filed", incident_hooks.on_incident_filed)
         panels.register_panel(
             "watchlist",
             template="watchlist/_incident_panel.html",
-            context=incidents.panel_context,
+            context=incident_hooks.panel_context,
             order=40,
         )
-        panels.register_badges("watchlist", incidents.badges)
-        register_subject_guard("watchlist.nomination", incidents.nomination_guard)
+        panels.register_badges("watchlist", incident_hooks.badges)
+        register_subject_guard("watchlist.nomination", incident_hooks.nomination_guard)

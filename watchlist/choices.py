@@ -5,6 +5,7 @@ REST clients rely on these values (screening answers, the change feed, CSV files
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EntryKind(models.TextChoices):
@@ -71,9 +72,9 @@ class ChangeAction(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    HIT = "hit", _("Hit")
-    REVIEW = "review", _("Review")
-    CLEAR = "clear", _("Clear")
+    HIT = "hit", pgettext_lazy("screening decision", "Hit")
+    REVIEW = "review", pgettext_lazy("screening decision", "Review")
+    CLEAR = "clear", pgettext_lazy("screening decision", "Clear")
 
 
 DECISION_RANK = {Decision.CLEAR: 0, Decision.REVIEW: 1, Decision.HIT: 2}
@@ -97,7 +98,6 @@ class MatchRule(models.TextChoices):
     PINYIN = "pinyin", _("Same name in pinyin")
     WORD_ORDER = "word_order", _("Same name in another word order")
     TYPO = "typo", _("One character different (typing error)")
-    TIMEOUT = "timeout", _("Screening did not finish in time")
 
 
 EXACT_RULE_BY_KEY = {

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import DocumentType, EntryKind, EntryStatus
 
 SUBJECT_LABELS = {
-    "name": _("Name"),
+    "name": pgettext_lazy("person or organisation", "Name"),
     "id_number": _("Resident ID number"),
     "documents": _("Other documents"),
     "org_code": _("Unified social credit code or organisation code"),

@@ -55,7 +55,7 @@ class WatchlistSettings(models.Model):
     nomination_decision_days = models.PositiveSmallIntegerField(
         _("nomination decision time (days)"),
         default=3,
-        help_text=_("Head office decides a nomination within this many days (SPEC §4)."),
+        help_text=_("Head office decides a nomination within this many days."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

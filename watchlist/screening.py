@@ -40,7 +40,6 @@ from .choices import (
     Decision,
     EntryStatus,
     KeyKind,
-    MatchRule,
     ScreeningChannel,
 )
 from .models import EntryKey, NameKey, ScreeningLog
@@ -182,8 +181,13 @@ def _budget_seconds(budget_ms: int | None) -> float:
 
 
 @contextlib.contextmanager
-def _query_deadline(deadline: float) -> Iterator[None]:
-    """Make the database give up at `deadline` (raises OperationalError when it does)."""
+def _query_deadline(deadline: float, *, restore: bool) -> Iterator[None]:
+    """Make the database give up at `deadline` (raises OperationalError when it does).
+
+    `restore`: we run inside someone else's transaction (an incident being filed), so give
+    its later statements their own timeout back afterwards. After an error there is
+    nothing to restore: rolling back our savepoint already did.
+    """
     remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -193,15 +197,10 @@ def _query_deadline(deadline: float) -> Iterator[None]:
                 [f"{remaining_ms}ms"],
             )
             previous = cursor.fetchone()[0]
-        try:
-            yield
-        finally:
-            # Inside someone else's transaction (an incident being filed), give its later
-            # statements their own timeout back. Not possible after an error: the
-            # savepoint's rollback has already restored it.
-            if connection.in_atomic_block and not connection.needs_rollback:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        yield
+        if restore:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         raw = connection.connection
@@ -314,11 +313,12 @@ def screen(
     by_key: dict = {}
     entries: dict = {}
     threshold = 1.0
+    outer_transaction = connection.in_atomic_block
     try:
         atomic = (
             transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
         )
-        with atomic, _query_deadline(deadline):
+        with atomic, _query_deadline(deadline, restore=outer_transaction):
             if exact_keys:
                 exact_found = _exact_lookup(exact_keys, today)
             exact_done = True
@@ -349,12 +349,10 @@ def screen(
                 hits += _score_names(party, by_key, entries, profiles, threshold)
             else:
                 complete = False
-        hits.sort(key=lambda h: (-h.score, h.field != "name", h.entry_id))
+        hits.sort(key=lambda h: (h.field == "name", -h.score, h.entry_id))
         result.hits = hits[:MAX_HITS]
         result.complete = complete
         result.decision = _decide(hits, complete=complete)
-        if not complete and not result.hits:
-            result.hits = []
     duration_ms = int((time.monotonic() - started) * 1000)
     _log(
         actor=actor,
@@ -385,6 +383,3 @@ def _log(*, actor, channel, incident, prepared, results, duration_ms) -> None:
         duration_ms=duration_ms,
         complete=all(r.complete for r in results),
     )
-
-
-TIMEOUT_REASON = MatchRule.TIMEOUT

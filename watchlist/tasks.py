@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .csvio import import_run as run_import
-from .incidents import incident_screen
+from .incident_hooks import incident_screen
 from .services import entries_expire_due
 
 
