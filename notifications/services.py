@@ -13,26 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import smtplib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fraudops.core.models import OutboxMessage, User
+from fraudops.core.models import User
 from fraudops.core.outbox import TransientError, outbox_enqueue, outbox_handler
 
 from .choices import OutboxKind, Tone
 from .models import Notification
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,11 +52,14 @@ class Message:
     created_at: str = field(default="")
 
     def payload(self) -> dict:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in PAYLOAD_FIELDS}
         data["roles"] = list(self.roles)
         data["user_ids"] = list(self.user_ids)
         data["created_at"] = self.created_at or timezone.now().isoformat()
         return data
+
+
+PAYLOAD_FIELDS = [f.name for f in fields(Message)]
 
 
 def notification_send(*, message: Message) -> None:
@@ -70,44 +69,37 @@ def notification_send(*, message: Message) -> None:
     )
 
 
-def notifications_send_many(*, messages: Iterable[Message]) -> int:
-    """Queue many messages in one statement (the clocks' sweep fires them in batches)."""
-    rows = [
-        OutboxMessage(
-            kind=OutboxKind.DELIVER,
-            payload=message.payload(),
-            dedupe_key=f"notify:{message.key}",
-            next_attempt_at=timezone.now(),
-        )
-        for message in messages
-    ]
-    if not rows:
+def notifications_send_many(*, messages: list[Message]) -> int:
+    """Queue many messages as one outbox row (the clocks' sweep fires them in batches of
+    hundreds). Delivery handles each message as `notification_send` would, once per key."""
+    if not messages:
         return 0
-    # A key already queued is the same notification: keep the first row.
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(_kick_relay)
-    return len(rows)
+    outbox_enqueue(
+        kind=OutboxKind.DELIVER_MANY,
+        payload={"messages": [message.payload() for message in messages]},
+        dedupe_key=None,
+    )
+    return len(messages)
 
 
-def _kick_relay() -> None:
-    from fraudops.core.tasks import outbox_relay
-
-    try:
-        outbox_relay.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - the broker is down: the periodic relay catches up
-        logger.warning("Broker unavailable: notifications wait for the periodic relay.")
-
-
-def _recipients(*, unit_id: int | None, roles: list[str], user_ids: list[int]) -> list[User]:
+def _recipients(
+    *, unit_id: int | None, roles: list[str], user_ids: list[int], cache: dict | None = None
+) -> list[User]:
+    key = (unit_id, tuple(sorted(roles)), tuple(sorted(user_ids)))
+    if cache is not None and key in cache:
+        return cache[key]
     wanted = Q(pk__in=user_ids) if user_ids else Q(pk__in=[])
     if unit_id is not None and roles:
         wanted |= Q(unit_id=unit_id, role_assignments__role__in=roles)
-    return list(
+    users = list(
         User.objects.filter(wanted, is_active=True)
         .distinct()
         .only("pk", "email", "language")
         .order_by("pk")
     )
+    if cache is not None:
+        cache[key] = users
+    return users
 
 
 def _payload_key(payload: dict) -> str:
@@ -116,12 +108,13 @@ def _payload_key(payload: dict) -> str:
     return f"payload:{digest[:40]}"
 
 
-def notifications_deliver(*, payload: dict) -> int:
+def notifications_deliver(*, payload: dict, cache: dict | None = None) -> int:
     """Write one inbox row per recipient and queue their emails; safe to run twice."""
     recipients = _recipients(
         unit_id=payload.get("unit_id"),
         roles=payload.get("roles") or [],
         user_ids=payload.get("user_ids") or [],
+        cache=cache,
     )
     created_at = payload.get("created_at") or timezone.now().isoformat()
     key = payload.get("key") or _payload_key(payload)
@@ -188,6 +181,13 @@ def notification_email_send(*, key: str, user_id: int) -> bool:
 @outbox_handler(OutboxKind.DELIVER)
 def _deliver_handler(payload: dict) -> None:
     notifications_deliver(payload=payload)
+
+
+@outbox_handler(OutboxKind.DELIVER_MANY)
+def _deliver_many_handler(payload: dict) -> None:
+    cache: dict = {}
+    for message in payload.get("messages", []):
+        notifications_deliver(payload=message, cache=cache)
 
 
 @outbox_handler(OutboxKind.EMAIL)

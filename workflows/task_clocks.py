@@ -64,14 +64,25 @@ def on_incident_transitioned(*, incident, transition) -> None:
 def task_guard(ids: list[int]) -> dict[int, bool]:
     """For the sweep: lock the tasks and their incidents (skipping rows someone is changing
     right now) and say which still need their clock: open, on an incident not yet over."""
-    from incidents.models import Task
+    from incidents.models import Incident, Task
 
-    tasks = (
-        Task.objects.select_for_update(skip_locked=True, of=("self", "incident"))
-        .select_related("incident")
-        .only("id", "status", "incident__id", "incident__state")
+    rows = list(
+        Task.objects.select_for_update(skip_locked=True)
         .filter(pk__in=ids)
+        .values_list("pk", "incident_id", "status")
     )
+    if not rows:
+        return {}
+    tasks = {pk: incident_id for pk, incident_id, _status in rows}
+    statuses = {pk: status for pk, _incident_id, status in rows}
+    states = dict(
+        Incident.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=set(tasks.values()))
+        .values_list("pk", "state")
+    )
+    # A task whose incident is being changed right now is left for the next sweep.
     return {
-        task.pk: task.status == "open" and task.incident.state not in OVER_STATES for task in tasks
+        pk: statuses[pk] == "open" and states[incident_id] not in OVER_STATES
+        for pk, incident_id in tasks.items()
+        if incident_id in states
     }

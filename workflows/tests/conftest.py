@@ -46,3 +46,16 @@ def broker_down():
     finally:
         _reset_producers()
         app.conf.broker_url, app.conf.broker_transport_options = original
+
+
+def queued_notification_keys() -> list[str]:
+    """The keys of every notification written to the outbox (single rows and batches)."""
+    from fraudops.core.models import OutboxMessage
+
+    keys = []
+    for kind, payload in OutboxMessage.objects.filter(
+        kind__in=["notification", "notification.batch"]
+    ).values_list("kind", "payload"):
+        messages = payload["messages"] if kind == "notification.batch" else [payload]
+        keys.extend(message.get("key", "") for message in messages)
+    return keys
