@@ -221,6 +221,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": CLOCK_SWEEP_SECONDS,
         "options": {"expires": CLOCK_SWEEP_SECONDS * 2},
     },
+    # Watch list: entries past their last day become expired (screening already ignores
+    # them from that day on; this updates status, keys and the change feed).
+    "watchlist-sweep": {"task": "watchlist.tasks.watchlist_sweep", "schedule": 3600.0},
 }
 
 # Clocks (workflows.clocks): the grace period before a late clock goes to the level above,
@@ -228,6 +231,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # admin (escalation policies).
 CLOCK_GRACE_MINUTES = int(os.environ.get("CLOCK_GRACE_MINUTES", "15"))
 CLOCK_GRACE_MINUTES_BY_KIND: dict[str, int] = {}
+# Watch-list screening: the time one screening request may take before it answers
+# "review" instead of waiting (a PostgreSQL statement_timeout and a deadline).
+WATCHLIST_SCREENING_BUDGET_MS = int(os.environ.get("WATCHLIST_SCREENING_BUDGET_MS", "500"))
 # Absolute links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

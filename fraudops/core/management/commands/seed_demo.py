@@ -7,6 +7,7 @@ from fraudops.core.demo_bank import DEMO_PASSWORD, demo_bank_build
 DEMO_BUILDERS = [
     "incidents.demo_incidents.demo_incidents_build",
     "controls.demo.demo_controls_build",
+    "watchlist.demo.demo_watchlist_build",
 ]
 
 
