@@ -187,7 +187,8 @@ def _incident_for_update(*, actor: Actor, incident_id: int, action: str) -> Inci
 
 
 def _control_visible(actor: Actor, control: ControlRequest) -> bool:
-    if actor.sees(control.incident.unit) or actor.sees(control.approving_unit):
+    # The approving sub-branch first: the common case (a decider) needs no further query.
+    if actor.sees(control.approving_unit) or actor.sees(control.incident.unit):
         return True
     return control.opening_unit is not None and actor.sees(control.opening_unit)
 
@@ -196,7 +197,7 @@ def _control_for_update(*, actor: Actor, control_id: int) -> ControlRequest:
     control = (
         ControlRequest.objects.select_for_update(of=("self",))
         .select_related(
-            "incident", "incident__unit", "approving_unit", "opening_unit", "requested_by"
+            "incident", "approving_unit", "opening_unit", "requested_by", "requesting_unit"
         )
         .filter(pk=control_id)
         .first()

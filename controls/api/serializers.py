@@ -178,6 +178,81 @@ class ControlRequestSerializer(serializers.ModelSerializer):
         instruction = getattr(obj, "instruction", None)
         return InstructionSummarySerializer(instruction).data if instruction else None
 
+    def to_representation(self, obj):
+        """Built by hand: approvals answer with this on the hot path, and building the
+        ModelSerializer's fields costs more than the approval's own queries. A test keeps it
+        identical to what the declared fields produce (`declared_representation`)."""
+        return control_document(obj)
+
+    def declared_representation(self, obj):
+        return super().to_representation(obj)
+
+
+_datetime = serializers.DateTimeField()
+_decimal = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+def _when(value):
+    return _datetime.to_representation(value) if value is not None else None
+
+
+def _code(unit):
+    return unit.code if unit is not None else None
+
+
+def control_document(obj: ControlRequest) -> dict:
+    instruction = getattr(obj, "instruction", None)
+    return {
+        "number": obj.number,
+        "kind": obj.kind,
+        "state": obj.state,
+        "incident": obj.incident.number,
+        "account": obj.account_id,
+        "account_number": obj.account_number,
+        "account_holder": obj.account_holder,
+        "opening_unit": _code(obj.opening_unit) if obj.opening_unit_id else None,
+        "approving_unit": obj.approving_unit.code,
+        "cross_region": obj.assistance_id is not None,
+        "assistance": obj.assistance_id,
+        "releases": obj.releases.number if obj.releases_id else None,
+        "amount": _decimal.to_representation(obj.amount) if obj.amount is not None else None,
+        "reason": obj.reason,
+        "remittance_reference": obj.remittance_reference,
+        "remitted_at": _when(obj.remitted_at),
+        "payee_bank": obj.payee_bank,
+        "needs_second_approval": obj.needs_second_approval,
+        "requested_by": _username(obj.requested_by),
+        "requesting_unit": obj.requesting_unit.code,
+        "requested_at": _when(obj.requested_at),
+        "due_at": _when(obj.due_at),
+        "first_approved_by": _username(obj.first_approved_by) if obj.first_approved_by_id else None,
+        "first_approved_at": _when(obj.first_approved_at),
+        "second_approved_by": _username(obj.second_approved_by)
+        if obj.second_approved_by_id
+        else None,
+        "second_approved_at": _when(obj.second_approved_at),
+        "approved_at": _when(obj.approved_at),
+        "rejected_by": _username(obj.rejected_by) if obj.rejected_by_id else None,
+        "rejected_at": _when(obj.rejected_at),
+        "decision_reason": obj.decision_reason,
+        "withdrawn_at": _when(obj.withdrawn_at),
+        "sent_at": _when(obj.sent_at),
+        "executed_at": _when(obj.executed_at),
+        "failed_at": _when(obj.failed_at),
+        "released_at": _when(obj.released_at),
+        "approval_seconds": obj.approval_seconds,
+        "execution_seconds": obj.execution_seconds,
+        "instruction": {
+            "id": instruction.pk,
+            "status": instruction.status,
+            "bank_reference": instruction.bank_reference,
+            "delivered_at": _when(instruction.delivered_at),
+            "confirmed_at": _when(instruction.confirmed_at),
+        }
+        if instruction is not None
+        else None,
+    }
+
 
 class RemittanceSerializer(serializers.Serializer):
     reference = serializers.CharField()

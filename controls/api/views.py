@@ -59,6 +59,12 @@ def _control_response(request, number: str, *, status_code=status.HTTP_200_OK) -
     return Response(ControlRequestSerializer(control).data, status=status_code)
 
 
+def _written_response(control: ControlRequest, *, status_code=status.HTTP_200_OK) -> Response:
+    """The request as the service left it: it already holds what the answer shows (the
+    actor just acted on it, so may see it), and a write answers without the list's joins."""
+    return Response(ControlRequestSerializer(control).data, status=status_code)
+
+
 class ControlRequestListApi(IdempotentMixin, generics.ListAPIView):
     """Account control requests the caller can see (GET), or request a stop-payment or
     freeze on one or more accounts of an incident (POST, staff only)."""
@@ -87,12 +93,8 @@ class ControlRequestListApi(IdempotentMixin, generics.ListAPIView):
             targets=[dict(target) for target in data["accounts"]],
             reason=data.get("reason", ""),
         )
-        controls = selectors.control_request_list(actor=Actor.from_request(request)).filter(
-            pk__in=[c.pk for c in created]
-        )
         return Response(
-            ControlRequestSerializer(controls.order_by("id"), many=True).data,
-            status=status.HTTP_201_CREATED,
+            ControlRequestSerializer(created, many=True).data, status=status.HTTP_201_CREATED
         )
 
 
@@ -114,7 +116,7 @@ class ReversalRequestCreateApi(IdempotentMixin, APIView):
         control = services.reversal_request_create(
             actor=Actor.from_request(request), incident_id=incident_id, **data
         )
-        return _control_response(request, control.number, status_code=status.HTTP_201_CREATED)
+        return _written_response(control, status_code=status.HTTP_201_CREATED)
 
 
 class ControlRequestDetailApi(APIView):
@@ -138,12 +140,12 @@ class ControlRequestApproveApi(IdempotentMixin, APIView):
     def post(self, request, number: str):
         serializer = ApproveInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.control_request_approve(
+        control = services.control_request_approve(
             actor=Actor.from_request(request),
             control_id=_control_id(number),
             expected_state=serializer.validated_data.get("expected_state"),
         )
-        return _control_response(request, number)
+        return _written_response(control)
 
 
 class ControlRequestRejectApi(IdempotentMixin, APIView):
@@ -157,13 +159,13 @@ class ControlRequestRejectApi(IdempotentMixin, APIView):
     def post(self, request, number: str):
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.control_request_reject(
+        control = services.control_request_reject(
             actor=Actor.from_request(request),
             control_id=_control_id(number),
             reason=serializer.validated_data["reason"],
             expected_state=serializer.validated_data.get("expected_state"),
         )
-        return _control_response(request, number)
+        return _written_response(control)
 
 
 class ControlRequestWithdrawApi(IdempotentMixin, APIView):
@@ -177,12 +179,12 @@ class ControlRequestWithdrawApi(IdempotentMixin, APIView):
     def post(self, request, number: str):
         serializer = ReasonInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.control_request_withdraw(
+        control = services.control_request_withdraw(
             actor=Actor.from_request(request),
             control_id=_control_id(number),
             reason=serializer.validated_data["reason"],
         )
-        return _control_response(request, number)
+        return _written_response(control)
 
 
 class ControlRequestReleaseApi(IdempotentMixin, APIView):
@@ -203,7 +205,7 @@ class ControlRequestReleaseApi(IdempotentMixin, APIView):
             control_id=_control_id(number),
             reason=serializer.validated_data["reason"],
         )
-        return _control_response(request, release.number, status_code=status.HTTP_201_CREATED)
+        return _written_response(release, status_code=status.HTTP_201_CREATED)
 
 
 class AssistanceRequestListApi(generics.ListAPIView):

@@ -503,3 +503,44 @@ def test_schema_documents_the_control_endpoints(api):
         b"/api/v1/control-timeliness/",
     ):
         assert path in schema
+
+
+def test_hand_built_answer_matches_the_declared_fields(actor, incident, core_banking, settings):
+    """The request's JSON is built by hand for speed; it must equal what the serializer's
+    declared fields (and so the OpenAPI document) say, in every state."""
+    from controls.api.serializers import ControlRequestSerializer
+    from controls.selectors import LIST_RELATED
+    from controls.services import (
+        control_release_request,
+        control_request_reject,
+        reversal_request_create,
+    )
+
+    executed = _approved(actor, incident)
+    _confirm(core_banking, executed.instruction.pk)
+    control_release_request(actor=actor("teller_bj_hd"), control_id=executed.pk, reason="解除")
+    settings.CONTROLS_SECOND_APPROVAL_ABOVE = 100
+    [big, rejected] = control_requests_create(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        kind=ControlKind.FREEZE,
+        targets=[
+            {"account": incident.accounts.get(number=PAYEE_SH).pk, "amount": "1000"},
+            {"number": "6217000010000000066", "opening_unit": "BR-BJ-XC"},
+        ],
+    )
+    control_request_approve(actor=actor("monitor_sh"), control_id=big.pk)
+    control_request_reject(actor=actor("monitor_bj"), control_id=rejected.pk, reason="不需要")
+    reversal_request_create(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        remittance_reference="HK1",
+        amount="100",
+        payee_account_number="6222000011112222333",
+        remitted_at=timezone.now(),
+    )
+    controls = ControlRequest.objects.select_related(*LIST_RELATED)
+    assert {c.state for c in controls} >= {"executed", "requested", "first_approved", "rejected"}
+    for control in controls:
+        serializer = ControlRequestSerializer(control)
+        assert serializer.data == serializer.declared_representation(control), control.number
