@@ -501,7 +501,7 @@ class WebhookDelivery(models.Model):
     )
     instruction = models.ForeignKey(
         FreezeInstruction,
-        verbose_name=_("instruction"),
+        verbose_name=_("core-banking instruction"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
