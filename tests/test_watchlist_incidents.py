@@ -136,3 +136,27 @@ def test_nominations_of_an_incident_appear_on_its_panel(client, person, actor):
     nomination = Nomination.objects.get()
     assert f"N-{nomination.pk}" in body
     assert nomination.phone == "+8613900139000"
+
+
+def test_watch_list_actions_read_as_sentences_on_the_incident_timeline(actor):
+    from django.utils import translation
+
+    from fraudops.core.models import AuditEvent as Event
+    from incidents.timeline import timeline_entries
+
+    incident = _file(actor)
+    payee = incident.parties.get(role="payee")
+    nomination = services.nomination_create_from_incident(
+        actor=actor("monitor_bj"),
+        incident_id=incident.pk,
+        source_ref=f"party:{payee.pk}",
+        reason="收款人",
+    )
+    services.nomination_reject(
+        actor=actor("ho_monitor"), nomination_id=nomination.pk, reason="证据不足"
+    )
+    with translation.override("en"):
+        entries = timeline_entries(Event.objects.filter(thread=incident.thread), tasks={})
+    sentences = [e.sentence for e in entries]
+    assert "Nominated for the watch list: 李强" in sentences
+    assert "Head office rejected the watch-list nomination: 李强" in sentences

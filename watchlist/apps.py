@@ -8,6 +8,7 @@ class WatchlistConfig(AppConfig):
 
     def ready(self) -> None:
         from incidents import events, panels
+        from incidents.timeline import register_timeline_action
         from workflows.sweep import register_subject_guard
 
         from . import incident_hooks
@@ -21,3 +22,5 @@ class WatchlistConfig(AppConfig):
         )
         panels.register_badges("watchlist", incident_hooks.badges)
         register_subject_guard("watchlist.nomination", incident_hooks.nomination_guard)
+        for action, sentence in incident_hooks.TIMELINE_SENTENCES.items():
+            register_timeline_action(action, sentence)

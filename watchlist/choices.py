@@ -23,16 +23,16 @@ ORGANISATION_NAME_KINDS = frozenset({EntryKind.ORGANISATION, EntryKind.FORGED_BI
 
 
 class EntryStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    EXPIRED = "expired", _("Expired")
-    REMOVED = "removed", _("Removed")
+    ACTIVE = "active", pgettext_lazy("watch-list entry", "Active")
+    EXPIRED = "expired", pgettext_lazy("watch-list entry", "Expired")
+    REMOVED = "removed", pgettext_lazy("watch-list entry", "Removed")
 
 
 class NominationStatus(models.TextChoices):
-    OPEN = "open", _("Awaiting head office")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    OPEN = "open", pgettext_lazy("nomination", "Awaiting head office")
+    APPROVED = "approved", pgettext_lazy("nomination", "Approved")
+    REJECTED = "rejected", pgettext_lazy("nomination", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("nomination", "Withdrawn")
 
 
 class DocumentType(models.TextChoices):

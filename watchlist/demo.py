@@ -250,7 +250,7 @@ def demo_watchlist_build() -> int:
         reason="总行可疑账户分析：与多起诈骗收款账户使用相同联系方式。",
     )
     # And one removed, to show a delisting with its reason.
-    entry = Entry.objects.filter(kind="phone").order_by("id").last()
+    entry = Entry.objects.filter(phone="+85261234567").first()
     if entry is not None:
         services.entry_remove(
             actor=approvers[1], entry_id=entry.pk, reason="号码已由运营商回收并重新分配。"

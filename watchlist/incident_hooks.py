@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
@@ -93,7 +93,7 @@ def incident_screen(*, incident: Incident) -> tuple[int, bool]:
             action="watchlist.incident_screened",
             thread=incident.thread,
             target=incident.number,
-            after={
+            data={
                 "hits": sum(1 for h in hits if h.decision == Decision.HIT),
                 "reviews": sum(1 for h in hits if h.decision == Decision.REVIEW),
                 "entries": sorted({h.entry_id for h in hits}),
@@ -163,3 +163,62 @@ def nomination_guard(ids: list[int]) -> dict[int, bool]:
         .values_list("pk", "status")
     )
     return {pk: status == NominationStatus.OPEN for pk, status in rows}
+
+
+# --- sentences on the incident's timeline ------------------------------------------------------
+
+
+def _what(event) -> str:
+    return str((event.data or {}).get("what", ""))
+
+
+def _timeline_nominated(event, context) -> str:
+    return _("Nominated for the watch list: %(what)s") % {"what": _what(event)}
+
+
+def _timeline_approved(event, context) -> str:
+    entry = (event.data or {}).get("entry")
+    return _("Head office approved the watch-list nomination: %(what)s is entry #%(entry)s") % {
+        "what": _what(event),
+        "entry": entry,
+    }
+
+
+def _timeline_rejected(event, context) -> str:
+    return _("Head office rejected the watch-list nomination: %(what)s") % {"what": _what(event)}
+
+
+def _timeline_withdrawn(event, context) -> str:
+    return _("Watch-list nomination withdrawn: %(what)s") % {"what": _what(event)}
+
+
+def _timeline_updated(event, context) -> str:
+    return _("Watch-list entry corrected: %(what)s") % {"what": _what(event)}
+
+
+def _timeline_removed(event, context) -> str:
+    return _("Removed from the watch list: %(what)s") % {"what": _what(event)}
+
+
+def _timeline_screened(event, context) -> str:
+    data = event.data or {}
+    text = _(
+        "Screened against the watch list: %(hits)s identifier hits, %(reviews)s names to check."
+    ) % {
+        "hits": data.get("hits", 0),
+        "reviews": data.get("reviews", 0),
+    }
+    if data.get("complete") is False:
+        text += " " + _("Not finished in time: screened again in the background.")
+    return text
+
+
+TIMELINE_SENTENCES = {
+    "watchlist.nominated": _timeline_nominated,
+    "watchlist.nomination_approved": _timeline_approved,
+    "watchlist.nomination_rejected": _timeline_rejected,
+    "watchlist.nomination_withdrawn": _timeline_withdrawn,
+    "watchlist.entry_updated": _timeline_updated,
+    "watchlist.entry_removed": _timeline_removed,
+    "watchlist.incident_screened": _timeline_screened,
+}

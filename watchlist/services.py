@@ -279,7 +279,8 @@ def _nomination_create(
                 action="watchlist.nominated",
                 thread=incident.thread,
                 target=f"N-{nomination.pk}",
-                after={"kind": kind, "what": nomination.display_value, "reason": reason},
+                after={"reason": reason},
+                data={"nomination": nomination.pk, "what": nomination.display_value},
             )
         head = _head_office()
         title_zh, title_en = _nomination_titles(nomination)
@@ -420,7 +421,8 @@ def _decided(actor: Actor, nomination: Nomination, *, action: str, reason: str, 
             action=action,
             thread=nomination.source_incident.thread,
             target=f"N-{nomination.pk}",
-            after={"what": nomination.display_value, **after},
+            after={"reason": reason},
+            data={"nomination": nomination.pk, "what": nomination.display_value, **data},
         )
     clock_stop(subject=nomination, kind=NOMINATION_CLOCK)
     labels = {}
@@ -554,20 +556,22 @@ def nomination_withdraw(*, actor: Actor, nomination_id: int, reason: str = "") -
         from workflows.clocks import clock_stop
 
         clock_stop(subject=nomination, kind=NOMINATION_CLOCK)
-        for thread in filter(
-            None,
-            [
-                nomination.thread,
-                nomination.source_incident.thread if nomination.source_incident else "",
-            ],
-        ):
+        audit_record(
+            actor=actor,
+            action="watchlist.nomination_withdrawn",
+            thread=nomination.thread,
+            target=f"N-{nomination.pk}",
+            before={"status": NominationStatus.OPEN},
+            after={"status": nomination.status, "reason": reason},
+        )
+        if nomination.source_incident_id:
             audit_record(
                 actor=actor,
                 action="watchlist.nomination_withdrawn",
-                thread=thread,
+                thread=nomination.source_incident.thread,
                 target=f"N-{nomination.pk}",
-                before={"status": NominationStatus.OPEN},
-                after={"status": nomination.status, "reason": reason},
+                after={"reason": reason},
+                data={"nomination": nomination.pk, "what": nomination.display_value},
             )
     return nomination
 
@@ -598,7 +602,8 @@ def _incident_audit(actor: Actor, entry: Entry, action: str, after: dict) -> Non
             action=action,
             thread=f"incident:{entry.source_incident_id}",
             target=f"#{entry.pk}",
-            after={"what": entry.display_value, **after},
+            after=after,
+            data={"entry": entry.pk, "what": entry.display_value},
         )
 
 
