@@ -1,7 +1,10 @@
 """`make run`: the web server, a Celery worker and beat in one foreground command.
 
-On the embedded default the broker is the file system under var/celery, so nothing else
-needs to be running. Ctrl-C stops all three.
+On the embedded default the broker is the file system under $FRAUDOPS_VAR_DIR/celery (var/
+by default), so nothing else needs to be running: the worker consumes both queues (`celery`
+for side effects, `clocks` for the escalation sweep) and beat sends the sweep every
+CLOCK_SWEEP_SECONDS, so a demo incident left alone escalates on its own. With REDIS_URL set,
+Redis is the broker instead. Ctrl-C stops all three.
 """
 
 from __future__ import annotations
@@ -12,6 +15,27 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def commands(*, host: str, port: str, var_dir: Path) -> list[list[str]]:
+    python = sys.executable
+    celery = [python, "-m", "celery", "-A", "fraudops"]
+    return [
+        [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+        # Threads, not processes: SQLite and the file-system broker prefer one process.
+        [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "--pool", "threads"],
+        [
+            *celery,
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(var_dir / "celerybeat-schedule"),
+        ],
+    ]
 
 
 def main() -> int:
@@ -21,14 +45,12 @@ def main() -> int:
     args = parser.parse_args()
     env = {**os.environ}
     env.setdefault("DJANGO_SETTINGS_MODULE", "fraudops.settings.dev")
-    python = sys.executable
-    celery = [python, "-m", "celery", "-A", "fraudops"]
-    commands = [
-        [python, "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
-        [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "--pool", "threads"],
-        [*celery, "beat", "--loglevel", "INFO", "--schedule", "var/celerybeat-schedule"],
+    var_dir = Path(env.get("FRAUDOPS_VAR_DIR", ROOT / "var"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    processes = [
+        subprocess.Popen(command, env=env, cwd=ROOT)
+        for command in commands(host=args.host, port=args.port, var_dir=var_dir)
     ]
-    processes = [subprocess.Popen(command, env=env) for command in commands]
     print(f"\nFraudOps is serving at http://{args.host}:{args.port}/  (Ctrl-C to stop)\n")
     try:
         while all(p.poll() is None for p in processes):

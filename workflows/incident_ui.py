@@ -51,7 +51,8 @@ def clock_badges(incident_ids, actor) -> dict[int, list[Badge]]:
 
 
 def _roles(codes) -> str:
-    return "、".join(str(Role(c).label) if c in Role else c for c in codes or [])
+    separator = "、" if _zh() else ", "
+    return separator.join(str(Role(c).label) if c in Role else c for c in codes or [])
 
 
 def escalation_sentence(event, context) -> str:

@@ -166,7 +166,8 @@ TEXTS = {
     EscalationStage.LEVEL_ABOVE: (
         gettext_noop("Escalated to %(told)s: %(title)s"),
         gettext_noop(
-            "%(unit)s has not finished this %(grace)s minutes after its deadline (%(due)s)."
+            "%(unit)s has not finished this: its deadline was %(due)s and the grace period "
+            "of %(grace)s min has passed."
         ),
     ),
     EscalationStage.HEAD_OFFICE: (
@@ -294,8 +295,8 @@ def _insert_audits(events: list[AuditEvent]) -> None:
                 e.actor_label,
                 e.thread,
                 e.target,
-                json.dumps(e.before),
-                json.dumps(e.after),
+                None if e.before is None else json.dumps(e.before),
+                None if e.after is None else json.dumps(e.after),
                 json.dumps(e.data),
             )
             for e in events
@@ -344,11 +345,10 @@ def _fire(clocks: list[Clock], *, now) -> int:
                 actor_label="system",
                 thread=clock.thread,
                 target=f"clock:{clock.pk}",
-                before={"stage": clock.stage or None},
-                after={"stage": stage},
                 data={
                     "kind": clock.kind,
                     "stage": stage,
+                    "previous_stage": clock.stage,
                     "subject": f"{clock.subject_type_id}:{clock.subject_id}",
                     "subject_id": clock.subject_id,
                     "due_at": clock.due_at.isoformat(),
