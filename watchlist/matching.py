@@ -81,7 +81,8 @@ SCORE_PINYIN = 0.9
 SCORE_HOMOPHONE = 0.92
 SCORE_HOMOPHONE_STEP = 0.04  # less for each further homophone character
 SCORE_HOMOPHONE_MIN = 0.82
-SCORE_TYPO = 0.8
+SCORE_TYPO = 0.8  # a near-homophone slip (模糊音, a final letter dropped or added)
+SCORE_TYPO_FAR = 0.7  # any other single character: below the default threshold
 SCORE_TYPO_LATIN = 0.82
 
 _MIN_LATIN_KEY = 4  # shorter Latin names get their exact key only
@@ -348,6 +349,29 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j",
+             "q", "x", "r", "z", "c", "s", "y", "w")  # fmt: skip
+# The fuzzy-pinyin pairs Chinese input methods offer (模糊音): speakers of many dialects do
+# not tell these apart, so a name typed by ear slips between them.
+_FUZZY_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "h": "f", "r": "l"}
+_FUZZY_FINAL = {"ang": "an", "eng": "en", "ing": "in", "iang": "ian", "uang": "uan"}
+
+
+def _fuzzy(syllable: str) -> str:
+    initial = next((i for i in _INITIALS if syllable.startswith(i)), "")
+    final = syllable[len(initial) :]
+    return _FUZZY_INITIAL.get(initial, initial) + _FUZZY_FINAL.get(final, final)
+
+
+def near_syllables(a: str, b: str) -> bool:
+    """Two tone-less syllables a pinyin typist slips between: a fuzzy-pinyin pair
+    (zh/z, ch/c, sh/s, n/l, h/f, r/l; ang/an, eng/en, ing/in, iang/ian, uang/uan) or one
+    final letter dropped or added (xiao/xia, ming/min)."""
+    if a == b or _fuzzy(a) == _fuzzy(b):
+        return True
+    return a[:-1] == b or b[:-1] == a
+
+
 def _score_han(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
     """Both names in Han characters: align them character by character."""
     if not (q.chars and c.chars) or len(q.chars) != len(c.chars):
@@ -373,7 +397,9 @@ def _score_han(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
         return score, R.HOMOPHONE_SURNAME if surname else R.HOMOPHONE_GIVEN_NAME
     minimum = 4 if c.organisation else 3
     if len(different) == 1 and different[0] >= protected and n >= minimum:
-        return max(0.7, SCORE_TYPO - SCORE_HOMOPHONE_STEP * len(homophones)), R.TYPO
+        i = different[0]
+        base = SCORE_TYPO if near_syllables(q.syllables[i], c.syllables[i]) else SCORE_TYPO_FAR
+        return max(0.6, base - SCORE_HOMOPHONE_STEP * len(homophones)), R.TYPO
     return None
 
 
@@ -381,11 +407,16 @@ def _rotations(syllables: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [syllables[i:] + syllables[:i] for i in range(len(syllables))]
 
 
-def _one_syllable_apart(a: tuple[str, ...], b: tuple[str, ...], protected: int) -> bool:
+def _one_syllable_apart(a: tuple[str, ...], b: tuple[str, ...], protected: int) -> float:
+    """SCORE_TYPO (near syllable) or SCORE_TYPO_FAR when exactly one unprotected syllable
+    differs; 0 otherwise."""
     if len(a) != len(b) or len(a) < 3:
-        return False
+        return 0.0
     diffs = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diffs) == 1 and diffs[0] >= protected
+    if len(diffs) != 1 or diffs[0] < protected:
+        return 0.0
+    i = diffs[0]
+    return SCORE_TYPO if near_syllables(a[i], b[i]) else SCORE_TYPO_FAR
 
 
 def _score_pinyin(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
@@ -401,11 +432,13 @@ def _score_pinyin(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
                 return SCORE_PINYIN, R.PINYIN
             return SCORE_PINYIN, R.WORD_ORDER
         protected = 0 if c.organisation else c.surname_len
-        for order in (c.syllables, c.canonical):
-            if _one_syllable_apart(q.syllables, order, protected) or _one_syllable_apart(
-                q.canonical, order, protected
-            ):
-                return SCORE_TYPO, R.TYPO
+        best = max(
+            _one_syllable_apart(mine, order, protected)
+            for mine in (q.syllables, q.canonical)
+            for order in (c.syllables, c.canonical)
+        )
+        if best:
+            return best, R.TYPO
     # One letter off a pinyin spelling ("Wang Xiaomng"): compare the run-together letters
     # with the candidate's syllables in each rotation.
     typed = q.latin_written if not q.han else ""

@@ -37,8 +37,9 @@ def _score(query: str, entry: str, *, organisation: bool = False):
         ("Wáng Xiǎomíng", "王小明", R.PINYIN),
         ("Zeng Guofan", "曾国藩", R.PINYIN),
         ("Ouyang Nana", "欧阳娜娜", R.PINYIN),
-        ("王小朋", "王小明", R.TYPO),
-        ("王大明", "王小明", R.TYPO),
+        ("王小敏", "王小明", R.TYPO),  # min / ming
+        ("王下明", "王小明", R.TYPO),  # xia / xiao
+        ("李春南", "李春兰", R.TYPO),  # n / l
         ("wang xiaomng", "王小明", R.TYPO),
         ("王小明", "Wang Xiaoming", R.PINYIN),
         ("John Smith", "John Smith", R.EXACT_NAME),
@@ -112,3 +113,30 @@ def test_within_one_edit():
     assert matching.within_one_edit("abc", "abd")
     assert not matching.within_one_edit("abc", "bca")
     assert not matching.within_one_edit("abc", "abcde")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("ming", "min", True),
+        ("xiao", "xia", True),
+        ("zhang", "zang", True),
+        ("shi", "si", True),
+        ("lan", "nan", True),
+        ("feng", "hen", True),
+        ("huang", "fuan", True),
+        ("ming", "peng", False),
+        ("xiao", "da", False),
+        ("li", "wang", False),
+    ],
+)
+def test_near_syllables_are_the_input_method_fuzzy_pairs(a, b, near):
+    assert matching.near_syllables(a, b) is near
+
+
+def test_any_other_one_character_difference_scores_below_the_default_threshold():
+    (score, rule), shares = _score("王小朋", "王小明")
+    assert rule == R.TYPO and score == pytest.approx(0.7)
+    assert shares
+    (near_score, _rule), _ = _score("王小敏", "王小明")
+    assert near_score == pytest.approx(0.8)
