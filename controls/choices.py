@@ -75,3 +75,7 @@ class Period(models.TextChoices):
     DAY = "day", _("Day")
     WEEK = "week", _("Week")
     MONTH = "month", _("Month")
+
+
+# The kinds a stop-payment or freeze request may take (the API's create endpoint).
+HOLD_KIND_CHOICES = [(kind.value, kind.label) for kind in HOLD_KINDS]

@@ -120,11 +120,11 @@ def test_cross_region_stop_payment_from_request_to_core_banking_confirmation(
         assert assistance.state == AssistanceState.ACKNOWLEDGED
         assert _clock(assistance).status == ClockStatus.STOPPED
 
-        # 4. ...investigates, and adds an account that transacted with the payee account.
+        # 4. ...investigates, and freezes an account that transacted with the payee account.
         monitor_sh.post(
             f"/controls/incidents/{incident.number}/request/",
             {
-                "kind": "stop_payment",
+                "kind": "freeze",
                 "linked_number": LINKED,
                 "linked_opening_unit": "BR-SH-JA",
                 "linked_holder": "钱七",

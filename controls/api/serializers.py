@@ -7,7 +7,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..choices import HOLD_KINDS, ControlKind, ControlState, InstructionStatus
+from ..choices import HOLD_KIND_CHOICES, ControlKind, ControlState, InstructionStatus
 from ..models import AssistanceRequest, ControlRequest, FreezeInstruction
 
 # --- input -----------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ class ControlTargetInputSerializer(serializers.Serializer):
 
 class ControlRequestCreateSerializer(serializers.Serializer):
     incident = serializers.CharField(help_text="The incident's number, e.g. FI-2026-000123.")
-    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in HOLD_KINDS])
+    kind = serializers.ChoiceField(choices=HOLD_KIND_CHOICES)
     reason = serializers.CharField(required=False, allow_blank=True)
     accounts = ControlTargetInputSerializer(many=True)
 

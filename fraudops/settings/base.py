@@ -174,6 +174,12 @@ SPECTACULAR_SETTINGS = {
         "WatchlistEntryKindEnum": "watchlist.choices.EntryKind",
         "WatchlistEntryStatusEnum": "watchlist.choices.EntryStatus",
         "WatchlistNominationStatusEnum": "watchlist.choices.NominationStatus",
+        "ControlKindEnum": "controls.choices.ControlKind",
+        "ControlHoldKindEnum": "controls.choices.HOLD_KIND_CHOICES",
+        "ControlStateEnum": "controls.choices.ControlState",
+        "ControlAssistanceStateEnum": "controls.choices.AssistanceState",
+        "FreezeInstructionStatusEnum": "controls.choices.InstructionStatus",
+        "FreezeInstructionDeliveryEnum": "controls.choices.DeliveryChannel",
     },
 }
 
