@@ -75,7 +75,7 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
             by_account[key].append(control)
         else:
             linked.append(control)
-    region_id = incident.unit.parent_id
+    region = incident.unit.region
     rows = []
     for account in accounts:
         unit = account.opening_unit
@@ -84,7 +84,12 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
                 "account": account,
                 "controls": by_account[account.pk],
                 "controllable": bool(account.at_this_bank and unit is not None),
-                "cross_region": bool(unit is not None and unit.parent_id != region_id),
+                # By path: no query per account for its region.
+                "cross_region": bool(
+                    unit is not None
+                    and region is not None
+                    and not unit.path.startswith(region.path)
+                ),
             }
         )
     may_hold = incident.is_open and may_request(

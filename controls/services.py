@@ -237,6 +237,7 @@ def _resolve_target(incident: Incident, target: dict, index: int, *, action: str
             "number": account.number,
             "holder": account.holder_name,
             "opening_unit": account.opening_unit,
+            "region": _approving_region(account.opening_unit, f"{prefix}.account"),
             "amount": amount,
         }
     raw_number = target.get("number") or ""
@@ -279,8 +280,26 @@ def _resolve_target(incident: Incident, target: dict, index: int, *, action: str
         "number": number,
         "holder": holder or (account.holder_name if account else ""),
         "opening_unit": opening_unit,
+        "region": _approving_region(opening_unit, f"{prefix}.opening_unit"),
         "amount": amount,
     }
+
+
+def _approving_region(opening_unit: OrgUnit, field: str) -> OrgUnit:
+    """The sub-branch over the account's opening unit: its monitors decide."""
+    region = opening_unit.region
+    if region is None:
+        raise InvalidInput(
+            fields={
+                field: [
+                    _(
+                        "The account's opening unit is head office: record the branch or "
+                        "sub-branch that holds it."
+                    )
+                ]
+            }
+        )
+    return region
 
 
 def _next_number(kind: str, now: datetime.datetime) -> str:
@@ -297,7 +316,7 @@ def _assistance_for(
     existing = AssistanceRequest.objects.filter(incident=incident, to_unit=to_unit).first()
     if existing is not None:
         return existing
-    from_unit = incident.unit.parent
+    from_unit = incident.unit.region
     assistance = AssistanceRequest.objects.create(
         incident=incident,
         from_unit=from_unit,
@@ -512,10 +531,10 @@ def control_requests_create(
                 action=action,
             )
         now = timezone.now()
-        incident_region = incident.unit.parent
+        incident_region = incident.unit.region
         threshold = _second_approval_threshold()
         for item in resolved:
-            region = item["opening_unit"].parent
+            region = item["region"]
             assistance = None
             if region.pk != incident_region.pk:
                 assistance = _assistance_for(
@@ -636,7 +655,7 @@ def reversal_request_create(
             incident=incident,
             kind=ControlKind.REVERSAL,
             now=now,
-            approving_unit=incident.unit.parent,
+            approving_unit=incident.unit.region,
             due_at=now + _minutes("CONTROLS_REVERSAL_MINUTES"),
             account=incident.accounts.filter(number=payee_number).first(),
             account_number=payee_number,

@@ -203,3 +203,26 @@ def test_api_clients_cannot_request_account_control(incident, account, core_bank
             incident,
             {"account": account(PAYEE_BJ).pk},
         )
+
+
+def test_account_opened_at_a_sub_branch_is_decided_by_that_sub_branch(actor, person):
+    incident = file_incident(
+        person,
+        accounts=[
+            {"role": "payee", "number": "6217000020000000444", "opening_unit": "SB-SH"},
+            {"role": "payee", "number": "6217000020000000555", "opening_unit": "HO"},
+        ],
+    )
+    [control] = _request(
+        actor("teller_bj_hd"),
+        incident,
+        {"account": incident.accounts.get(number="6217000020000000444").pk},
+    )
+    assert control.approving_unit.code == "SB-SH" and control.assistance is not None
+    with pytest.raises(InvalidInput) as refused:
+        _request(
+            actor("teller_bj_hd"),
+            incident,
+            {"account": incident.accounts.get(number="6217000020000000555").pk},
+        )
+    assert "accounts[0].account" in refused.value.fields
