@@ -19,6 +19,7 @@ sweep fires them, once. No ETA or countdown timers are involved.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import time
@@ -247,7 +248,19 @@ def _pg_insert(model, columns: list[str], rows: list[tuple], *, suffix: str = ""
         )
 
 
-def _insert_escalations(rows: list[Escalation]) -> set[int]:
+@dataclass
+class _Firing:
+    """One stage about to fire (plain data: the batch's hot path builds no model objects)."""
+
+    clock: Clock
+    stage: str
+    scheduled_at: datetime.datetime
+    unit: OrgUnit
+    told: OrgUnit
+    roles: list[str]
+
+
+def _insert_escalations(firings: list[_Firing], *, now) -> set[int]:
     """Insert the batch's escalations; the unique constraint decides, never luck. Returns
     the ids of the clocks whose stage was new (all of them, unless a stage had fired
     already, which the clock's row lock prevents)."""
@@ -256,12 +269,23 @@ def _insert_escalations(rows: list[Escalation]) -> set[int]:
             Escalation,
             ["clock", "stage", "scheduled_at", "fired_at", "unit", "roles"],
             [
-                (r.clock_id, r.stage, r.scheduled_at, r.fired_at, r.unit_id, json.dumps(r.roles))
-                for r in rows
+                (f.clock.pk, f.stage, f.scheduled_at, now, f.told.pk, json.dumps(f.roles))
+                for f in firings
             ],
             suffix='ON CONFLICT ("clock_id", "stage") DO NOTHING RETURNING "clock_id"',
         )
         return {clock_id for (clock_id,) in inserted}
+    rows = [
+        Escalation(
+            clock=f.clock,
+            stage=f.stage,
+            scheduled_at=f.scheduled_at,
+            fired_at=now,
+            unit=f.told,
+            roles=f.roles,
+        )
+        for f in firings
+    ]
     try:
         with transaction.atomic():
             Escalation.objects.bulk_create(rows)
@@ -280,108 +304,106 @@ def _insert_escalations(rows: list[Escalation]) -> set[int]:
     return inserted_ids
 
 
-def _insert_audits(events: list[AuditEvent]) -> None:
+def _audit_data(f: _Firing) -> dict:
+    clock = f.clock
+    return {
+        "kind": clock.kind,
+        "stage": f.stage,
+        "previous_stage": clock.stage,
+        "subject": f"{clock.subject_type_id}:{clock.subject_id}",
+        "subject_id": clock.subject_id,
+        "due_at": clock.due_at.isoformat(),
+        "scheduled_at": f.scheduled_at.isoformat(),
+        "unit": f.unit.code,
+        "told_unit": f.told.code,
+        "told_unit_zh": f.told.name_zh,
+        "told_unit_en": f.told.name_en,
+        "roles": f.roles,
+        "title_zh": clock.title_zh,
+        "title_en": clock.title_en,
+    }
+
+
+def _insert_audits(firings: list[_Firing], *, now) -> None:
+    """An audit event `clock.escalated` per stage fired, on the subject's thread."""
+    action, actor = "clock.escalated", "system"
     if connection.vendor != "postgresql":
-        AuditEvent.objects.bulk_create(events)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    at=now,
+                    action=action,
+                    actor_label=actor,
+                    thread=f.clock.thread,
+                    target=f"clock:{f.clock.pk}",
+                    data=_audit_data(f),
+                )
+                for f in firings
+            ]
+        )
         return
     _pg_insert(
         AuditEvent,
-        ["at", "action", "outcome", "actor_label", "thread", "target", "before", "after", "data"],
+        ["at", "action", "outcome", "actor_label", "thread", "target", "data"],
         [
             (
-                e.at,
-                e.action,
-                e.outcome,
-                e.actor_label,
-                e.thread,
-                e.target,
-                None if e.before is None else json.dumps(e.before),
-                None if e.after is None else json.dumps(e.after),
-                json.dumps(e.data),
+                now,
+                action,
+                "ok",
+                actor,
+                f.clock.thread,
+                f"clock:{f.clock.pk}",
+                json.dumps(_audit_data(f)),
             )
-            for e in events
+            for f in firings
         ],
     )
 
 
 def _fire(clocks: list[Clock], *, now) -> int:
     units, head_office = _units_for(clocks)
-    planned: list[tuple[Clock, Escalation, dict]] = []
+    firings: list[_Firing] = []
     for clock in clocks:
         unit = units[clock.unit_id]
         clock.unit = unit
-        stage = clock.next_stage
         told, roles = audience(
-            unit=unit, owner_role=clock.owner_role, stage=stage, head_office=head_office
+            unit=unit, owner_role=clock.owner_role, stage=clock.next_stage, head_office=head_office
         )
-        if told is None:
-            told = unit
-        escalation = Escalation(
-            clock=clock,
-            stage=stage,
-            scheduled_at=clock.next_at,
-            fired_at=now,
-            unit=told,
-            roles=roles,
+        firings.append(
+            _Firing(
+                clock=clock,
+                stage=clock.next_stage,
+                scheduled_at=clock.next_at,
+                unit=unit,
+                told=told or unit,
+                roles=roles,
+            )
         )
-        planned.append((clock, escalation, {"unit": unit, "told": told, "roles": roles}))
-    inserted = _insert_escalations([e for _c, e, _x in planned])
-    audits: list[AuditEvent] = []
-    messages: list[Message] = []
+    inserted = _insert_escalations(firings, now=now)
+    fired = [f for f in firings if f.clock.pk in inserted]
+    # (A stage that had fired before only moves its clock on.)
+    _insert_audits(fired, now=now)
     texts = _Texts()
-    fired_clocks: list[Clock] = []
-    for clock, escalation, extra in planned:
-        stage = escalation.stage
-        if clock.pk not in inserted:
-            # Fired before by someone else: only move the clock on.
-            _advance(clock, stage=stage, now=now)
-            fired_clocks.append(clock)
-            continue
-        told: OrgUnit = extra["told"]
-        audits.append(
-            AuditEvent(
-                at=now,
-                action="clock.escalated",
-                actor_label="system",
-                thread=clock.thread,
-                target=f"clock:{clock.pk}",
-                data={
-                    "kind": clock.kind,
-                    "stage": stage,
-                    "previous_stage": clock.stage,
-                    "subject": f"{clock.subject_type_id}:{clock.subject_id}",
-                    "subject_id": clock.subject_id,
-                    "due_at": clock.due_at.isoformat(),
-                    "scheduled_at": escalation.scheduled_at.isoformat(),
-                    "unit": extra["unit"].code,
-                    "told_unit": told.code,
-                    "told_unit_zh": told.name_zh,
-                    "told_unit_en": told.name_en,
-                    "roles": extra["roles"],
-                    "title_zh": clock.title_zh,
-                    "title_en": clock.title_en,
-                },
-            )
-        )
-        messages.append(
+    notifications_send_many(
+        messages=[
             Message(
-                key=f"clock:{clock.pk}:{stage}",
-                url=clock.url,
-                thread=clock.thread,
-                kind=f"clock.{stage}",
-                tone=Tone.WARNING if stage == EscalationStage.OVERDUE else Tone.DANGER,
-                unit_id=told.pk,
-                roles=tuple(extra["roles"]),
+                key=f"clock:{f.clock.pk}:{f.stage}",
+                url=f.clock.url,
+                thread=f.clock.thread,
+                kind=f"clock.{f.stage}",
+                tone=Tone.WARNING if f.stage == EscalationStage.OVERDUE else Tone.DANGER,
+                unit_id=f.told.pk,
+                roles=tuple(f.roles),
                 created_at=now.isoformat(),
-                **texts.render(clock, stage=stage, unit=extra["unit"], told=told),
+                **texts.render(f.clock, stage=f.stage, unit=f.unit, told=f.told),
             )
-        )
-        _advance(clock, stage=stage, now=now)
-        fired_clocks.append(clock)
-    _insert_audits(audits)
-    notifications_send_many(messages=messages)
-    _save_progress(fired_clocks)
-    return len(audits)
+            for f in fired
+        ]
+    )
+    for f in firings:
+        _advance(f.clock, stage=f.stage, now=now)
+    _save_progress([f.clock for f in firings])
+    return len(fired)
 
 
 PROGRESS_FIELDS = ["status", "next_stage", "next_at", "stage", "overdue_at", "updated_at"]
