@@ -103,7 +103,7 @@ class IncidentTimelinessSerializer(serializers.Serializer):
     escalations = EscalationSerializer(many=True)
 
 
-class _Figures(serializers.Serializer):
+class TimelinessFiguresSerializer(serializers.Serializer):
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
     overdue = serializers.IntegerField()
@@ -112,14 +112,14 @@ class _Figures(serializers.Serializer):
     on_time_share = serializers.FloatField(allow_null=True)
 
 
-class UnitFiguresSerializer(_Figures):
+class UnitFiguresSerializer(TimelinessFiguresSerializer):
     unit = serializers.CharField()
     unit_name_zh = serializers.CharField()
     unit_name_en = serializers.CharField()
     level = serializers.CharField()
 
 
-class StepFiguresSerializer(_Figures):
+class StepFiguresSerializer(TimelinessFiguresSerializer):
     level = serializers.CharField()
     step = serializers.CharField()
     title_zh = serializers.CharField()
@@ -128,14 +128,11 @@ class StepFiguresSerializer(_Figures):
 
 class UnitTimelinessSerializer(serializers.Serializer):
     unit = serializers.CharField()
-    date_from = serializers.DateField(source="from")
-    date_to = serializers.DateField(source="to")
-    total = _Figures()
+    total = TimelinessFiguresSerializer()
     by_unit = UnitFiguresSerializer(many=True)
     by_step = StepFiguresSerializer(many=True)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["from"] = data.pop("date_from")
-        data["to"] = data.pop("date_to")
-        return data
+
+# "from" and "to" are Python keywords: declare them by name.
+UnitTimelinessSerializer._declared_fields["from"] = serializers.DateField()
+UnitTimelinessSerializer._declared_fields["to"] = serializers.DateField()
