@@ -26,3 +26,7 @@ class ControlsConfig(AppConfig):
 
         register_subject_guard("controls.controlrequest", control_guard)
         register_subject_guard("controls.assistancerequest", assistance_guard)
+
+        from .timeline import register as register_timeline
+
+        register_timeline()
