@@ -82,7 +82,7 @@ def approval_queue(*, actor: Actor) -> QuerySet[ControlRequest]:
             approving_unit=actor.unit, state__in=PENDING_STATES, kind__in=kinds
         )
         .select_related(*LIST_RELATED, "assistance", "assistance__from_unit")
-        .prefetch_related("incident__parties", "incident__accounts")
+        .prefetch_related("incident__parties")
         .order_by("due_at", "id")
     )
 
