@@ -154,16 +154,14 @@ def profile(name: str, *, organisation: bool = False) -> NameProfile:
     if organisation:
         folded = _ORG_PAREN_RE.sub("", folded)
     raw = _clean_input(folded)
-    full = chinese.name_keys(raw)["simplified"]
+    keys = chinese.name_keys(raw)
+    full = keys["simplified"]
     raw_han = _HAN_RE.findall(raw)
     full_han = _HAN_RE.findall(full)
     traditional = len(raw_han) == len(full_han) and raw_han != full_han
     simplified = organisation_core(full) if organisation else full
     syllables = tuple(chinese.name_syllables(simplified))
-    if organisation:
-        canonical = syllables
-    else:
-        canonical = tuple(chinese.name_keys(simplified)["pinyin"].split())
+    canonical = syllables if organisation else tuple(keys["pinyin"].split())
     return _build(
         simplified=simplified,
         syllables=syllables,

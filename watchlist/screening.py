@@ -42,7 +42,7 @@ from .choices import (
     KeyKind,
     ScreeningChannel,
 )
-from .models import EntryKey, NameKey, ScreeningLog
+from .models import Entry, EntryKey, NameKey, ScreeningLog, WatchlistSettings
 from .selectors import watchlist_settings
 from .subjects import compact_upper, org_code_keys
 
@@ -283,6 +283,80 @@ def _score_names(party: _Party, by_key, entries, profiles, threshold: float) -> 
     return hits
 
 
+def _lookup(exact_keys, name_keys, today, deadline):
+    """The portable path (SQLite, or inside the caller's transaction on PostgreSQL)."""
+    exact_found: dict = {}
+    by_key: dict = {}
+    entries: dict = {}
+    threshold = 1.0
+    restore = connection.in_atomic_block
+    atomic = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+    with atomic, _query_deadline(deadline, restore=restore):
+        if exact_keys:
+            exact_found = _exact_lookup(exact_keys, today)
+        if name_keys:
+            threshold = float(watchlist_settings().name_review_threshold)
+            by_key, entries = _name_lookup(name_keys, today)
+    return exact_found, by_key, entries, threshold
+
+
+def _one_round_trip_sql() -> str:
+    entry = Entry._meta.db_table
+    active = "e.status = 'active' AND (e.expires_on IS NULL OR e.expires_on >= %(today)s)"
+    return f"""
+SELECT set_config('statement_timeout', %(timeout)s, true);
+SELECT 'x', k.kind, k.value, k.entry_id, e.kind, '', '', ''
+  FROM {EntryKey._meta.db_table} k JOIN {entry} e ON e.id = k.entry_id
+ WHERE k.kind = ANY(%(exact_kinds)s) AND k.value = ANY(%(exact_values)s) AND {active}
+UNION ALL
+(SELECT 'n', k.kind, k.value, k.entry_id, e.kind, e.match_name, e.match_syllables,
+        e.match_canonical
+   FROM {NameKey._meta.db_table} k JOIN {entry} e ON e.id = k.entry_id
+  WHERE k.kind = ANY(%(name_kinds)s) AND k.value = ANY(%(name_values)s) AND {active}
+  LIMIT {MAX_NAME_CANDIDATES})
+UNION ALL
+SELECT 't', name_review_threshold::text, '', 0, '', '', '', ''
+  FROM {WatchlistSettings._meta.db_table} WHERE id = 1 AND %(names)s
+"""
+
+
+def _lookup_one_round_trip(exact_keys, name_keys, today, deadline):
+    """PostgreSQL in autocommit (an API request): the time limit and every lookup travel
+    as one multi-statement query, which PostgreSQL runs as one implicit transaction, so
+    `set_config(..., true)` holds for exactly these statements. One round trip instead of
+    five (BEGIN, SET, two SELECTs, COMMIT)."""
+    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    params = {
+        "timeout": f"{remaining_ms}ms",
+        "today": today,
+        "exact_kinds": sorted({k for k, _v in exact_keys}),
+        "exact_values": sorted({v for _k, v in exact_keys}),
+        "name_kinds": sorted({k for k, _v in name_keys}),
+        "name_values": sorted({v for _k, v in name_keys}),
+        "names": bool(name_keys),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_one_round_trip_sql(), params)
+        rows = cursor.fetchall()
+    exact_found: dict = defaultdict(list)
+    by_key: dict = defaultdict(list)
+    entries: dict = {}
+    threshold = None
+    for source, kind, value, entry_id, entry_kind, name, syllables, canonical in rows:
+        if source == "x":
+            # The arrays match kinds and values independently: keep the real pairs.
+            if (kind, value) in exact_keys:
+                exact_found[(kind, value)].append((entry_id, entry_kind))
+        elif source == "n":
+            by_key[(kind, value)].append(entry_id)
+            entries[entry_id] = (entry_kind, name, syllables, canonical)
+        else:
+            threshold = float(kind)
+    if threshold is None:
+        threshold = float(watchlist_settings().name_review_threshold) if name_keys else 1.0
+    return exact_found, by_key, entries, threshold
+
+
 def _decide(hits: list[Hit], *, complete: bool) -> str:
     if any(hit.field != "name" for hit in hits):
         return Decision.HIT
@@ -313,19 +387,16 @@ def screen(
     by_key: dict = {}
     entries: dict = {}
     threshold = 1.0
-    outer_transaction = connection.in_atomic_block
     try:
-        atomic = (
-            transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
-        )
-        with atomic, _query_deadline(deadline, restore=outer_transaction):
-            if exact_keys:
-                exact_found = _exact_lookup(exact_keys, today)
-            exact_done = True
-            if name_keys:
-                threshold = float(watchlist_settings().name_review_threshold)
-                by_key, entries = _name_lookup(name_keys, today)
-            names_done = True
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            exact_found, by_key, entries, threshold = _lookup_one_round_trip(
+                exact_keys, name_keys, today, deadline
+            )
+        else:
+            exact_found, by_key, entries, threshold = _lookup(
+                exact_keys, name_keys, today, deadline
+            )
+        exact_done = names_done = True
     except OperationalError:
         logger.warning("Watch-list screening ran out of its time budget.")
 

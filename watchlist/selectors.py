@@ -63,20 +63,21 @@ def entry_list(
     return qs.order_by("-published_at", "-id")
 
 
-def entry_get(*, actor: Actor, entry_id: int) -> Entry:
+PAGE_RELATED = (
+    "nominating_unit",
+    "nominated_by",
+    "decided_by",
+    "source_incident",
+    "removed_by",
+    "last_reviewed_by",
+)
+API_RELATED = ("nominating_unit", "source_incident")
+
+
+def entry_get(*, actor: Actor, entry_id: int, related: tuple[str, ...] = PAGE_RELATED) -> Entry:
+    """One entry by primary key (`related`: what the caller shows of its relations)."""
     _require_reader(actor)
-    entry = (
-        Entry.objects.select_related(
-            "nominating_unit",
-            "nominated_by",
-            "decided_by",
-            "source_incident",
-            "removed_by",
-            "last_reviewed_by",
-        )
-        .filter(pk=entry_id)
-        .first()
-    )
+    entry = Entry.objects.select_related(*related).filter(pk=entry_id).first()
     if entry is None:
         raise NotFound(_("No such entry."))
     return entry

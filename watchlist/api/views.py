@@ -122,7 +122,9 @@ class EntryDetailApi(APIView):
 
     @extend_schema(responses={200: EntrySerializer}, operation_id="watchlist_entry")
     def get(self, request, entry_id: int):
-        entry = selectors.entry_get(actor=Actor.from_request(request), entry_id=entry_id)
+        entry = selectors.entry_get(
+            actor=Actor.from_request(request), entry_id=entry_id, related=selectors.API_RELATED
+        )
         return Response(EntrySerializer(entry).data)
 
 

@@ -1,0 +1,79 @@
+"""The one-round-trip screening path PostgreSQL takes for API requests (autocommit, no
+surrounding transaction). The other tests run inside a test transaction, so they take the
+portable path; these use transactional tests so the fast path itself is exercised."""
+
+import pytest
+from django.db import connection
+
+from fraudops.core.choices import ApiScope
+from watchlist import screening
+from watchlist.models import ScreeningLog
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def client(scoped_client):
+    return scoped_client(scopes=[ApiScope.SCREENING])
+
+
+def _screen(client, *parties):
+    response = client.post("/api/v1/screening", {"parties": list(parties)}, format="json")
+    assert response.status_code == 200
+    return response.json()["results"]
+
+
+def test_fast_path_finds_identifiers_and_names_in_one_query(
+    client, publish, django_assert_max_num_queries, monkeypatch
+):
+    person = publish("person", {"name": "李强", "id_number": "110105199003071239"})
+    phone = publish("phone", {"phone": "13900139000"})
+    used = []
+    real = screening._lookup_one_round_trip
+    monkeypatch.setattr(
+        screening,
+        "_lookup_one_round_trip",
+        lambda *a, **k: used.append(1) or real(*a, **k),
+    )
+    # authentication, the one lookup, the log
+    with django_assert_max_num_queries(3):
+        results = _screen(
+            client,
+            {"id_number": "110105199003071239"},
+            {"name": "Li Qiang"},
+            {"phone": "+86 139 0013 9000", "name": "张三"},
+            {"account": "6217000010001234567"},
+        )
+    assert used == [1]
+    assert [r["decision"] for r in results] == ["hit", "review", "hit", "clear"]
+    assert results[0]["hits"][0]["entry_id"] == person.pk
+    assert results[1]["hits"][0] == {
+        "entry_id": person.pk,
+        "kind": "person",
+        "field": "name",
+        "score": 0.9,
+        "reason": "pinyin",
+    }
+    assert results[2]["hits"][0]["entry_id"] == phone.pk
+    assert ScreeningLog.objects.count() == 1
+
+
+def test_fast_path_does_not_leak_its_time_limit_into_the_connection(client, publish):
+    publish("phone", {"phone": "13900139000"})
+    _screen(client, {"phone": "13900139000"})
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
+def test_fast_path_out_of_time_answers_review(client, publish, monkeypatch, settings):
+    publish("phone", {"phone": "13900139000"})
+    monkeypatch.setattr(
+        screening,
+        "_one_round_trip_sql",
+        lambda: "SELECT set_config('statement_timeout', %(timeout)s, true); SELECT pg_sleep(5)",
+    )
+    settings.WATCHLIST_SCREENING_BUDGET_MS = 100
+    result = _screen(client, {"phone": "13900139000"})[0]
+    assert result["decision"] == "review"
+    assert result["complete"] is False
