@@ -198,8 +198,10 @@ class Clock(models.Model):
     escalation stage. One clock per (subject, kind).
     """
 
+    # No separate indexes on the foreign keys of clocks and escalations: the unique
+    # constraints lead with them, and every index costs the sweep a write per stage fired.
     subject_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     subject_id = models.PositiveBigIntegerField()
     kind = models.CharField(_("kind"), max_length=64)
@@ -207,7 +209,11 @@ class Clock(models.Model):
         _("status"), max_length=16, choices=ClockStatus.choices, default=ClockStatus.OPEN
     )
     unit = models.ForeignKey(
-        "core.OrgUnit", verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="+"
+        "core.OrgUnit",
+        verbose_name=_("owning unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     owner_role = models.CharField(_("owner role"), max_length=32, choices=Role.choices)
     thread = models.CharField(max_length=64, db_index=True)
@@ -261,12 +267,18 @@ class Escalation(models.Model):
     """One stage fired for one clock. The unique constraint makes each happen exactly once,
     however many sweeps, workers or beat processes race for it."""
 
-    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="escalations")
+    clock = models.ForeignKey(
+        Clock, on_delete=models.CASCADE, related_name="escalations", db_index=False
+    )
     stage = models.CharField(_("stage"), max_length=16, choices=EscalationStage.choices)
     scheduled_at = models.DateTimeField(_("scheduled for"))
     fired_at = models.DateTimeField(_("fired at"))
     unit = models.ForeignKey(
-        "core.OrgUnit", verbose_name=_("unit told"), on_delete=models.PROTECT, related_name="+"
+        "core.OrgUnit",
+        verbose_name=_("unit told"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     roles = models.JSONField(_("roles told"), default=list)
 
