@@ -240,6 +240,23 @@ def stop_server(server: subprocess.Popen) -> None:
             os.killpg(server.pid, signal.SIGKILL)
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time used so far by gunicorn's workers (from /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # Fields after the command: state, ppid, ... utime is the 12th, stime the 13th.
+        if int(fields[1]) == server.pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 # --- load -------------------------------------------------------------------------------------
 
 
@@ -397,25 +414,37 @@ def main() -> int:
         warm_up(callers)
 
         log(f"shared: {k} concurrent approvals of {data['shared']}")
+        cpu = server_cpu_seconds(server)
         shared = summarise(
             fire(callers, [f"/api/v1/control-requests/{data['shared']}/approve/"] * k)
         )
+        shared["server_cpu_ms_per_request"] = round(
+            (server_cpu_seconds(server) - cpu) * 1000 / k, 1
+        )
         log(f"shared: {shared}")
         log(f"independent: {k} concurrent approvals of {k} different requests")
+        cpu = server_cpu_seconds(server)
         independent = summarise(
             fire(
                 callers,
                 [f"/api/v1/control-requests/{number}/approve/" for number in data["independent"]],
             )
         )
+        independent["server_cpu_ms_per_request"] = round(
+            (server_cpu_seconds(server) - cpu) * 1000 / k, 1
+        )
         log(f"independent: {independent}")
         log(f"sequential: {args.sequential} approvals one after another (no contention)")
         one = callers[0]
+        cpu = server_cpu_seconds(server)
         sequential = summarise(
             [
                 one.post(f"/api/v1/control-requests/{number}/approve/")
                 for number in data["sequential"]
             ]
+        )
+        sequential["server_cpu_ms_per_request"] = round(
+            (server_cpu_seconds(server) - cpu) * 1000 / max(len(data["sequential"]), 1), 1
         )
         log(f"sequential: {sequential}")
     finally:
