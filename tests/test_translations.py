@@ -61,13 +61,25 @@ def test_every_entry_is_translated_and_not_fuzzy(path):
     assert not problems, f"{len(problems)} untranslated or fuzzy: {problems[:10]}"
 
 
+def _all_translations() -> dict[str, set[str]]:
+    """Every msgstr our catalogs give each msgid: a msgid in two catalogs (e.g. "This field
+    is required.") is answered by whichever catalog Django ranks first."""
+    known: dict[str, set[str]] = {}
+    for path in CATALOGS:
+        for entry, _fuzzy in _entries(path):
+            if "msgstr" in entry:
+                known.setdefault(entry["msgid"], set()).add(entry["msgstr"])
+    return known
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_compiled_catalog_is_current(path):
     stale = []
+    known = _all_translations()
     with translation.override("zh-hans"):
         for entry, _fuzzy in _entries(path):
             if "msgid_plural" in entry or "msgctxt" in entry:
                 continue
-            if translation.gettext(entry["msgid"]) != entry["msgstr"]:
+            if translation.gettext(entry["msgid"]) not in known[entry["msgid"]]:
                 stale.append(entry["msgid"])
     assert not stale, f"run compilemessages: {stale[:5]}"
