@@ -42,6 +42,7 @@ from .choices import MatchRule, NameKeyKind
 R = MatchRule
 
 _HAN_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_HAN_ONLY_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 _SEPARATORS_RE = re.compile("[\\s\u00b7'\\-]+")
 _LATIN_WORD_RE = re.compile(r"[^\W\d_]+")
 # Punctuation a screening request may carry around a name ("SMITH, John").
@@ -182,7 +183,7 @@ def _build(
     han = _HAN_RE.search(simplified) is not None
     compact = _SEPARATORS_RE.sub("", simplified)
     chars: tuple[str, ...] = ()
-    if han and all(_HAN_RE.match(ch) for ch in compact) and len(compact) == len(syllables):
+    if han and len(compact) == len(syllables) and _HAN_ONLY_RE.fullmatch(compact):
         chars = tuple(compact)
     latin = latin_written = ""
     if not han:
@@ -213,10 +214,12 @@ def stored_fields(name: str, *, organisation: bool) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=50_000)
 def stored_profile(
     match_name: str, match_syllables: str, match_canonical: str, *, organisation: bool
 ) -> NameProfile:
-    """Rebuild an entry's profile from its stored fields (cheap: no pinyin lookups)."""
+    """Rebuild an entry's profile from its stored fields (no pinyin lookups). Cached by
+    the stored values themselves, so a cached profile can never be out of date."""
     return _build(
         simplified=match_name,
         syllables=tuple(match_syllables.split()),
@@ -309,7 +312,16 @@ def name_query(name: str) -> NameQuery | None:
     person = profile(name)
     if not person.simplified:
         return None
-    organisation = profile(name, organisation=True)
+    if organisation_core(person.simplified) == person.simplified and "(" not in chinese.fold(name):
+        # No legal form to strip: the same syllables, read in written order, no surname.
+        organisation = _build(
+            simplified=person.simplified,
+            syllables=person.syllables,
+            canonical=person.syllables,
+            organisation=True,
+        )
+    else:
+        organisation = profile(name, organisation=True)
     keys = index_keys(person) | index_keys(organisation)
     if not person.han and not person.syllables:
         keys |= {(NameKeyKind.PINYIN, k) for k in pinyin_corrections(person.simplified)}
@@ -355,12 +367,14 @@ _FUZZY_INITIAL = {"zh": "z", "ch": "c", "sh": "s", "n": "l", "h": "f", "r": "l"}
 _FUZZY_FINAL = {"ang": "an", "eng": "en", "ing": "in", "iang": "ian", "uang": "uan"}
 
 
+@functools.lru_cache(maxsize=4096)
 def _fuzzy(syllable: str) -> str:
     initial = next((i for i in _INITIALS if syllable.startswith(i)), "")
     final = syllable[len(initial) :]
     return _FUZZY_INITIAL.get(initial, initial) + _FUZZY_FINAL.get(final, final)
 
 
+@functools.lru_cache(maxsize=65536)
 def near_syllables(a: str, b: str) -> bool:
     """Two tone-less syllables a pinyin typist slips between: a fuzzy-pinyin pair
     (zh/z, ch/c, sh/s, n/l, h/f, r/l; ang/an, eng/en, ing/in, iang/ian, uang/uan) or one
@@ -410,11 +424,15 @@ def _one_syllable_apart(a: tuple[str, ...], b: tuple[str, ...], protected: int) 
     differs; 0 otherwise."""
     if len(a) != len(b) or len(a) < 3:
         return 0.0
-    diffs = [i for i in range(len(a)) if a[i] != b[i]]
-    if len(diffs) != 1 or diffs[0] < protected:
+    found = -1
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y:
+            if found >= 0:
+                return 0.0
+            found = i
+    if found < protected:
         return 0.0
-    i = diffs[0]
-    return SCORE_TYPO if near_syllables(a[i], b[i]) else SCORE_TYPO_FAR
+    return SCORE_TYPO if near_syllables(a[found], b[found]) else SCORE_TYPO_FAR
 
 
 def _score_pinyin(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
@@ -432,8 +450,8 @@ def _score_pinyin(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
         protected = 0 if c.organisation else c.surname_len
         best = max(
             _one_syllable_apart(mine, order, protected)
-            for mine in (q.syllables, q.canonical)
-            for order in (c.syllables, c.canonical)
+            for mine in {q.syllables, q.canonical}
+            for order in {c.syllables, c.canonical}
         )
         if best:
             return best, R.TYPO

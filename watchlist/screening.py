@@ -51,8 +51,10 @@ logger = logging.getLogger(__name__)
 SCREEN_FIELDS = ("name", "id_number", "phone", "account", "url", "org_code", "bill_number")
 MAX_PARTIES = 100
 MAX_FIELD_LENGTH = 500
-MAX_HITS = 20
-MAX_NAME_CANDIDATES = 3000
+MAX_HITS = 50
+# Candidates read per name key (a key shared by more listed names than this is a very common
+# name; its first ones by id are scored) and, on the portable path, per party.
+MAX_CANDIDATES_PER_KEY = 1000
 DEFAULT_BUDGET_MS = 500
 
 
@@ -241,7 +243,7 @@ def _exact_lookup(keys: set[tuple[str, str]], today) -> dict[tuple[str, str], li
     return found
 
 
-def _name_lookup(keys: set[tuple[str, str]], today):
+def _name_lookup(keys: set[tuple[str, str]], today, limit: int):
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     entries: dict[int, tuple[str, str, str, str]] = {}
     rows = (
@@ -255,7 +257,8 @@ def _name_lookup(keys: set[tuple[str, str]], today):
             "entry__match_name",
             "entry__match_syllables",
             "entry__match_canonical",
-        )[:MAX_NAME_CANDIDATES]
+        )
+        .order_by("entry_id")[:limit]
     )
     for kind, value, entry_id, entry_kind, name, syllables, canonical in rows:
         by_key[(kind, value)].append(entry_id)
@@ -296,7 +299,9 @@ def _lookup(exact_keys, name_keys, today, deadline):
             exact_found = _exact_lookup(exact_keys, today)
         if name_keys:
             threshold = float(watchlist_settings().name_review_threshold)
-            by_key, entries = _name_lookup(name_keys, today)
+            by_key, entries = _name_lookup(
+                name_keys, today, MAX_CANDIDATES_PER_KEY * len(name_keys)
+            )
     return exact_found, by_key, entries, threshold
 
 
@@ -305,15 +310,21 @@ def _one_round_trip_sql() -> str:
     active = "e.status = 'active' AND (e.expires_on IS NULL OR e.expires_on >= %(today)s)"
     return f"""
 SELECT set_config('statement_timeout', %(timeout)s, true);
-SELECT 'x', k.kind, k.value, k.entry_id, e.kind, '', '', ''
-  FROM {EntryKey._meta.db_table} k JOIN {entry} e ON e.id = k.entry_id
- WHERE k.kind = ANY(%(exact_kinds)s) AND k.value = ANY(%(exact_values)s) AND {active}
+SELECT 'x', q.kind, q.value, k.entry_id, e.kind, '', '', ''
+  FROM unnest(%(exact_kinds)s::text[], %(exact_values)s::text[]) AS q(kind, value)
+  JOIN {EntryKey._meta.db_table} k ON k.kind = q.kind AND k.value = q.value
+  JOIN {entry} e ON e.id = k.entry_id
+ WHERE {active}
 UNION ALL
-(SELECT 'n', k.kind, k.value, k.entry_id, e.kind, e.match_name, e.match_syllables,
-        e.match_canonical
-   FROM {NameKey._meta.db_table} k JOIN {entry} e ON e.id = k.entry_id
-  WHERE k.kind = ANY(%(name_kinds)s) AND k.value = ANY(%(name_values)s) AND {active}
-  LIMIT {MAX_NAME_CANDIDATES})
+SELECT 'n', q.kind, q.value, c.entry_id, c.kind, c.match_name, c.match_syllables,
+       c.match_canonical
+  FROM unnest(%(name_kinds)s::text[], %(name_values)s::text[]) AS q(kind, value)
+  CROSS JOIN LATERAL (
+       SELECT k.entry_id, e.kind, e.match_name, e.match_syllables, e.match_canonical
+         FROM {NameKey._meta.db_table} k JOIN {entry} e ON e.id = k.entry_id
+        WHERE k.kind = q.kind AND k.value = q.value AND {active}
+        ORDER BY k.entry_id
+        LIMIT {MAX_CANDIDATES_PER_KEY}) c
 UNION ALL
 SELECT 't', name_review_threshold::text, '', 0, '', '', '', ''
   FROM {WatchlistSettings._meta.db_table} WHERE id = 1 AND %(names)s
@@ -326,13 +337,15 @@ def _lookup_one_round_trip(exact_keys, name_keys, today, deadline):
     `set_config(..., true)` holds for exactly these statements. One round trip instead of
     five (BEGIN, SET, two SELECTs, COMMIT)."""
     remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+    exact_pairs = sorted(exact_keys)
+    name_pairs = sorted(name_keys)
     params = {
         "timeout": f"{remaining_ms}ms",
         "today": today,
-        "exact_kinds": sorted({k for k, _v in exact_keys}),
-        "exact_values": sorted({v for _k, v in exact_keys}),
-        "name_kinds": sorted({k for k, _v in name_keys}),
-        "name_values": sorted({v for _k, v in name_keys}),
+        "exact_kinds": [k for k, _v in exact_pairs],
+        "exact_values": [v for _k, v in exact_pairs],
+        "name_kinds": [k for k, _v in name_pairs],
+        "name_values": [v for _k, v in name_pairs],
         "names": bool(name_keys),
     }
     with connection.cursor() as cursor:
@@ -344,9 +357,7 @@ def _lookup_one_round_trip(exact_keys, name_keys, today, deadline):
     threshold = None
     for source, kind, value, entry_id, entry_kind, name, syllables, canonical in rows:
         if source == "x":
-            # The arrays match kinds and values independently: keep the real pairs.
-            if (kind, value) in exact_keys:
-                exact_found[(kind, value)].append((entry_id, entry_kind))
+            exact_found[(kind, value)].append((entry_id, entry_kind))
         elif source == "n":
             by_key[(kind, value)].append(entry_id)
             entries[entry_id] = (entry_kind, name, syllables, canonical)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,7 +72,6 @@ PAGE_RELATED = (
     "removed_by",
     "last_reviewed_by",
 )
-API_RELATED = ("nominating_unit", "source_incident")
 
 
 def entry_get(*, actor: Actor, entry_id: int, related: tuple[str, ...] = PAGE_RELATED) -> Entry:
@@ -81,6 +81,57 @@ def entry_get(*, actor: Actor, entry_id: int, related: tuple[str, ...] = PAGE_RE
     if entry is None:
         raise NotFound(_("No such entry."))
     return entry
+
+
+ENTRY_API_FIELDS = (
+    "id",
+    "kind",
+    "status",
+    "name",
+    "id_number",
+    "documents",
+    "org_code",
+    "account_number",
+    "holder_name",
+    "bank_name",
+    "phone",
+    "url",
+    "domain",
+    "match_whole_domain",
+    "reference_number",
+    "features",
+    "reason",
+    "published_at",
+    "review_on",
+    "expires_on",
+    "removed_at",
+    "removal_reason",
+)
+
+
+def entry_row(*, actor: Actor, entry_id: int) -> dict[str, Any]:
+    """One entry as plain data for the API: a single primary-key read (the benchmark's
+    baseline), with its exact keys while active."""
+    _require_reader(actor)
+    row = (
+        Entry.objects.filter(pk=entry_id)
+        .values(
+            *ENTRY_API_FIELDS,
+            source_incident_number=F("source_incident__number"),
+            nominating_unit_code=F("nominating_unit__code"),
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such entry."))
+    row["source_incident"] = row.pop("source_incident_number")
+    row["nominating_unit"] = row.pop("nominating_unit_code")
+    keys = []
+    if row["status"] == EntryStatus.ACTIVE:
+        subject = SimpleNamespace(**row)
+        keys = [{"kind": k, "value": v} for k, v in sorted(subjects.exact_keys(subject))]
+    row["keys"] = keys
+    return row
 
 
 def entry_history(*, entry: Entry) -> QuerySet[AuditEvent]:

@@ -122,10 +122,8 @@ class EntryDetailApi(APIView):
 
     @extend_schema(responses={200: EntrySerializer}, operation_id="watchlist_entry")
     def get(self, request, entry_id: int):
-        entry = selectors.entry_get(
-            actor=Actor.from_request(request), entry_id=entry_id, related=selectors.API_RELATED
-        )
-        return Response(EntrySerializer(entry).data)
+        row = selectors.entry_row(actor=Actor.from_request(request), entry_id=entry_id)
+        return Response(row)
 
 
 def _staff_only(actor: Actor) -> None:

@@ -295,6 +295,19 @@ def test_entry_detail_by_primary_key(core_banking, listed):
     assert core_banking.get("/api/v1/watchlist/entries/999999").status_code == 404
 
 
+def test_entry_detail_has_the_fields_its_schema_documents(core_banking, listed, api):
+    from watchlist.api.serializers import EntrySerializer
+    from watchlist.models import Entry
+
+    entry = listed["person"]
+    detail = core_banking.get(f"/api/v1/watchlist/entries/{entry.pk}").json()
+    assert set(detail) == set(EntrySerializer().fields)
+    assert detail == EntrySerializer(Entry.objects.get(pk=entry.pk)).data | {
+        "published_at": detail["published_at"]
+    }
+    assert detail["keys"] == [{"kind": "id", "value": ID}]
+
+
 def test_nominations_api_is_for_staff_and_keeps_four_eyes(api, core_banking):
     body = {"kind": "phone", "data": {"phone": "13900139000"}, "reason": "诈骗电话"}
     assert (
