@@ -28,18 +28,16 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils import timezone
 
-from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_MANAGER, Level, Role
+from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_MANAGER, Level
 from fraudops.core.models import AuditEvent, OrgUnit
-from notifications.choices import Tone
-from notifications.services import Message, notifications_send_many
+from fraudops.core.outbox import outbox_enqueue
 
 from .choices import ClockStatus, EscalationStage
 from .clocks import stage_time, stages_for
 from .models import Clock, Escalation
+from .notices import NOTICE_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -156,63 +154,6 @@ def audience(*, unit: OrgUnit, owner_role: str, stage: str, head_office: OrgUnit
     if stage == EscalationStage.LEVEL_ABOVE and unit.parent is not None:
         return unit.parent, [LEVEL_LEAD_ROLE[unit.parent.level]]
     return head_office, [LEVEL_LEAD_ROLE[Level.HEAD_OFFICE]]
-
-
-# The notification texts, as English source strings; rendered in each language below.
-TEXTS = {
-    EscalationStage.OVERDUE: (
-        gettext_noop("Overdue: %(title)s"),
-        gettext_noop("The deadline was %(due)s. It is owned by %(role)s at %(unit)s."),
-    ),
-    EscalationStage.LEVEL_ABOVE: (
-        gettext_noop("Escalated to %(told)s: %(title)s"),
-        gettext_noop(
-            "%(unit)s has not finished this: its deadline was %(due)s and the grace period "
-            "of %(grace)s min has passed."
-        ),
-    ),
-    EscalationStage.HEAD_OFFICE: (
-        gettext_noop("Escalated to head office: %(title)s"),
-        gettext_noop(
-            "%(unit)s has still not finished this, and neither the owner's manager nor the "
-            "level above resolved it (deadline %(due)s)."
-        ),
-    ),
-}
-LANGUAGES = (("zh-hans", "zh"), ("en", "en"))
-
-
-class _Texts:
-    """Translations looked up once per batch (not once per clock): the format strings, unit
-    names and role labels in Chinese and English."""
-
-    def __init__(self) -> None:
-        self.formats: dict[str, dict[str, tuple[str, str]]] = {}
-        self.roles: dict[str, dict[str, str]] = {}
-        for language, suffix in LANGUAGES:
-            with translation.override(language):
-                self.formats[suffix] = {
-                    stage: (_(title), _(body)) for stage, (title, body) in TEXTS.items()
-                }
-                self.roles[suffix] = {value: str(label) for value, label in Role.choices}
-
-    def render(self, clock: Clock, *, stage: str, unit: OrgUnit, told: OrgUnit) -> dict:
-        due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
-        texts = {}
-        for _language, suffix in LANGUAGES:
-            zh = suffix == "zh"
-            params = {
-                "title": clock.title_zh if zh else clock.title_en,
-                "due": due,
-                "unit": (unit.name_zh or unit.name_en) if zh else (unit.name_en or unit.name_zh),
-                "told": (told.name_zh or told.name_en) if zh else (told.name_en or told.name_zh),
-                "role": self.roles[suffix].get(clock.owner_role, clock.owner_role),
-                "grace": clock.grace_minutes,
-            }
-            title, body = self.formats[suffix][stage]
-            texts[f"title_{suffix}"] = title % params
-            texts[f"body_{suffix}"] = body % params
-        return texts
 
 
 def _advance(clock: Clock, *, stage: str, now) -> None:
@@ -383,23 +324,20 @@ def _fire(clocks: list[Clock], *, now) -> int:
     fired = [f for f in firings if f.clock.pk in inserted]
     # (A stage that had fired before only moves its clock on.)
     _insert_audits(fired, now=now)
-    texts = _Texts()
-    notifications_send_many(
-        messages=[
-            Message(
-                key=f"clock:{f.clock.pk}:{f.stage}",
-                url=f.clock.url,
-                thread=f.clock.thread,
-                kind=f"clock.{f.stage}",
-                tone=Tone.WARNING if f.stage == EscalationStage.OVERDUE else Tone.DANGER,
-                unit_id=f.told.pk,
-                roles=tuple(f.roles),
-                created_at=now.isoformat(),
-                **texts.render(f.clock, stage=f.stage, unit=f.unit, told=f.told),
-            )
-            for f in fired
-        ]
-    )
+    # Who is told, written to the outbox in this transaction; the texts are rendered and
+    # the inbox rows written when the relay delivers it (workflows.notices), off the
+    # sweep's critical path.
+    if fired:
+        outbox_enqueue(
+            kind=NOTICE_KIND,
+            payload={
+                "fired_at": now.isoformat(),
+                "escalations": [
+                    [f.clock.pk, f.stage, f.told.pk, f.roles, f.clock.due_at.isoformat()]
+                    for f in fired
+                ],
+            },
+        )
     for f in firings:
         _advance(f.clock, stage=f.stage, now=now)
     _save_progress([f.clock for f in firings])

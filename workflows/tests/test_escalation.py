@@ -87,6 +87,10 @@ def test_at_the_deadline_the_task_is_overdue_and_owner_and_manager_are_told(file
     )
     assert "manager_bj_hd" in told
     assert "teller_bj_hd" in told
+    notice = Notification.objects.filter(key=f"clock:{clock.pk}:overdue").first()
+    assert notice.title_en.startswith("Overdue: ") and incident.number in notice.title_en
+    assert notice.title_zh.startswith("已超时") and incident.number in notice.title_zh
+    assert notice.url == f"/incidents/{incident.number}/"
     assert not told & {"monitor_bj", "ho_monitor"}
 
 

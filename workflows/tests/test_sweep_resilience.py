@@ -80,7 +80,7 @@ def _assert_each_stage_once(expected: int) -> None:
 def test_a_batch_that_fails_midway_leaves_nothing_behind_and_the_next_sweep_fires_once(bank):
     _generic_clocks(bank, 20)
     with (
-        mock.patch("workflows.sweep.notifications_send_many", side_effect=RuntimeError("crash")),
+        mock.patch("workflows.sweep.outbox_enqueue", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
         clocks_sweep_batch(limit=50)
