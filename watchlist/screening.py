@@ -168,6 +168,39 @@ def prepare_party(raw: dict) -> _Party:
     return _Party(exact=exact, name=name, invalid=invalid, canonical="|".join(canonical))
 
 
+def screening_parties(data) -> list[dict]:
+    """Check a screening request body (the shape ScreeningInputSerializer documents).
+
+    Done by hand rather than by the serializer: this sits on core banking's payment path
+    and the serializer costs a quarter of a millisecond a call. Refuses with the API's
+    usual `invalid_input` error.
+    """
+    from fraudops.core.errors import InvalidInput
+
+    parties = data.get("parties") if isinstance(data, dict) else None
+    if not isinstance(parties, list) or not parties:
+        raise InvalidInput(fields={"parties": ["Send a list of 1 to 100 parties."]})
+    if len(parties) > MAX_PARTIES or set(data) != {"parties"}:
+        raise InvalidInput(fields={"parties": ["Send only “parties”: a list of 1 to 100 parties."]})
+    errors: dict[str, list[str]] = {}
+    for index, party in enumerate(parties):
+        if not isinstance(party, dict):
+            errors[f"parties[{index}]"] = ["Each party is an object of fields."]
+            continue
+        for key, value in party.items():
+            if key not in SCREEN_FIELDS:
+                errors[f"parties[{index}].{key}"] = [
+                    "Unknown field; use: " + ", ".join(SCREEN_FIELDS)
+                ]
+            elif value is not None and not isinstance(value, str):
+                errors[f"parties[{index}].{key}"] = ["Send this as a string."]
+            elif value and len(value) > MAX_FIELD_LENGTH:
+                errors[f"parties[{index}].{key}"] = [f"At most {MAX_FIELD_LENGTH} characters."]
+    if errors:
+        raise InvalidInput(fields=errors)
+    return parties
+
+
 def query_digest(canonical: str) -> str:
     """A keyed digest of what was screened: an auditor holding the value can check it was
     screened, but the log never holds the value (ID numbers are too few to hash plainly)."""

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,9 +20,10 @@ class PartySerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(SCREEN_FIELDS))
             if unknown:
-                raise serializers.ValidationError(
-                    {key: ["Unknown field; use: " + ", ".join(SCREEN_FIELDS)] for key in unknown}
-                )
+                message = _("Unknown field; use: %(fields)s.") % {
+                    "fields": ", ".join(SCREEN_FIELDS)
+                }
+                raise serializers.ValidationError({key: [message] for key in unknown})
         return super().to_internal_value(data)
 
 

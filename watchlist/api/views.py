@@ -1,6 +1,7 @@
 """The watch list's REST API: screening for core banking, the change feed, entries, and
 nominations (staff only). One view per operation; each calls one service or selector."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -15,7 +16,7 @@ from incidents.models import Incident
 from .. import permissions, selectors, services
 from ..choices import ScreeningChannel
 from ..models import Entry, Nomination
-from ..screening import screen
+from ..screening import screen, screening_parties
 from .serializers import (
     ChangeFeedSerializer,
     DecisionInputSerializer,
@@ -52,11 +53,8 @@ class ScreeningApi(APIView):
         actor = Actor.from_request(request)
         if not permissions.can_screen(actor):
             raise PermissionRefused()
-        serializer = ScreeningInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        results = screen(
-            actor=actor, parties=serializer.validated_data["parties"], channel=ScreeningChannel.API
-        )
+        parties = screening_parties(request.data)
+        results = screen(actor=actor, parties=parties, channel=ScreeningChannel.API)
         return Response({"results": [result.as_dict() for result in results]})
 
 
@@ -81,7 +79,7 @@ class ChangeFeedApi(APIView):
     def get(self, request):
         limit = request.query_params.get("limit") or selectors.FEED_PAGE
         if not str(limit).isdigit():
-            raise InvalidInput(fields={"limit": ["Give a number from 1 to 1000."]})
+            raise InvalidInput(fields={"limit": [_("Give a number from 1 to 1000.")]})
         page = selectors.changes_since(
             actor=Actor.from_request(request),
             cursor=request.query_params.get("cursor"),
@@ -128,7 +126,7 @@ class EntryDetailApi(APIView):
 
 def _staff_only(actor: Actor) -> None:
     if actor.user is None:
-        raise PermissionRefused("Nominations are made and decided by people, not API clients.")
+        raise PermissionRefused(_("Nominations are made and decided by people, not API clients."))
 
 
 class NominationListApi(IdempotentMixin, generics.ListAPIView):
@@ -161,7 +159,7 @@ class NominationListApi(IdempotentMixin, generics.ListAPIView):
         if data.get("incident"):
             incident = Incident.objects.filter(number=data["incident"]).first()
             if incident is None:
-                raise NotFound("No such incident.")
+                raise NotFound(_("No such incident."))
             incident_id = incident.pk
         nomination = services.nomination_create(
             actor=actor,
