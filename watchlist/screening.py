@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -441,7 +442,9 @@ def screen(
                 exact_keys, name_keys, today, deadline
             )
         exact_done = names_done = True
-    except OperationalError:
+    # sqlite3's own error escapes Django's wrapper when DEBUG's cursor logs the interrupted
+    # query; either way the budget ran out and the answer must be "review".
+    except (OperationalError, sqlite3.OperationalError):
         logger.warning("Watch-list screening ran out of its time budget.")
 
     profiles: dict = {}
