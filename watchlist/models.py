@@ -217,6 +217,8 @@ class Entry(ConcurrentTransitionMixin, Subject):
                 name="watchlist_entry_expiry_due",
             ),
             models.Index(fields=["kind", "status"], name="watchlist_entry_kind_status"),
+            # The list, newest first.
+            models.Index(fields=["-published_at", "-id"], name="watchlist_entry_published"),
         ]
 
     def __str__(self) -> str:

@@ -50,20 +50,48 @@ def entry_list(
         qs = qs.filter(kind=kind)
     if status:
         qs = qs.filter(status=status)
-    text = (query or "").strip()
+    text = (query or "").strip()[:200]
     if text:
-        compact = subjects.compact_upper(text)
-        qs = qs.filter(
-            Q(name__icontains=text)
-            | Q(match_name__icontains=text)
-            | Q(keys__value=compact)
-            | Q(keys__value=text)
-            | Q(url__icontains=text)
-            | Q(features__icontains=text)
-        ).distinct()
+        qs = qs.filter(_search(text))
     return qs.order_by("-published_at", "-id")
 
 
+def _search(text: str) -> Q:
+    """Index lookups only (the list may hold a million entries): an identifier in any of
+    its normalised forms, a name by its pinyin and Latin keys, or an entry number; the
+    free-text features of forged bills and fake cards are searched among those kinds."""
+    from . import matching
+    from .choices import KeyKind
+    from .models import EntryKey, NameKey
+    from .screening import prepare_party
+
+    party = prepare_party(
+        {"id_number": text, "phone": text, "account": text, "url": text, "org_code": text}
+    )
+    pairs = {(kind, value) for _field, kind, value in party.exact if kind != KeyKind.DOMAIN}
+    pairs |= {(KeyKind.BILL, subjects.compact_upper(text))}
+    found = Q()
+    for kind, value in pairs:
+        found |= Q(kind=kind, value=value)
+    ids = set(EntryKey.objects.filter(found).values_list("entry_id", flat=True)[:SEARCH_LIMIT])
+    name = matching.name_query(text)
+    if name is not None:
+        found = Q()
+        for kind, value in name.keys:
+            if kind != "pw":
+                found |= Q(kind=kind, value=value)
+        if found:
+            ids |= set(
+                NameKey.objects.filter(found).values_list("entry_id", flat=True)[:SEARCH_LIMIT]
+            )
+    if text.isdigit() and len(text) < 12:
+        ids.add(int(text))
+    return Q(pk__in=sorted(ids)) | Q(
+        kind__in=[EntryKind.FORGED_BILL, EntryKind.FAKE_CARD], features__icontains=text
+    )
+
+
+SEARCH_LIMIT = 2000
 PAGE_RELATED = (
     "nominating_unit",
     "nominated_by",

@@ -200,3 +200,22 @@ def test_export_is_for_head_office_and_auditors(web, publish):
     text = b"".join(response.streaming_content).decode()
     assert text.startswith("\ufeffid,status,kind")
     assert "'+8613900139000" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Li Qiang", "person"),
+        ("110105 19900307 1239", "person"),
+        ("139-0013-9000", "phone"),
+        ("假芯片", "fake_card"),
+    ],
+)
+def test_list_search_finds_by_name_identifier_and_features(web, publish, query, expected):
+    entries = {
+        "person": publish("person", PERSON),
+        "phone": publish("phone", {"phone": "13900139000"}),
+        "fake_card": publish("fake_card", {"features": "芯片为假芯片"}),
+    }
+    response = web("ho_monitor").get(reverse("watchlist:entry_list"), {"q": query})
+    assert list(response.context["entries"]) == [entries[expected]]
