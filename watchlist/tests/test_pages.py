@@ -219,3 +219,29 @@ def test_list_search_finds_by_name_identifier_and_features(web, publish, query, 
     }
     response = web("ho_monitor").get(reverse("watchlist:entry_list"), {"q": query})
     assert list(response.context["entries"]) == [entries[expected]]
+
+
+def test_nominations_queue_and_review_list_cost_a_fixed_number_of_queries(
+    web, nominate, publish, django_assert_max_num_queries
+):
+    for i in range(6):
+        nominate("phone", {"phone": f"1390013900{i}"})
+    for i in range(4):
+        publish("phone", {"phone": f"1370013700{i}"}, review_on=None)
+    client = web("ho_monitor")
+    client.get(reverse("watchlist:nomination_list"))  # warm the session and language
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("watchlist:nomination_list"))
+    assert len(response.context["nominations"]) == 6
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("watchlist:review_list")).status_code == 200
+
+
+def test_entries_api_list_costs_a_fixed_number_of_queries(
+    core_banking, publish, django_assert_max_num_queries
+):
+    for i in range(8):
+        publish("phone", {"phone": f"1390013900{i}"})
+    with django_assert_max_num_queries(4):
+        response = core_banking.get("/api/v1/watchlist/entries/")
+    assert response.json()["count"] == 8
