@@ -27,7 +27,8 @@ dropped at the end unless --keep):
 4. starts the app under gunicorn (gthread workers, DEBUG off, persistent database
    connections) on 127.0.0.1:8114 and measures, in the same run, with a keep-alive asyncio
    client in its own process:
-   - latency (`*_p50_ms`, `*_p99_ms`) with 2 concurrent connections: exact-identifier
+   - latency (`*_p50_ms`, `*_p99_ms`) with one connection (a client waiting for each
+     answer, as a payment flow does; `--latency-connections` to change it): exact-identifier
      screening (one party with an ID number, account, phone, credit code or web address,
      half of them listed) and name screening (one party with a name from the labelled set);
    - throughput (`exact_rps`, `baseline_rps`) with 16 concurrent connections: exact
@@ -766,6 +767,9 @@ def main() -> int:
     parser.add_argument("--per-type", type=int, default=150, help="labelled variants per type")
     parser.add_argument("--negatives", type=int, default=1500)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--latency-connections", type=int, default=1, help="concurrent requests for latency"
+    )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument(
         "--worker-class", default="gthread", help="gunicorn worker class (gthread or sync)"
@@ -944,12 +948,21 @@ def main() -> int:
         drive(baseline_requests, concurrency=4, seconds=3)
 
         log("machine load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-        log("exact screening: latency (2 connections)")
-        exact_latency = drive(exact_requests, concurrency=2, seconds=args.seconds)
+        log(f"exact screening: latency ({args.latency_connections} connection(s))")
+        exact_latency = drive(
+            exact_requests, concurrency=args.latency_connections, seconds=args.seconds
+        )
         log(f"  {exact_latency}")
-        log("name screening: latency (2 connections)")
-        name_latency = drive(name_requests, concurrency=2, seconds=args.seconds)
+        log(f"name screening: latency ({args.latency_connections} connection(s))")
+        name_latency = drive(
+            name_requests, concurrency=args.latency_connections, seconds=args.seconds
+        )
         log(f"  {name_latency}")
+        log("baseline: latency, for reference (same connections)")
+        baseline_latency = drive(
+            baseline_requests, concurrency=args.latency_connections, seconds=args.seconds
+        )
+        log(f"  {baseline_latency}")
         log("exact screening: throughput (16 connections)")
         exact_load = drive(exact_requests, concurrency=16, seconds=args.seconds)
         log(f"  {exact_load}")
@@ -1027,6 +1040,7 @@ def main() -> int:
         summary = {
             "exact_latency": exact_latency,
             "name_latency": name_latency,
+            "baseline_latency": baseline_latency,
             "exact_throughput": exact_load,
             "baseline_throughput": baseline_load,
             "labelled": {"variants": len(positives), "different": len(negatives), **kinds},
