@@ -53,6 +53,7 @@ __all__ = [
     "normalize_phone",
     "normalize_url",
     "normalize_uscc",
+    "pinyin_segmentations",
     "segment_pinyin",
 ]
 
@@ -762,6 +763,30 @@ def segment_pinyin(word: str) -> tuple[str, ...] | None:
     ``"xiaoming"`` -> ``("xiao", "ming")``; ``"smith"`` -> None. Cached; a few microseconds.
     """
     return _segment_pinyin(word)
+
+
+@functools.lru_cache(maxsize=4096)
+def pinyin_segmentations(word: str, limit: int = 6) -> tuple[tuple[str, ...], ...]:
+    """Every way (up to `limit`, fewest syllables first) to split a lower-case Latin word
+    into pinyin syllables. Written without apostrophes, pinyin is ambiguous: ``"luanchen"``
+    is lu-an-chen or luan-chen, ``"xian"`` is xian or xi-an. ``()`` if it is not pinyin."""
+    syllables = _pinyin_syllables()
+    found: list[tuple[str, ...]] = []
+
+    def walk(start: int, parts: tuple[str, ...]) -> None:
+        if len(found) >= limit * 4:
+            return
+        if start == len(word):
+            found.append(parts)
+            return
+        for end in range(start + 1, min(start + _MAX_SYLLABLE, len(word)) + 1):
+            piece = _PINYIN_ALIASES.get(word[start:end], word[start:end])
+            if piece in syllables:
+                walk(end, (*parts, piece))
+
+    walk(0, ())
+    found.sort(key=len)
+    return tuple(found[:limit])
 
 
 def name_syllables(name: str) -> list[str]:

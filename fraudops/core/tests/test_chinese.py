@@ -768,3 +768,10 @@ def test_segment_pinyin_splits_pinyin_words_and_refuses_others():
     assert chinese.segment_pinyin("xiaoming") == ("xiao", "ming")
     assert chinese.segment_pinyin("smith") is None
     assert ("ou", "yang") in chinese.COMPOUND_SURNAME_PINYIN
+
+
+def test_pinyin_segmentations_lists_the_readings_of_ambiguous_pinyin():
+    assert set(chinese.pinyin_segmentations("luanchen")) >= {("luan", "chen"), ("lu", "an", "chen")}
+    assert chinese.pinyin_segmentations("xian")[0] == ("xian",)
+    assert ("xi", "an") in chinese.pinyin_segmentations("xian")
+    assert chinese.pinyin_segmentations("smith") == ()
