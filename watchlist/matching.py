@@ -30,6 +30,7 @@ Two steps, so that a million entries never have to be scanned:
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -102,6 +103,7 @@ class NameProfile:
     canonical: tuple[str, ...]  # persons: the canonical rotation; organisations: written order
     latin: str  # not Han: folded words sorted and run together ("johnsmith")
     latin_written: str  # not Han: folded words in written order run together
+    latin_words: tuple[str, ...]  # not Han: the folded words in written order
     organisation: bool
     surname_len: int  # leading syllables that are the surname (0 for organisations)
 
@@ -186,6 +188,7 @@ def _build(
     if han and len(compact) == len(syllables) and _HAN_ONLY_RE.fullmatch(compact):
         chars = tuple(compact)
     latin = latin_written = ""
+    words: list[str] = []
     if not han:
         words = _latin_words(simplified, organisation=organisation)
         latin = "".join(sorted(words))
@@ -199,6 +202,7 @@ def _build(
         canonical=canonical,
         latin=latin,
         latin_written=latin_written,
+        latin_words=tuple(words),
         organisation=organisation,
         surname_len=0 if organisation or not syllables else _surname_len(syllables),
     )
@@ -300,6 +304,38 @@ def pinyin_corrections(latin_name: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_MAX_READINGS = 8
+
+
+def _other_segmentations(words: tuple[str, ...]) -> set[str]:
+    """Canonical pinyin keys of the other readings of pinyin written without apostrophes
+    ("LUANCHEN": lu-an-chen as well as luan-chen). Query side only."""
+    options = [chinese.pinyin_segmentations(word)[:3] for word in words]
+    if not words or len(words) > 4 or not all(options):
+        return set()
+    keys: set[str] = set()
+    for combination in itertools.islice(itertools.product(*options), _MAX_READINGS):
+        syllables = [s for part in combination for s in part]
+        keys.add(chinese.name_keys(" ".join(syllables))["pinyin"])
+    return keys
+
+
+def _latin_order_keys(p: NameProfile) -> set[tuple[str, str]]:
+    """Latin deletion keys of the words in every order (up to three words): a typo can move
+    a word in the sorted order ("Rsamussen" sorts after "Robert"). Query side only."""
+    words = p.latin_words
+    if not 2 <= len(words) <= 3:
+        return set()
+    keys: set[tuple[str, str]] = set()
+    for order in itertools.permutations(words):
+        joined = "".join(order)
+        if joined == p.latin or len(joined) < _MIN_LATIN_DELETIONS:
+            continue
+        keys.add((NameKeyKind.LATIN, joined[:200]))
+        keys |= {(NameKeyKind.LATIN, d[:200]) for d in _deletions(joined)}
+    return keys
+
+
 @dataclass(frozen=True, slots=True)
 class NameQuery:
     person: NameProfile
@@ -323,8 +359,12 @@ def name_query(name: str) -> NameQuery | None:
     else:
         organisation = profile(name, organisation=True)
     keys = index_keys(person) | index_keys(organisation)
-    if not person.han and not person.syllables:
-        keys |= {(NameKeyKind.PINYIN, k) for k in pinyin_corrections(person.simplified)}
+    if not person.han:
+        if person.syllables:
+            keys |= {(NameKeyKind.PINYIN, k) for k in _other_segmentations(person.latin_words)}
+        else:
+            keys |= {(NameKeyKind.PINYIN, k) for k in pinyin_corrections(person.simplified)}
+        keys |= _latin_order_keys(person)
     if not keys:
         return None
     return NameQuery(person=person, organisation=organisation, keys=frozenset(keys))
@@ -455,14 +495,19 @@ def _score_pinyin(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
         )
         if best:
             return best, R.TYPO
-    # One letter off a pinyin spelling ("Wang Xiaomng"): compare the run-together letters
-    # with the candidate's syllables in each rotation.
+    # The same letters read another way ("LUANCHEN" for 卢安辰), or one letter off a pinyin
+    # spelling ("Wang Xiaomng"): compare the run-together letters with the candidate's
+    # syllables in each rotation.
     typed = q.latin_written if not q.han else ""
-    if c.syllables and len(typed) >= 6:
+    if c.syllables and typed:
         rotations = [c.syllables] if c.organisation else _rotations(c.syllables)
-        for rotation in rotations:
-            if within_one_edit(typed, "".join(rotation)):
-                return SCORE_TYPO, R.TYPO
+        for index, rotation in enumerate(rotations):
+            if typed == "".join(rotation):
+                return SCORE_PINYIN, R.PINYIN if index == 0 else R.WORD_ORDER
+        if len(typed) >= 6:
+            for rotation in rotations:
+                if within_one_edit(typed, "".join(rotation)):
+                    return SCORE_TYPO, R.TYPO
     return None
 
 
@@ -474,8 +519,13 @@ def _score_latin(q: NameProfile, c: NameProfile) -> tuple[float, str] | None:
         if q.latin_written == c.latin_written:
             return SCORE_EXACT, R.EXACT_NAME
         return SCORE_WORD_ORDER_LATIN, R.WORD_ORDER
-    if min(len(q.latin), len(c.latin)) >= _MIN_LATIN_DELETIONS and (
-        within_one_edit(q.latin, c.latin) or within_one_edit(q.latin_written, c.latin_written)
+    if min(len(q.latin), len(c.latin)) < _MIN_LATIN_DELETIONS:
+        return None
+    if within_one_edit(q.latin, c.latin) or within_one_edit(q.latin_written, c.latin_written):
+        return SCORE_TYPO_LATIN, R.TYPO
+    if 2 <= len(q.latin_words) <= 3 and any(
+        within_one_edit("".join(order), c.latin_written)
+        for order in itertools.permutations(q.latin_words)
     ):
         return SCORE_TYPO_LATIN, R.TYPO
     return None

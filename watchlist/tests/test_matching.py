@@ -47,6 +47,9 @@ def _score(query: str, entry: str, *, organisation: bool = False):
         ("Jhon Smith", "John Smith", R.TYPO),
         ("John Smyth", "John Smith", R.TYPO),
         ("José García", "Jose Garcia", R.EXACT_NAME),
+        ("LUANCHEN", "卢安辰", R.PINYIN),  # lu-an-chen, not luan-chen
+        ("Robert Rsamussen", "Robert Rasmussen", R.TYPO),  # the typo changes the sort order
+        ("Rsamussen Robert", "Robert Rasmussen", R.TYPO),
     ],
 )
 def test_variant_is_found_by_an_index_key_and_scored_by_its_rule(query, entry, rule):
