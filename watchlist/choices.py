@@ -61,6 +61,7 @@ class NameKeyKind(models.TextChoices):
 
     PINYIN = "py", _("Pinyin")
     PINYIN_WILDCARD = "pw", _("Pinyin with one syllable open")
+    PINYIN_FUZZY = "pf", _("Pinyin with one syllable fuzzy")
     LATIN = "lt", _("Latin letters")
 
 

@@ -245,18 +245,33 @@ def _wildcards(syllables: tuple[str, ...], start: int) -> set[str]:
     }
 
 
+def _fuzzy_keys(syllables: tuple[str, ...], start: int) -> set[str]:
+    """One syllable replaced by its fuzzy form and by that form less its last letter: two
+    names share one of these exactly when that syllable is a near-homophone slip
+    (`near_syllables`) and the others are the same: zhang/zang -> "zan", xiao/xia -> "xia",
+    ming/min -> "min"."""
+    keys = set()
+    for i in range(start, len(syllables)):
+        fuzzy = _fuzzy(syllables[i])
+        for form in (fuzzy, fuzzy[:-1]):
+            keys.add(" ".join((*syllables[:i], "~" + form, *syllables[i + 1 :])))
+    return keys
+
+
 def index_keys(p: NameProfile) -> set[tuple[str, str]]:
     """The keys an entry's name is stored under (see the module docstring)."""
     keys: set[tuple[str, str]] = set()
     if p.canonical:
         keys.add((NameKeyKind.PINYIN, " ".join(p.canonical)))
         n = len(p.syllables)
+        orders: list[tuple[tuple[str, ...], int]] = []
         if p.organisation and n >= 4:
-            keys |= {(NameKeyKind.PINYIN_WILDCARD, k) for k in _wildcards(p.syllables, 0)}
+            orders = [(p.syllables, 0)]
         elif not p.organisation and n >= 3:
-            for order in {p.syllables, p.canonical}:
-                for key in _wildcards(order, _surname_len(order)):
-                    keys.add((NameKeyKind.PINYIN_WILDCARD, key))
+            orders = [(order, _surname_len(order)) for order in {p.syllables, p.canonical}]
+        for order, start in orders:
+            keys |= {(NameKeyKind.PINYIN_WILDCARD, k) for k in _wildcards(order, start)}
+            keys |= {(NameKeyKind.PINYIN_FUZZY, k) for k in _fuzzy_keys(order, start)}
     if len(p.latin) >= _MIN_LATIN_KEY:
         keys.add((NameKeyKind.LATIN, p.latin))
         if len(p.latin) >= _MIN_LATIN_DELETIONS:

@@ -41,6 +41,7 @@ from .choices import (
     Decision,
     EntryStatus,
     KeyKind,
+    NameKeyKind,
     ScreeningChannel,
 )
 from .models import Entry, EntryKey, NameKey, ScreeningLog, WatchlistSettings
@@ -320,6 +321,15 @@ def _score_names(party: _Party, by_key, entries, profiles, threshold: float) -> 
     return hits
 
 
+def _keys_for(threshold: float, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The open-syllable keys find any one-character difference (0.70): read them only when
+    head office's threshold lets such a match through; near-homophone slips have their
+    own keys."""
+    if threshold <= matching.SCORE_TYPO_FAR:
+        return keys
+    return {(kind, value) for kind, value in keys if kind != NameKeyKind.PINYIN_WILDCARD}
+
+
 def _lookup(exact_keys, name_keys, today, deadline):
     """The portable path (SQLite, or inside the caller's transaction on PostgreSQL)."""
     exact_found: dict = {}
@@ -333,6 +343,7 @@ def _lookup(exact_keys, name_keys, today, deadline):
             exact_found = _exact_lookup(exact_keys, today)
         if name_keys:
             threshold = float(watchlist_settings().name_review_threshold)
+            name_keys = _keys_for(threshold, name_keys)
             by_key, entries = _name_lookup(
                 name_keys, today, MAX_CANDIDATES_PER_KEY * len(name_keys)
             )
@@ -353,12 +364,15 @@ UNION ALL
 SELECT 'n', q.kind, q.value, c.entry_id, c.kind, c.match_name, c.match_syllables,
        c.match_canonical
   FROM unnest(%(name_kinds)s::text[], %(name_values)s::text[]) AS q(kind, value)
+  CROSS JOIN (SELECT coalesce(max(name_review_threshold), 1) AS threshold
+                FROM {WatchlistSettings._meta.db_table} WHERE id = 1) s
   CROSS JOIN LATERAL (
        SELECT k.entry_id, e.kind, e.match_name, e.match_syllables, e.match_canonical
          FROM {NameKey._meta.db_table} k JOIN {entry} e ON e.id = k.entry_id
         WHERE k.kind = q.kind AND k.value = q.value AND {active}
         ORDER BY k.entry_id
         LIMIT {MAX_CANDIDATES_PER_KEY}) c
+ WHERE q.kind <> 'pw' OR s.threshold <= %(far)s
 UNION ALL
 SELECT 't', name_review_threshold::text, '', 0, '', '', '', ''
   FROM {WatchlistSettings._meta.db_table} WHERE id = 1 AND %(names)s
@@ -381,6 +395,7 @@ def _lookup_one_round_trip(exact_keys, name_keys, today, deadline):
         "name_kinds": [k for k, _v in name_pairs],
         "name_values": [v for _k, v in name_pairs],
         "names": bool(name_keys),
+        "far": matching.SCORE_TYPO_FAR,
     }
     with connection.cursor() as cursor:
         cursor.execute(_one_round_trip_sql(), params)

@@ -323,3 +323,26 @@ def test_nominations_api_is_for_staff_and_keeps_four_eyes(api, core_banking):
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
     assert _screen(core_banking, {"phone": "13900139000"}).json()["results"][0]["decision"] == "hit"
+
+
+def test_any_one_character_typo_is_raised_only_below_the_default_threshold(
+    core_banking, publish, actor
+):
+    entry = publish("person", {"name": "王小明"})
+    assert _screen(core_banking, {"name": "王小敏"}).json()["results"][0]["hits"][0] == {
+        "entry_id": entry.pk,
+        "kind": "person",
+        "field": "name",
+        "score": 0.8,
+        "reason": "typo",
+    }
+    assert _screen(core_banking, {"name": "王小朋"}).json()["results"][0]["decision"] == "clear"
+    services.settings_update(
+        actor=actor("ho_monitor"),
+        name_review_threshold="0.70",
+        review_period_days=365,
+        nomination_decision_days=3,
+    )
+    result = _screen(core_banking, {"name": "王小朋"}).json()["results"][0]
+    assert result["decision"] == "review"
+    assert result["hits"][0]["reason"] == "typo" and result["hits"][0]["score"] == 0.7

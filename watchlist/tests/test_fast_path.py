@@ -77,3 +77,20 @@ def test_fast_path_out_of_time_answers_review(client, publish, monkeypatch, sett
     result = _screen(client, {"phone": "13900139000"})[0]
     assert result["decision"] == "review"
     assert result["complete"] is False
+
+
+def test_fast_path_reads_open_syllable_keys_only_when_the_threshold_admits_them(
+    client, publish, actor
+):
+    from watchlist import services
+
+    publish("person", {"name": "王小明"})
+    assert _screen(client, {"name": "王小敏"})[0]["decision"] == "review"
+    assert _screen(client, {"name": "王小朋"})[0]["decision"] == "clear"
+    services.settings_update(
+        actor=actor("ho_monitor"),
+        name_review_threshold="0.70",
+        review_period_days=365,
+        nomination_decision_days=3,
+    )
+    assert _screen(client, {"name": "王小朋"})[0]["decision"] == "review"
