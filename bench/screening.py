@@ -53,6 +53,7 @@ import argparse
 import asyncio
 import datetime
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -666,7 +667,11 @@ def _is_variant(query, stored) -> bool:
         )
     if not query.person.han and not stored.han:
         if query.person.latin and stored.latin:
-            return matching.within_one_edit(query.person.latin, stored.latin)
+            # One letter apart, the words in any order.
+            orders = itertools.permutations(query.person.latin_words[:3])
+            return matching.within_one_edit(query.person.latin, stored.latin) or any(
+                matching.within_one_edit("".join(order), stored.latin_written) for order in orders
+            )
         return query.person.canonical == stored.canonical
     return bool(query.person.canonical) and query.person.canonical == stored.canonical
 
