@@ -35,6 +35,7 @@ def test_fast_path_finds_identifiers_and_names_in_one_query(
         "_lookup_one_round_trip",
         lambda *a, **k: used.append(1) or real(*a, **k),
     )
+    _screen(client, {"phone": "13700137000"})  # prepares the lookup on this connection
     # authentication, the one lookup, the log
     with django_assert_max_num_queries(3):
         results = _screen(
@@ -44,7 +45,7 @@ def test_fast_path_finds_identifiers_and_names_in_one_query(
             {"phone": "+86 139 0013 9000", "name": "张三"},
             {"account": "6217000010001234567"},
         )
-    assert used == [1]
+    assert used == [1, 1]
     assert [r["decision"] for r in results] == ["hit", "review", "hit", "clear"]
     assert results[0]["hits"][0]["entry_id"] == person.pk
     assert results[1]["hits"][0] == {
@@ -55,7 +56,7 @@ def test_fast_path_finds_identifiers_and_names_in_one_query(
         "reason": "pinyin",
     }
     assert results[2]["hits"][0]["entry_id"] == phone.pk
-    assert ScreeningLog.objects.count() == 1
+    assert ScreeningLog.objects.count() == 2
 
 
 def test_fast_path_does_not_leak_its_time_limit_into_the_connection(client, publish):
@@ -94,3 +95,17 @@ def test_fast_path_reads_open_syllable_keys_only_when_the_threshold_admits_them(
         nomination_decision_days=3,
     )
     assert _screen(client, {"name": "王小朋"})[0]["decision"] == "review"
+
+
+def test_fast_path_prepares_again_when_the_session_lost_its_statement(client, publish):
+    publish("phone", {"phone": "13900139000"})
+    assert _screen(client, {"phone": "13900139000"})[0]["decision"] == "hit"
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a pooling proxy's DISCARD ALL does
+    assert _screen(client, {"phone": "13900139000"})[0]["decision"] == "hit"
+
+
+def test_fast_path_without_prepared_statements(client, publish, settings):
+    settings.WATCHLIST_SCREENING_PREPARED = False
+    publish("phone", {"phone": "13900139000"})
+    assert _screen(client, {"phone": "13900139000"})[0]["decision"] == "hit"
