@@ -192,12 +192,27 @@ register_timeline_action("task.instructed", _task_instructed)
 register_timeline_action("evidence.attached", _evidence_attached)
 
 
+# The incident's own actions; for other apps' actions, whose sentence already says what
+# happened, only these plainly labelled keys are listed (their other keys are codes).
+OWN_ACTIONS = {
+    "incident.filed",
+    "incident.reported_up",
+    "incident.transition",
+    "task.done",
+    "task.not_applicable",
+    "task.instructed",
+    "evidence.attached",
+}
+PLAIN_KEYS = {"reason", "note", "instruction", "due_at"}
+
+
 def _changes(event) -> list[Change]:
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
+    foreign = event.action not in OWN_ACTIONS and event.action in _renderers
     changes = []
     for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
-        if key in HIDDEN_KEYS:
+        if key in HIDDEN_KEYS or (foreign and key not in PLAIN_KEYS):
             continue
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
