@@ -38,7 +38,7 @@ from fraudops.core.services import refusals_audited, sequence_next
 from workflows.choices import DeadlineFrom, EvidenceType
 from workflows.models import IncidentType, PlaybookStep
 
-from . import events
+from . import events, permissions
 from .choices import (
     AccountKind,
     AccountRole,
@@ -101,20 +101,22 @@ def _check_expected_state(incident: Incident, expected_state: str | None, action
 def _require_role_at(
     actor: Actor, *, unit: OrgUnit, roles: tuple[str, ...], thread: str, action: str
 ) -> None:
-    """The actor must hold one of `roles` at exactly `unit` (API clients: within scope)."""
-    if actor.is_system:
+    """The actor must hold one of `roles` at exactly `unit` (API clients: within scope).
+
+    The rule itself is `permissions.role_refusal`, which the pages also use to decide which
+    buttons to show."""
+    refusal = permissions.role_refusal(actor, unit=unit, roles=roles)
+    if refusal is None:
         return
-    if actor.client is not None:
-        if not actor.sees(unit):
+    if refusal == permissions.OUT_OF_SCOPE:
+        if actor.client is not None:
             raise OutOfScope(thread=thread, action=action)
-        return
-    if actor.unit is None or actor.unit.pk != unit.pk:
         raise OutOfScope(
             _("Only staff of %(unit)s can do this.") % {"unit": unit.name},
             thread=thread,
             action=action,
         )
-    if not actor.has_role(*roles):
+    if refusal == permissions.MISSING_ROLE:
         names = ", ".join(str(Role(r).label) for r in roles)
         raise PermissionRefused(
             _("This needs one of these roles: %(roles)s.") % {"roles": names},
