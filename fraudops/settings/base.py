@@ -240,6 +240,9 @@ CLOCK_GRACE_MINUTES_BY_KIND: dict[str, int] = {}
 # Watch-list screening: the time one screening request may take before it answers
 # "review" instead of waiting (a PostgreSQL statement_timeout and a deadline).
 WATCHLIST_SCREENING_BUDGET_MS = int(os.environ.get("WATCHLIST_SCREENING_BUDGET_MS", "500"))
+# Its lookup is a prepared statement per database connection; switch off behind a
+# transaction-pooling proxy (PgBouncer in transaction mode).
+WATCHLIST_SCREENING_PREPARED = env_bool("WATCHLIST_SCREENING_PREPARED", True)
 # Absolute links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
