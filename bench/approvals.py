@@ -180,7 +180,7 @@ def build_data(k: int, sequential: int) -> dict:
     for user in monitors:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append({"session": store.session_key, "csrf": _get_new_csrf_string()})
@@ -293,10 +293,11 @@ class Caller:
         finally:
             connection.close()
 
-    def post(self, path: str) -> tuple[int | None, float, str]:
-        """POST an approval; (status, ms, error code) - never raises."""
+    def post(self, path: str, method: str = "POST") -> tuple[int | None, float, str]:
+        """POST an approval (or GET, for the baseline); (status, ms, error code) - never
+        raises."""
         try:
-            status, elapsed, content = self.call("POST", path, b"{}")
+            status, elapsed, content = self.call(method, path, b"{}" if method == "POST" else None)
         except Exception as exc:  # noqa: BLE001 - a network failure is counted as an error
             return None, 0.0, f"{exc.__class__.__name__}: {exc}"
         code = ""
@@ -323,8 +324,10 @@ def warm_up(callers: list[Caller], rounds: int = 3) -> None:
         thread.join()
 
 
-def fire(callers: list[Caller], paths: list[str]) -> list[tuple[int | None, float, str]]:
-    """Every caller sends its POST at the same instant; returns (status, ms, error code)."""
+def fire(
+    callers: list[Caller], paths: list[str], method: str = "POST"
+) -> list[tuple[int | None, float, str]]:
+    """Every caller sends its request at the same instant; returns (status, ms, error code)."""
     barrier = threading.Barrier(len(callers))
     results: list = [None] * len(callers)
 
@@ -336,7 +339,7 @@ def fire(callers: list[Caller], paths: list[str]) -> list[tuple[int | None, floa
             results[index] = (None, 0.0, f"{exc.__class__.__name__}: {exc}")
         barrier.wait()
         if results[index] is None:
-            results[index] = caller.post(paths[index])
+            results[index] = caller.post(paths[index], method)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(callers))]
     for thread in threads:
@@ -413,6 +416,19 @@ def main() -> int:
         ]
         warm_up(callers)
 
+        log(f"baseline: {k} concurrent reads of {k} different requests (GET, same sessions)")
+        cpu = server_cpu_seconds(server)
+        baseline = summarise(
+            fire(
+                callers,
+                [f"/api/v1/control-requests/{number}/" for number in data["independent"]],
+                method="GET",
+            )
+        )
+        baseline["server_cpu_ms_per_request"] = round(
+            (server_cpu_seconds(server) - cpu) * 1000 / k, 1
+        )
+        log(f"baseline: {baseline}")
         log(f"shared: {k} concurrent approvals of {data['shared']}")
         cpu = server_cpu_seconds(server)
         shared = summarise(
@@ -474,6 +490,9 @@ def main() -> int:
                 "errors": independent["errors"],
                 "p50_ms": independent["p50_ms"],
                 "p99_ms": independent["p99_ms"],
+                "baseline_p50_ms": baseline["p50_ms"],
+                "baseline_p99_ms": baseline["p99_ms"],
+                "baseline": baseline,
                 "shared": shared,
                 "independent": independent,
                 "sequential": sequential,

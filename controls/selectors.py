@@ -29,12 +29,19 @@ from .choices import (
 from .models import AssistanceRequest, ControlRequest, FreezeInstruction
 from .permissions import approver_role
 
-LIST_RELATED = (
+# PostgreSQL's planning time grows steeply with the number of joined tables: on the list of
+# requests it was 0.5 ms with 5 joins, 1.6 ms with 7 and 14 to 38 ms with 12, far more
+# than executing the query. So reads join at most MAX_JOINS tables (the ones the visibility
+# filter needs) and fetch the other related rows with one small query each.
+MAX_JOINS = 5
+RELATED = (
     "incident",
     "incident__incident_type",
     "incident__unit",
     "approving_unit",
     "opening_unit",
+)
+PREFETCHED = (
     "requesting_unit",
     "requested_by",
     "first_approved_by",
@@ -43,6 +50,12 @@ LIST_RELATED = (
     "instruction",
     "releases",
 )
+
+
+def with_related(qs: QuerySet[ControlRequest]) -> QuerySet[ControlRequest]:
+    """Everything the pages and the API show of each request, in a constant number of
+    queries and never more than MAX_JOINS joins."""
+    return qs.select_related(*RELATED).prefetch_related(*PREFETCHED)
 
 
 def _visible(qs: QuerySet[ControlRequest], actor: Actor) -> QuerySet[ControlRequest]:
@@ -57,7 +70,7 @@ def _visible(qs: QuerySet[ControlRequest], actor: Actor) -> QuerySet[ControlRequ
 
 
 def control_request_list(*, actor: Actor) -> QuerySet[ControlRequest]:
-    return _visible(ControlRequest.objects.select_related(*LIST_RELATED), actor).order_by(
+    return _visible(with_related(ControlRequest.objects.all()), actor).order_by(
         "-requested_at", "-id"
     )
 
@@ -81,8 +94,12 @@ def approval_queue(*, actor: Actor) -> QuerySet[ControlRequest]:
         ControlRequest.objects.filter(
             approving_unit=actor.unit, state__in=PENDING_STATES, kind__in=kinds
         )
-        .select_related(*LIST_RELATED, "assistance", "assistance__from_unit")
-        .prefetch_related("incident__parties")
+        .select_related(*RELATED)
+        .prefetch_related(
+            *PREFETCHED,
+            Prefetch("assistance", AssistanceRequest.objects.select_related("from_unit")),
+            "incident__parties",
+        )
         .order_by("due_at", "id")
     )
 
@@ -91,18 +108,14 @@ def assistance_queue(*, actor: Actor) -> QuerySet[AssistanceRequest]:
     """Assistance requests the actor's region received (head office: every one, as it is
     copied on them), open ones first by deadline."""
     qs = AssistanceRequest.objects.select_related(
-        "incident",
-        "incident__incident_type",
-        "incident__unit",
-        "from_unit",
-        "to_unit",
+        "incident", "incident__incident_type", "incident__unit", "from_unit", "to_unit"
+    ).prefetch_related(
         "requested_by",
         "acknowledged_by",
-    ).prefetch_related(
         Prefetch(
             "control_requests",
             queryset=ControlRequest.objects.select_related("opening_unit").order_by("id"),
-        )
+        ),
     )
     if actor.unit is None:
         return qs.none()
@@ -126,25 +139,18 @@ def my_requests(*, actor: Actor, limit: int = 20) -> list[ControlRequest]:
     if actor.user is None:
         return []
     return list(
-        ControlRequest.objects.filter(requested_by=actor.user)
-        .select_related(*LIST_RELATED)
-        .order_by("-requested_at", "-id")[:limit]
+        with_related(ControlRequest.objects.filter(requested_by=actor.user)).order_by(
+            "-requested_at", "-id"
+        )[:limit]
     )
 
 
 def incident_controls(*, incident) -> list[ControlRequest]:
     return list(
         ControlRequest.objects.filter(incident=incident)
-        .select_related(
-            "approving_unit",
-            "opening_unit",
-            "requested_by",
-            "first_approved_by",
-            "second_approved_by",
-            "rejected_by",
-            "instruction",
-            "releases",
-            "assistance",
+        .select_related("approving_unit", "opening_unit", "instruction", "assistance")
+        .prefetch_related(
+            "requested_by", "first_approved_by", "second_approved_by", "rejected_by", "releases"
         )
         .order_by("requested_at", "id")
     )

@@ -193,13 +193,18 @@ def _control_visible(actor: Actor, control: ControlRequest) -> bool:
     return control.opening_unit is not None and actor.sees(control.opening_unit)
 
 
-def _control_for_update(*, actor: Actor, control_id: int) -> ControlRequest:
+def _control_for_update(
+    *, actor: Actor, control_id: int | None = None, number: str | None = None
+) -> ControlRequest:
+    """Lock one request, found by id or by its number (the API's key: one query, not two)."""
+    lookup = {"pk": control_id} if control_id is not None else {"number": number}
     control = (
         ControlRequest.objects.select_for_update(of=("self",))
         .select_related(
             "incident", "approving_unit", "opening_unit", "requested_by", "requesting_unit"
         )
-        .filter(pk=control_id)
+        .filter(**lookup)
+        .order_by()
         .first()
     )
     if control is None or not _control_visible(actor, control):
@@ -685,13 +690,16 @@ def reversal_request_create(
 
 
 @refusals_audited
-def control_release_request(*, actor: Actor, control_id: int, reason: str) -> ControlRequest:
+def control_release_request(
+    *, actor: Actor, control_id: int | None = None, number: str | None = None, reason: str
+) -> ControlRequest:
     """Ask to lift an executed stop-payment or freeze; the release is approved like the hold
     (same region, same four-eyes) and executed by core banking as its own instruction."""
     action = "control.release_request"
     reason = _text(reason, max_length=2000)
+    lookup = {"pk": control_id} if control_id is not None else {"number": number}
     incident_id = (
-        ControlRequest.objects.filter(pk=control_id).values_list("incident_id", flat=True).first()
+        ControlRequest.objects.filter(**lookup).values_list("incident_id", flat=True).first()
     )
     if incident_id is None:
         raise NotFound(_("No such account control request."))
@@ -701,7 +709,7 @@ def control_release_request(*, actor: Actor, control_id: int, reason: str) -> Co
             .select_related("unit", "unit__parent")
             .get(pk=incident_id)
         )
-        original = _control_for_update(actor=actor, control_id=control_id)
+        original = _control_for_update(actor=actor, control_id=control_id, number=number)
         check_may_request(
             actor,
             incident=incident,
@@ -833,7 +841,11 @@ def _issue_instruction(*, actor: Actor, control: ControlRequest) -> FreezeInstru
 
 @refusals_audited
 def control_request_approve(
-    *, actor: Actor, control_id: int, expected_state: str | None = None
+    *,
+    actor: Actor,
+    control_id: int | None = None,
+    number: str | None = None,
+    expected_state: str | None = None,
 ) -> ControlRequest:
     """Approve a request as a monitor of the region holding the account (a reversal: as the
     region's remote authorisation centre). Never one's own request; above the configured
@@ -841,7 +853,7 @@ def control_request_approve(
     to core banking is issued in the same transaction."""
     action = "control.approve"
     with transaction.atomic():
-        control = _control_for_update(actor=actor, control_id=control_id)
+        control = _control_for_update(actor=actor, control_id=control_id, number=number)
         incident = control.incident
         check_may_decide(actor, control=control, action=action)
         _check_expected_state(control, expected_state, action)
@@ -919,13 +931,18 @@ def duration_text(seconds: float | None) -> str:
 
 @refusals_audited
 def control_request_reject(
-    *, actor: Actor, control_id: int, reason: str, expected_state: str | None = None
+    *,
+    actor: Actor,
+    control_id: int | None = None,
+    number: str | None = None,
+    reason: str,
+    expected_state: str | None = None,
 ) -> ControlRequest:
     """Reject a request, with the reason (told to the requester)."""
     action = "control.reject"
     reason = _text(reason, max_length=2000)
     with transaction.atomic():
-        control = _control_for_update(actor=actor, control_id=control_id)
+        control = _control_for_update(actor=actor, control_id=control_id, number=number)
         incident = control.incident
         check_may_decide(actor, control=control, action=action)
         _check_expected_state(control, expected_state, action)
@@ -960,12 +977,14 @@ def control_request_reject(
 
 
 @refusals_audited
-def control_request_withdraw(*, actor: Actor, control_id: int, reason: str) -> ControlRequest:
+def control_request_withdraw(
+    *, actor: Actor, control_id: int | None = None, number: str | None = None, reason: str
+) -> ControlRequest:
     """The requester withdraws a request that was not decided yet (raised by mistake)."""
     action = "control.withdraw"
     reason = _text(reason, max_length=2000)
     with transaction.atomic():
-        control = _control_for_update(actor=actor, control_id=control_id)
+        control = _control_for_update(actor=actor, control_id=control_id, number=number)
         incident = control.incident
         check_may_withdraw(actor, control=control)
         if not can_proceed(control.withdraw):

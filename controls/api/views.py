@@ -47,13 +47,6 @@ def _incident_id(number: str) -> int:
     return incident_id
 
 
-def _control_id(number: str) -> int:
-    control_id = ControlRequest.objects.filter(number=number).values_list("pk", flat=True).first()
-    if control_id is None:
-        raise NotFound()
-    return control_id
-
-
 def _control_response(request, number: str, *, status_code=status.HTTP_200_OK) -> Response:
     control = selectors.control_request_get(actor=Actor.from_request(request), number=number)
     return Response(ControlRequestSerializer(control).data, status=status_code)
@@ -144,7 +137,7 @@ class ControlRequestApproveApi(IdempotentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         control = services.control_request_approve(
             actor=Actor.from_request(request),
-            control_id=_control_id(number),
+            number=number,
             expected_state=serializer.validated_data.get("expected_state"),
         )
         return _written_response(control)
@@ -163,7 +156,7 @@ class ControlRequestRejectApi(IdempotentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         control = services.control_request_reject(
             actor=Actor.from_request(request),
-            control_id=_control_id(number),
+            number=number,
             reason=serializer.validated_data["reason"],
             expected_state=serializer.validated_data.get("expected_state"),
         )
@@ -183,7 +176,7 @@ class ControlRequestWithdrawApi(IdempotentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         control = services.control_request_withdraw(
             actor=Actor.from_request(request),
-            control_id=_control_id(number),
+            number=number,
             reason=serializer.validated_data["reason"],
         )
         return _written_response(control)
@@ -204,7 +197,7 @@ class ControlRequestReleaseApi(IdempotentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         release = services.control_release_request(
             actor=Actor.from_request(request),
-            control_id=_control_id(number),
+            number=number,
             reason=serializer.validated_data["reason"],
         )
         return _written_response(release, status_code=status.HTTP_201_CREATED)

@@ -509,7 +509,7 @@ def test_hand_built_answer_matches_the_declared_fields(actor, incident, core_ban
     """The request's JSON is built by hand for speed; it must equal what the serializer's
     declared fields (and so the OpenAPI document) say, in every state."""
     from controls.api.serializers import ControlRequestSerializer
-    from controls.selectors import LIST_RELATED
+    from controls.selectors import with_related
     from controls.services import (
         control_release_request,
         control_request_reject,
@@ -539,7 +539,7 @@ def test_hand_built_answer_matches_the_declared_fields(actor, incident, core_ban
         payee_account_number="6222000011112222333",
         remitted_at=timezone.now(),
     )
-    controls = ControlRequest.objects.select_related(*LIST_RELATED)
+    controls = with_related(ControlRequest.objects.all())
     assert {c.state for c in controls} >= {"executed", "requested", "first_approved", "rejected"}
     for control in controls:
         serializer = ControlRequestSerializer(control)
