@@ -1120,6 +1120,25 @@ def instructions_mark_delivered(*, actor: Actor, instruction_ids: list[int], via
 CONFIRM_RESULTS = (InstructionStatus.EXECUTED, InstructionStatus.FAILED)
 
 
+def _record_recovery(*, actor: Actor, incident: Incident, control: ControlRequest) -> None:
+    """An executed reversal brought the remitted amount back: add it to the incident's
+    amount recovered (the incident row is locked by the caller)."""
+    before = incident.amount_recovered
+    incident.amount_recovered = before + control.amount
+    Incident.objects.filter(pk=incident.pk).update(
+        amount_recovered=incident.amount_recovered, updated_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="control.recovered",
+        thread=incident.thread,
+        target=control.number,
+        before={"amount_recovered": before},
+        after={"amount_recovered": incident.amount_recovered},
+        data={"amount": control.amount, "remittance_reference": control.remittance_reference},
+    )
+
+
 @refusals_audited
 def instruction_confirm(
     *, actor: Actor, instruction_id: int, result: str, reference: str = "", detail: str = ""
@@ -1147,14 +1166,20 @@ def instruction_confirm(
         )
     row = (
         FreezeInstruction.objects.filter(pk=instruction_id)
-        .values_list("control_id", "control__releases_id", "unit__path")
+        .values_list(
+            "control_id", "control__releases_id", "unit__path", "kind", "control__incident_id"
+        )
         .first()
     )
     if row is None or not actor.sees(OrgUnit(path=row[2])):
         raise NotFound(_("No such instruction."))
-    control_id, original_id = row[0], row[1]
+    control_id, original_id, kind, incident_id = row[0], row[1], row[3], row[4]
     with transaction.atomic():
-        # Lock order: the hold a release names, then the request, then its instruction.
+        # Lock order: the incident (only when a reversal may change its amount recovered),
+        # the hold a release names, then the request, then its instruction.
+        locked_incident = None
+        if kind == ControlKind.REVERSAL and result == InstructionStatus.EXECUTED:
+            locked_incident = Incident.objects.select_for_update(of=("self",)).get(pk=incident_id)
         original = None
         if original_id is not None:
             original = ControlRequest.objects.select_for_update(of=("self",)).get(pk=original_id)
@@ -1210,6 +1235,8 @@ def instruction_confirm(
                 after={"state": original.state},
                 data={"release": control.number},
             )
+        if locked_incident is not None and control.amount:
+            _record_recovery(actor=actor, incident=locked_incident, control=control)
         audit_record(
             actor=actor,
             action="control.confirmed",

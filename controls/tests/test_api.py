@@ -336,6 +336,57 @@ def test_reversal_is_authorised_by_the_remote_authoriser_in_one_step(api, incide
     assert item["unit"] == "BR-BJ-HD"
 
 
+def _reversal(actor, incident, amount="20000"):
+    from controls.services import reversal_request_create
+
+    reversal = reversal_request_create(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        remittance_reference="HK20261122135002",
+        amount=amount,
+        payee_account_number="6222000011112222333",
+        remitted_at=timezone.now() - datetime.timedelta(minutes=10),
+    )
+    return control_request_approve(actor=actor("authoriser_bj"), control_id=reversal.pk)
+
+
+def test_executed_reversal_adds_to_the_incidents_amount_recovered(
+    api, actor, incident, core_banking
+):
+    from incidents.selectors import incident_timeline
+    from incidents.timeline import timeline_entries
+
+    incident.amount_recovered = 1000
+    incident.save(update_fields=["amount_recovered"])
+    reversal = _reversal(actor, incident)
+    assert _confirm(core_banking, reversal.instruction.pk, reference="CB-RV-1").status_code == 200
+    incident.refresh_from_db()
+    assert incident.amount_recovered == 21000
+    event = AuditEvent.objects.get(action="control.recovered", target=reversal.number)
+    assert event.thread == incident.thread and event.actor_client_id is not None
+    assert event.before == {"amount_recovered": "1000.00"}
+    assert event.after == {"amount_recovered": "21000.00"}
+    # Core banking confirming twice changes nothing the second time.
+    assert _confirm(core_banking, reversal.instruction.pk, reference="CB-RV-1").status_code == 200
+    incident.refresh_from_db()
+    assert incident.amount_recovered == 21000
+    assert AuditEvent.objects.filter(action="control.recovered").count() == 1
+    sentences = [
+        entry.sentence for entry in timeline_entries(incident_timeline(incident=incident), tasks={})
+    ]
+    assert any("20000" in text and "21000" in text for text in sentences), sentences
+
+
+def test_failed_reversal_or_executed_hold_recovers_nothing(actor, incident, core_banking):
+    reversal = _reversal(actor, incident)
+    assert _confirm(core_banking, reversal.instruction.pk, result="failed").status_code == 200
+    hold = _approved(actor, incident)
+    assert _confirm(core_banking, hold.instruction.pk).status_code == 200
+    incident.refresh_from_db()
+    assert incident.amount_recovered == 0
+    assert not AuditEvent.objects.filter(action="control.recovered").exists()
+
+
 @pytest.mark.parametrize("username", ["monitor_bj", "teller_bj_cy", "authoriser_bj"])
 def test_only_the_filing_branch_requests_a_reversal(api, incident, username):
     response = api(username).post(
