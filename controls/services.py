@@ -436,6 +436,46 @@ def _start_approval(*, actor: Actor, control: ControlRequest, incident: Incident
     )
 
 
+# The branch's playbook step "stop payment on the fraud account" is done by raising the
+# request: its evidence is the request's facts, so the teller does not type them twice.
+PLAYBOOK_STEP = "stop_payment"
+PLAYBOOK_ACTIONS = {ControlKind.STOP_PAYMENT: "stop_payment", ControlKind.REVERSAL: "reversal"}
+
+
+def _record_playbook_step(*, actor: Actor, incident: Incident, control: ControlRequest) -> None:
+    """Complete the branch's open stop-payment step with this request's facts, when the
+    requester is someone who may work that step (the first request does it; later ones
+    are on the incident's account-control panel). Inside the caller's transaction."""
+    from incidents.choices import TaskStatus
+    from incidents.models import Task
+    from incidents.permissions import can_work_task
+    from incidents.services import task_complete
+
+    action = PLAYBOOK_ACTIONS.get(control.kind)
+    amount = control.amount if control.amount is not None else incident.amount_lost
+    if action is None or not amount:
+        return
+    task = (
+        Task.objects.select_related("step", "unit")
+        .filter(incident=incident, step__code=PLAYBOOK_STEP, status=TaskStatus.OPEN)
+        .order_by("order")
+        .first()
+    )
+    if task is None or not can_work_task(actor, task, incident):
+        return
+    task_complete(
+        actor=actor,
+        task_id=task.pk,
+        note=_("Recorded from account control request %(number)s.") % {"number": control.number},
+        evidence={
+            "action": action,
+            "account_number": control.account_number,
+            "amount": f"{Decimal(amount):.2f}",
+            "request_reference": control.number,
+        },
+    )
+
+
 def _create_control(
     *,
     actor: Actor,
@@ -582,6 +622,8 @@ def control_requests_create(
                 },
             )
             created.append(control)
+        if created:
+            _record_playbook_step(actor=actor, incident=incident, control=created[0])
     return created
 
 
@@ -686,6 +728,7 @@ def reversal_request_create(
                 "due_at": control.due_at,
             },
         )
+        _record_playbook_step(actor=actor, incident=incident, control=control)
     return control
 
 

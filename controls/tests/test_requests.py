@@ -226,3 +226,74 @@ def test_account_opened_at_a_sub_branch_is_decided_by_that_sub_branch(actor, per
             {"account": incident.accounts.get(number="6217000020000000555").pk},
         )
     assert "accounts[0].account" in refused.value.fields
+
+
+# --- the playbook's stop-payment step ----------------------------------------------------------
+
+
+def _stop_payment_step(incident):
+    return incident.tasks.select_related("step").get(step__code="stop_payment", level="branch")
+
+
+def test_tellers_request_completes_the_playbooks_stop_payment_step(actor, incident, account):
+    [control, _other] = _request(
+        actor("teller_bj_hd"),
+        incident,
+        {"account": account(PAYEE_BJ).pk, "amount": "30000"},
+        {"account": account(PAYEE_SH).pk},
+    )
+
+    task = _stop_payment_step(incident)
+    assert task.status == "done" and task.completed_by.username == "teller_bj_hd"
+    assert task.evidence == {
+        "action": "stop_payment",
+        "account_number": PAYEE_BJ,
+        "amount": "30000.00",
+        "request_reference": control.number,
+    }
+    assert control.number in task.note
+    assert AuditEvent.objects.filter(action="task.done", target=f"task:{task.pk}").count() == 1
+    # A later request leaves the recorded step as it was.
+    _request(
+        actor("teller_bj_hd"),
+        incident,
+        {"number": "6217000010000000077", "opening_unit": "BR-BJ-XC"},
+    )
+    assert _stop_payment_step(incident).evidence["request_reference"] == control.number
+
+
+def test_whole_account_hold_records_the_amount_lost(actor, incident, account):
+    _request(actor("teller_bj_hd"), incident, {"account": account(PAYEE_BJ).pk})
+    assert _stop_payment_step(incident).evidence["amount"] == "50000.00"
+
+
+def test_a_freeze_or_someone_outside_the_branch_leaves_the_step_to_the_branch(
+    actor, incident, account
+):
+    _request(
+        actor("teller_bj_hd"), incident, {"account": account(PAYEE_BJ).pk}, kind=ControlKind.FREEZE
+    )
+    assert _stop_payment_step(incident).status == "open"
+    _request(actor("monitor_bj"), incident, {"account": account(PAYEE_SH).pk})
+    assert _stop_payment_step(incident).status == "open"
+    assert not AuditEvent.objects.filter(action="task.done").exists()
+
+
+def test_reversal_completes_the_step_as_a_reversal(actor, incident):
+    import datetime
+
+    from django.utils import timezone
+
+    from controls.services import reversal_request_create
+
+    reversal = reversal_request_create(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        remittance_reference="HK20261122135003",
+        amount="12000",
+        payee_account_number="6222000011112222333",
+        remitted_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    evidence = _stop_payment_step(incident).evidence
+    assert evidence["action"] == "reversal" and evidence["amount"] == "12000.00"
+    assert evidence["request_reference"] == reversal.number
