@@ -497,6 +497,14 @@ def nomination_approve(
         nomination.decision_reason = reason
         nomination.entry = entry
         _save(nomination, thread=nomination.thread, action=action)
+        # The decision first, then its consequence: the history reads in that order.
+        _decided(
+            actor,
+            nomination,
+            action="watchlist.nomination_approved",
+            reason=reason,
+            data={"entry": entry.pk},
+        )
         audit_record(
             actor=actor,
             action="watchlist.entry_published",
@@ -504,13 +512,6 @@ def nomination_approve(
             target=f"#{entry.pk}",
             after=_entry_snapshot(entry),
             data={"nomination": nomination.pk, "decision_reason": reason},
-        )
-        _decided(
-            actor,
-            nomination,
-            action="watchlist.nomination_approved",
-            reason=reason,
-            data={"entry": entry.pk},
         )
     return entry
 

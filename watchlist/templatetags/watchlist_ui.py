@@ -21,15 +21,36 @@ ACTION_LABELS = {
     "clock.overdue": _("Decision overdue"),
 }
 
+# What a refused action was trying to do (refusals are audited under the service's action).
+ATTEMPT_LABELS = {
+    "watchlist.nominate": _("nominate to the watch list"),
+    "watchlist.nomination_approve": _("approve a nomination"),
+    "watchlist.nomination_reject": _("reject a nomination"),
+    "watchlist.nomination_withdraw": _("withdraw a nomination"),
+    "watchlist.entry_update": _("correct an entry"),
+    "watchlist.entry_remove": _("remove an entry"),
+    "watchlist.entry_review": _("review an entry"),
+}
+
+# Decisions on a nomination: their reason is head office's decision, not the listing's.
+DECISIONS = {"watchlist.nomination_approved", "watchlist.nomination_rejected"}
+
 
 @register.filter
 def action_label(event) -> str:
+    if event.outcome == "refused" and event.action in ATTEMPT_LABELS:
+        return _("Refused: tried to %(action)s") % {"action": ATTEMPT_LABELS[event.action]}
     label = ACTION_LABELS.get(event.action)
     if label is None:
         return event.action
     if event.outcome == "refused":
         return _("Refused: %(action)s") % {"action": label}
     return label
+
+
+@register.filter
+def is_decision(event) -> bool:
+    return event.action in DECISIONS
 
 
 @register.filter

@@ -255,8 +255,8 @@ def test_every_change_is_audited_on_the_entry_and_nomination_threads(actor, nomi
     actions = list(selectors.entry_history(entry=entry).values_list("action", flat=True))
     assert actions == [
         "watchlist.nominated",
-        "watchlist.entry_published",
         "watchlist.nomination_approved",
+        "watchlist.entry_published",
         "watchlist.entry_removed",
     ]
 

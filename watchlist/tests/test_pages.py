@@ -62,8 +62,8 @@ def test_entry_list_and_detail_with_history(web, publish, django_assert_max_num_
     history = [e.action for e in response.context["history"]]
     assert history[:3] == [
         "watchlist.nominated",
-        "watchlist.entry_published",
         "watchlist.nomination_approved",
+        "watchlist.entry_published",
     ]
 
 
