@@ -101,7 +101,13 @@ def _second_approval_threshold() -> Decimal:
 
 
 def _text(value: Any, *, max_length: int) -> str:
+    """An identifier or short label, folded (full-width forms to ASCII)."""
     return chinese.fold(str(value or "")).strip()[:max_length]
+
+
+def _prose(value: Any, *, max_length: int) -> str:
+    """A reason, note or detail, kept as typed (Chinese punctuation, line breaks)."""
+    return chinese.prose(value)[:max_length]
 
 
 def _amount(value: Any, *, field: str, required: bool) -> Decimal | None:
@@ -540,7 +546,7 @@ def control_requests_create(
         raise InvalidInput(
             fields={"accounts": [_("At most %(max)d accounts at once.") % {"max": MAX_TARGETS}]}
         )
-    reason = _text(reason, max_length=2000)
+    reason = _prose(reason, max_length=2000)
     created: list[ControlRequest] = []
     with transaction.atomic():
         incident = _incident_for_update(actor=actor, incident_id=incident_id, action=action)
@@ -708,7 +714,7 @@ def reversal_request_create(
             account_number=payee_number,
             account_holder=holder,
             amount=value,
-            reason=_text(reason, max_length=2000),
+            reason=_prose(reason, max_length=2000),
             remittance_reference=reference,
             remitted_at=sent_at,
             payee_bank=_text(payee_bank, max_length=100),
@@ -739,7 +745,7 @@ def control_release_request(
     """Ask to lift an executed stop-payment or freeze; the release is approved like the hold
     (same region, same four-eyes) and executed by core banking as its own instruction."""
     action = "control.release_request"
-    reason = _text(reason, max_length=2000)
+    reason = _prose(reason, max_length=2000)
     lookup = {"pk": control_id} if control_id is not None else {"number": number}
     incident_id = (
         ControlRequest.objects.filter(**lookup).values_list("incident_id", flat=True).first()
@@ -983,7 +989,7 @@ def control_request_reject(
 ) -> ControlRequest:
     """Reject a request, with the reason (told to the requester)."""
     action = "control.reject"
-    reason = _text(reason, max_length=2000)
+    reason = _prose(reason, max_length=2000)
     with transaction.atomic():
         control = _control_for_update(actor=actor, control_id=control_id, number=number)
         incident = control.incident
@@ -1025,7 +1031,7 @@ def control_request_withdraw(
 ) -> ControlRequest:
     """The requester withdraws a request that was not decided yet (raised by mistake)."""
     action = "control.withdraw"
-    reason = _text(reason, max_length=2000)
+    reason = _prose(reason, max_length=2000)
     with transaction.atomic():
         control = _control_for_update(actor=actor, control_id=control_id, number=number)
         incident = control.incident
@@ -1061,7 +1067,7 @@ def assistance_acknowledge(
     15-minute clock); they then investigate and may add the accounts that transacted with
     the payee account as further requests."""
     action = "control.assistance_acknowledge"
-    note = _text(note, max_length=2000)
+    note = _prose(note, max_length=2000)
     with transaction.atomic():
         assistance = (
             AssistanceRequest.objects.select_for_update(of=("self",))
@@ -1194,7 +1200,7 @@ def instruction_confirm(
     """
     action = "control.confirm"
     reference = _text(reference, max_length=64)
-    detail = _text(detail, max_length=2000)
+    detail = _prose(detail, max_length=2000)
     if actor.client is None:
         raise PermissionRefused(
             _("Instructions are confirmed by core banking through the API."), action=action

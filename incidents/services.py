@@ -238,8 +238,12 @@ def _datetime(errors: _Errors, field: str, value, *, required=False):
     return parsed
 
 
-def _text(errors: _Errors, field: str, value, *, max_length: int, required=False) -> str:
-    text = chinese.fold(str(value or ""))
+def _text(
+    errors: _Errors, field: str, value, *, max_length: int, required=False, prose=False
+) -> str:
+    """A text field: identifiers and names folded (`chinese.fold`); prose (summaries,
+    notes, step results) kept as typed, line breaks included (`chinese.prose`)."""
+    text = chinese.prose(value) if prose else chinese.fold(str(value or ""))
     if required and not text:
         errors.add(field, _("This field is required."))
     if len(text) > max_length:
@@ -276,7 +280,7 @@ def _clean_party(errors: _Errors, prefix: str, raw: dict) -> dict:
     staff_role = _choice(errors, f"{prefix}.staff_role", raw.get("staff_role"), StaffRole)
     if role == PartyRole.INTERNAL_STAFF and not staff_role:
         staff_role = StaffRole.OTHER
-    notes = _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500)
+    notes = _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True)
     if not (name or id_number or phone):
         errors.add(prefix, _("Give at least a name, a document number or a phone number."))
     return {
@@ -342,7 +346,7 @@ def _clean_vehicle(errors: _Errors, prefix: str, raw: dict) -> dict:
         "kind": kind,
         "value": value,
         "normalized": normalized,
-        "notes": _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500),
+        "notes": _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True),
     }
 
 
@@ -386,7 +390,9 @@ def _clean_filing(actor: Actor, data: dict) -> dict:
         "playbook": playbook,
         "unit": unit,
         "occurred_at": occurred_at,
-        "summary": _text(errors, "summary", data.get("summary"), max_length=5000, required=True),
+        "summary": _text(
+            errors, "summary", data.get("summary"), max_length=5000, required=True, prose=True
+        ),
         "channel": _choice(errors, "channel", data.get("channel"), Channel),
         "fraud_script": _choice(errors, "fraud_script", data.get("fraud_script"), FraudScript),
         "fraud_script_detail": _text(
@@ -566,7 +572,9 @@ def _clean_evidence(task: Task, evidence: dict) -> dict:
                 errors.add(key, _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)})
             cleaned[name] = value
         else:
-            cleaned[name] = _text(errors, key, value, max_length=5000)
+            cleaned[name] = _text(
+                errors, key, value, max_length=5000, prose=kind == EvidenceType.TEXTAREA
+            )
     errors.raise_if_any()
     return cleaned
 
@@ -617,7 +625,7 @@ def task_complete(
         task.completed_at = now
         task.completed_by = actor.user
         task.completed_by_client = actor.client
-        task.note = chinese.fold(note or "")[:5000]
+        task.note = chinese.prose(note)[:5000]
         task.evidence = cleaned
         task.save()
         audit_record(
@@ -645,7 +653,7 @@ def _on_time(task: Task) -> bool | None:
 def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task:
     """Record that a conditional step does not apply here, with the reason why."""
     action = "task.not_applicable"
-    reason = chinese.fold(reason or "")
+    reason = chinese.prose(reason)
     with transaction.atomic():
         incident, task = _task_for_update(actor=actor, task_id=task_id, action=action)
         if task.status == TaskStatus.WAITING:
@@ -693,7 +701,7 @@ def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
     """The level above instructs a waiting step (e.g. "file the police report now"),
     which opens it and starts its clock."""
     action = "task.instruct"
-    instruction = chinese.fold(instruction or "")
+    instruction = chinese.prose(instruction)
     with transaction.atomic():
         incident, task = _task_for_update(actor=actor, task_id=task_id, action=action)
         above = level_above(task.level)
@@ -747,7 +755,7 @@ def incident_transition(
     Reporting up happens on its own when a level's reporting step is done.
     """
     action = f"incident.{transition}"
-    reason = chinese.fold(reason or "")
+    reason = chinese.prose(reason)
     with transaction.atomic():
         incident = _incident_for_update(actor=actor, incident_id=incident_id, action=action)
         _check_expected_state(incident, expected_state, action)

@@ -95,6 +95,17 @@ def test_full_width_input_is_normalised(api, bank):
     assert response.json()["vehicles"][0]["normalized"] == "bank-verify.example.cn/login"
 
 
+def test_prose_is_kept_as_typed_while_identifiers_are_folded(api, bank):
+    payload = filing()
+    payload["summary"] = "客户称：对方自称公安（冒充），要求转账！\r\n随后在柜台被拦截。"
+    payload["parties"][0]["phone"] = "１３８００１３８０００"
+    response = _post(api, payload)
+    assert response.status_code == 201, response.json()
+    incident = Incident.objects.get(number=response.json()["number"])
+    assert incident.summary == "客户称：对方自称公安（冒充），要求转账！\n随后在柜台被拦截。"
+    assert response.json()["parties"][0]["phone"] == "+8613800138000"
+
+
 def test_missing_required_fields_named(api, bank):
     response = _post(api, {"incident_type": "telecom_fraud"})
     assert response.status_code == 400

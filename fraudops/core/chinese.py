@@ -87,6 +87,24 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def prose(text: object) -> str:
+    """Free text (a summary, a reason, a note) as the person typed it.
+
+    Unlike `fold`, Chinese punctuation and full-width forms are kept (，：；（） read as
+    Chinese) and so are line breaks (normalised to a line feed); invisible zero-width
+    characters are dropped, trailing spaces trimmed, more than one blank line in a row
+    collapsed and the ends stripped. Never raises.
+    """
+    if text is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE)
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
 def _compact(value: object) -> str:
     """Fold and remove the spaces and dashes people put between digit groups."""
     return _SEPARATORS_RE.sub("", fold(value))  # type: ignore[arg-type]

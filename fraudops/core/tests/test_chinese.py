@@ -775,3 +775,19 @@ def test_pinyin_segmentations_lists_the_readings_of_ambiguous_pinyin():
     assert chinese.pinyin_segmentations("xian")[0] == ("xian",)
     assert ("xi", "an") in chinese.pinyin_segmentations("xian")
     assert chinese.pinyin_segmentations("smith") == ()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "客户称：对方自称公安，要求转账（安全账户）！",
+            "客户称：对方自称公安，要求转账（安全账户）！",
+        ),
+        ("第一行  \r\n第二行\r\n\r\n\r\n\r\n第三行\n", "第一行\n第二行\n\n第三行"),
+        ("  前后空白\u200b  ", "前后空白"),
+        (None, ""),
+    ],
+)
+def test_prose_keeps_chinese_punctuation_and_line_breaks(raw, expected):
+    assert chinese.prose(raw) == expected
