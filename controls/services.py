@@ -878,7 +878,7 @@ def _issue_instruction(*, actor: Actor, control: ControlRequest) -> FreezeInstru
         thread=control.incident.thread,
         target=control.number,
         after={
-            "instruction": instruction.pk,
+            "instruction_id": instruction.pk,
             "kind": instruction.kind,
             "account": instruction.account_number,
             "amount": instruction.amount,
@@ -886,6 +886,44 @@ def _issue_instruction(*, actor: Actor, control: ControlRequest) -> FreezeInstru
         },
     )
     return instruction
+
+
+def _acknowledged_by_decision(
+    *, actor: Actor, control: ControlRequest, incident: Incident, action: str
+) -> None:
+    """Deciding a request received from another region answers its assistance request
+    too: the region acted, so the 15-minute acknowledgement clock stops and nobody is
+    escalated for a request already decided. Locked after the request (the order of
+    `assistance_acknowledge`, which locks only the assistance)."""
+    if control.assistance_id is None or actor.unit is None:
+        return
+    assistance = (
+        AssistanceRequest.objects.select_for_update(of=("self",))
+        .select_related("to_unit")
+        .filter(pk=control.assistance_id, state=AssistanceState.OPEN, to_unit=actor.unit)
+        .first()
+    )
+    if assistance is None:
+        return
+    assistance.acknowledge(
+        by=actor.user,
+        note=_("Acknowledged by deciding %(number)s.") % {"number": control.number},
+    )
+    _save(assistance, thread=incident.thread, action=action)
+    clock_stop(subject=assistance)
+    audit_record(
+        actor=actor,
+        action="control.assistance_acknowledged",
+        thread=incident.thread,
+        target=f"assistance:{assistance.pk}",
+        before={"state": AssistanceState.OPEN},
+        after={"state": assistance.state, "note": assistance.acknowledgement_note},
+        data={
+            "to": assistance.to_unit.code,
+            "seconds": (assistance.acknowledged_at - assistance.requested_at).total_seconds(),
+            "by_decision": control.number,
+        },
+    )
 
 
 @refusals_audited
@@ -916,6 +954,7 @@ def control_request_approve(
         else:
             raise _not_pending(control, action)
         _save(control, thread=incident.thread, action=action)
+        _acknowledged_by_decision(actor=actor, control=control, incident=incident, action=action)
         audit_record(
             actor=actor,
             action="control.approved" if control.state == S.APPROVED else "control.first_approved",
@@ -1002,6 +1041,7 @@ def control_request_reject(
         before = _snapshot(control)
         control.reject(by=actor.user, reason=reason)
         _save(control, thread=incident.thread, action=action)
+        _acknowledged_by_decision(actor=actor, control=control, incident=incident, action=action)
         clock_stop(subject=control)
         notify.notify(
             user_ids=[control.requested_by_id],
@@ -1160,7 +1200,7 @@ def instructions_mark_delivered(*, actor: Actor, instruction_ids: list[int], via
                 thread=control.incident.thread,
                 target=control.number,
                 after={"state": control.state, "via": via},
-                data={"instruction": instruction.pk},
+                data={"instruction_id": instruction.pk},
             )
             delivered += 1
     return delivered
@@ -1295,7 +1335,7 @@ def instruction_confirm(
             after={"state": control.state, "reference": reference, "detail": detail},
             data={
                 **_label(control),
-                "instruction": instruction.pk,
+                "instruction_id": instruction.pk,
                 "seconds_since_approval": control.execution_seconds,
             },
         )

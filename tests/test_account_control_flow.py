@@ -242,3 +242,52 @@ def test_an_approval_not_given_in_ten_minutes_escalates_through_the_clocks(bank,
         clocks_sweep()
     assert Escalation.objects.filter(clock=approval).count() == 1
     assert _clock(control).status == ClockStatus.STOPPED
+
+
+def test_deciding_a_request_from_another_region_acknowledges_its_assistance(bank, actor):
+    """The region asked for help approved within three minutes: its 15-minute
+    acknowledgement clock stops with the decision, and nobody is escalated later."""
+    from controls.services import control_request_approve
+
+    with freeze_time("2026-11-22 06:00:00") as clock:
+        incident = _file(actor)
+        [control] = control_requests_create(
+            actor=actor("teller_bj_hd"),
+            incident_id=incident.pk,
+            kind=ControlKind.STOP_PAYMENT,
+            targets=[{"account": incident.accounts.get(number=PAYEE).pk}],
+        )
+        assistance = AssistanceRequest.objects.get(incident=incident)
+        clock.tick(delta=datetime.timedelta(minutes=3))
+        control_request_approve(actor=actor("monitor_sh"), control_id=control.pk)
+
+        assistance.refresh_from_db()
+        assert assistance.state == AssistanceState.ACKNOWLEDGED
+        assert assistance.acknowledged_by.username == "monitor_sh"
+        assert control.number in assistance.acknowledgement_note
+        assert _clock(assistance).status == ClockStatus.STOPPED
+        event = AuditEvent.objects.get(action="control.assistance_acknowledged")
+        assert event.data["by_decision"] == control.number and event.data["seconds"] == 180
+
+        clock.tick(delta=datetime.timedelta(minutes=30))
+        clocks_sweep()
+    # (The incident's own playbook steps are late by now; the control's clocks are not.)
+    assert not Escalation.objects.filter(clock__in=[_clock(assistance), _clock(control)]).exists()
+
+
+def test_the_instruction_issued_shows_no_internal_id_on_the_timeline(bank, actor):
+    from controls.services import control_request_approve
+    from incidents.selectors import incident_timeline
+    from incidents.timeline import timeline_entries
+
+    incident = _file(actor)
+    [control] = control_requests_create(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        kind=ControlKind.STOP_PAYMENT,
+        targets=[{"account": incident.accounts.get(number=PAYEE).pk}],
+    )
+    control_request_approve(actor=actor("monitor_sh"), control_id=control.pk)
+    entries = timeline_entries(incident_timeline(incident=incident), tasks={})
+    [issued] = [e for e in entries if "issued to core banking" in e.sentence]
+    assert issued.changes == []

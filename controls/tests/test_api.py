@@ -425,7 +425,12 @@ def test_reversal_input_errors_name_each_field(api, incident):
 
 
 def test_assistance_is_acknowledged_once_by_the_region_asked(api, actor, incident):
-    _approved(actor, incident, number=PAYEE_SH, approver="monitor_sh")
+    control_requests_create(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        kind=ControlKind.STOP_PAYMENT,
+        targets=[{"account": incident.accounts.get(number=PAYEE_SH).pk}],
+    )
     [item] = api("monitor_sh").get("/api/v1/assistance-requests/").json()["results"]
     assert item["from_unit"] == "SB-BJ" and item["to_unit"] == "SB-SH"
     assert (
