@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
+from fraudops.core.choices import LEVEL_ORDER, level_above
 from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
 
@@ -59,18 +60,18 @@ def incident_timeline(*, incident: Incident) -> QuerySet[AuditEvent]:
 
 def task_queue(*, actor: Actor) -> QuerySet[Task]:
     """Open and waiting steps the actor's unit owns at the levels of the actor's roles,
-    most urgent first (overdue, then nearest deadline)."""
+    and the waiting steps of the units just below that the actor's level instructs (a
+    branch's police report waits for its sub-branch's word), most urgent first (overdue,
+    then nearest deadline)."""
     levels = actor.working_levels()
     if actor.unit is None or not levels:
         return Task.objects.none()
+    below = [level for level in LEVEL_ORDER if level_above(level) in levels]
+    own = Q(unit=actor.unit, level__in=levels, status__in=[TaskStatus.OPEN, TaskStatus.WAITING])
+    to_instruct = Q(unit__parent=actor.unit, level__in=below, status=TaskStatus.WAITING)
     return (
-        Task.objects.filter(
-            unit=actor.unit,
-            level__in=levels,
-            status__in=[TaskStatus.OPEN, TaskStatus.WAITING],
-            incident__state__in=OPEN_STATES,
-        )
-        .select_related("incident", "incident__incident_type", "incident__unit", "step")
+        Task.objects.filter(own | to_instruct if below else own, incident__state__in=OPEN_STATES)
+        .select_related("incident", "incident__incident_type", "incident__unit", "step", "unit")
         .order_by("status", "due_at", "id")
     )
 

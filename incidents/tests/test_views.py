@@ -587,3 +587,18 @@ def test_task_helper_mirrors_the_service(actor):
             transaction.set_rollback(True)
         assert shown == allowed, username
     assert AuditEvent.objects.count() >= before
+
+
+def test_a_waiting_branch_step_is_in_the_instructing_sub_branchs_queue(client, person, actor):
+    incident = _file(actor, "impostor_customer")
+    task = incident.tasks.get(level=Level.BRANCH, step__code="police_report")
+    assert task.status == TaskStatus.WAITING
+    _login(client, person, "monitor_bj")
+    page = client.get("/", **EN).content.decode()
+    assert f"#task-{task.pk}" in page and 'data-testid="to-instruct"' in page
+    # Another region's monitors do not instruct it; once instructed it leaves the queue.
+    _login(client, person, "monitor_sh")
+    assert f"#task-{task.pk}" not in client.get("/", **EN).content.decode()
+    services.task_instruct(actor=actor("monitor_bj"), task_id=task.pk, instruction="请报案")
+    _login(client, person, "monitor_bj")
+    assert f"#task-{task.pk}" not in client.get("/", **EN).content.decode()
