@@ -472,7 +472,15 @@ def _record_playbook_step(*, actor: Actor, incident: Incident, control: ControlR
     task_complete(
         actor=actor,
         task_id=task.pk,
-        note=_("Recorded from account control request %(number)s.") % {"number": control.number},
+        note=(
+            _("Recorded from account control request %(number)s.")
+            if control.amount is not None
+            else _(
+                "Recorded from account control request %(number)s, on the whole account: "
+                "the amount shown is the incident's amount lost."
+            )
+        )
+        % {"number": control.number},
         evidence={
             "action": action,
             "account_number": control.account_number,

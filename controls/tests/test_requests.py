@@ -262,9 +262,11 @@ def test_tellers_request_completes_the_playbooks_stop_payment_step(actor, incide
     assert _stop_payment_step(incident).evidence["request_reference"] == control.number
 
 
-def test_whole_account_hold_records_the_amount_lost(actor, incident, account):
+def test_whole_account_hold_records_the_amount_lost_and_says_so(actor, incident, account):
     _request(actor("teller_bj_hd"), incident, {"account": account(PAYEE_BJ).pk})
-    assert _stop_payment_step(incident).evidence["amount"] == "50000.00"
+    task = _stop_payment_step(incident)
+    assert task.evidence["amount"] == "50000.00"
+    assert "amount lost" in task.note
 
 
 def test_a_freeze_or_someone_outside_the_branch_leaves_the_step_to_the_branch(
