@@ -37,6 +37,7 @@ from .forms import (
     type_initial,
 )
 from .panels import incident_badges, incident_panels
+from .templatetags.incident_ui import yuan
 from .timeline import evidence_choice_label, timeline_entries
 
 PAGE_SIZE = 50
@@ -375,6 +376,8 @@ def _evidence_shown(task) -> list[tuple[str, str]]:
 
             parsed = parse_datetime(value)
             value = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else value
+        elif kind == EvidenceType.AMOUNT and value not in (None, ""):
+            value = yuan(value) or value
         shown.append((definition["label"], value))
     return shown
 
