@@ -34,6 +34,11 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+        # The test's own queries ran inside Playwright's context, whose database connection
+        # the test database's teardown would not see (and could not drop the database).
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

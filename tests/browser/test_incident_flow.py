@@ -5,41 +5,15 @@ the sub-branch monitor finds it in their queue and works a step; the pages switc
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself (fixtures, assertions) are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# Chromium and the live server come from tests/browser/conftest.py.
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield instance
-        instance.close()
+def browser(chromium):
+    return chromium
 
 
 def _login(browser, live_server, username: str, locale: str = "zh-CN"):
