@@ -49,54 +49,13 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, admin_sql, database_urls, log, percentile
 
 DATABASE = "fraudops_bench_approvals"
 TARGET_P99_MS = 100  # issue 4: p99 of K concurrent independent approvals
 WARMUP_ROUNDS = 2
 HOST = "127.0.0.1"
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def _database_urls(name: str) -> tuple[str, str]:
-    """(maintenance URL, bench URL) from BENCH_DATABASE_URL / DATABASE_URL."""
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{name}")),
-    )
-
-
-def _admin_sql(url: str, *statements: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def _flush_broker(url: str) -> None:
@@ -306,7 +265,7 @@ class Caller:
         finally:
             connection.close()
 
-    def post(self, path: str, method: str = "POST") -> tuple[int | None, float, str]:
+    def send(self, path: str, method: str = "POST") -> tuple[int | None, float, str]:
         """POST an approval (or GET, for the baseline); (status, ms, error code) - never
         raises."""
         try:
@@ -352,7 +311,7 @@ def fire(
             results[index] = (None, 0.0, f"{exc.__class__.__name__}: {exc}")
         barrier.wait()
         if results[index] is None:
-            results[index] = caller.post(paths[index], method)
+            results[index] = caller.send(paths[index], method)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(callers))]
     for thread in threads:
@@ -367,8 +326,8 @@ def summarise(results: list[tuple[int | None, float, str]]) -> dict:
     successes = sum(1 for status, _ms, _code in results if status == 200)
     conflicts = sum(1 for status, _ms, _code in results if status == 409)
     errors = len(results) - successes - conflicts
-    p50 = _percentile(latencies, 0.5)
-    p99 = _percentile(latencies, 0.99)
+    p50 = percentile(latencies, 0.5)
+    p99 = percentile(latencies, 0.99)
     codes: dict[str, int] = {}
     for status, _ms, code in results:
         if status != 200:
@@ -399,10 +358,8 @@ def main() -> int:
     args = parser.parse_args()
     k = args.concurrent
 
-    maintenance, url = _database_urls(DATABASE)
-    _admin_sql(
-        maintenance, f'DROP DATABASE IF EXISTS "{DATABASE}"', f'CREATE DATABASE "{DATABASE}"'
-    )
+    maintenance, url = database_urls(DATABASE)
+    admin_sql(maintenance, f'DROP DATABASE IF EXISTS "{DATABASE}"', f'CREATE DATABASE "{DATABASE}"')
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -479,7 +436,7 @@ def main() -> int:
         cpu = server_cpu_seconds(server)
         sequential = summarise(
             [
-                one.post(f"/api/v1/control-requests/{number}/approve/")
+                one.send(f"/api/v1/control-requests/{number}/approve/")
                 for number in data["sequential"]
             ]
         )
@@ -494,7 +451,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-            _admin_sql(maintenance, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            admin_sql(maintenance, f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         _flush_broker(env["REDIS_URL"])
         shutil.rmtree(env["FRAUDOPS_VAR_DIR"], ignore_errors=True)
 

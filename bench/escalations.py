@@ -38,61 +38,15 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, admin_sql, database_urls, log, percentile, setup_django
 
 FAR = datetime.timedelta(days=3650)
-STARTED = time.monotonic()
 
 
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
-
-
-def _database_urls(name: str) -> tuple[str, str]:
-    """(maintenance URL, bench URL) from DATABASE_URL (default: local postgres)."""
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{name}")),
-    )
-
-
-def _admin_sql(url: str, *statements: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[index], 3)
-
-
-def _setup_django(bench_url: str, var_dir: str) -> None:
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ["FRAUDOPS_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fraudops.settings.dev"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DEBUG"] = "0"  # no query log in the workers
-    import django
-
-    django.setup()
+def _p(values: list[float], q: float) -> float | None:
+    value = percentile(values, q)
+    return round(value, 3) if value is not None else None
 
 
 def _create(n: int, *, kind_marker: str, grace: int) -> list[int]:
@@ -225,9 +179,9 @@ def _measure(clock_ids: list[int]) -> dict:
         "duplicates": duplicate_escalations + duplicate_audits,
         "missed": len(clock_ids) - len(fired_clocks),
         "last_fired_at": max((f for _c, _s, f in rows), default=None),
-        "lateness_p50_s": _percentile(lateness, 0.50),
-        "lateness_p99_s": _percentile(lateness, 0.99),
-        "lateness_max_s": _percentile(lateness, 1.0),
+        "lateness_p50_s": _p(lateness, 0.50),
+        "lateness_p99_s": _p(lateness, 0.99),
+        "lateness_max_s": _p(lateness, 1.0),
     }
 
 
@@ -349,17 +303,17 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    admin_url, bench_url = _database_urls(args.database)
+    admin_url, bench_url = database_urls(args.database)
     var_dir = tempfile.mkdtemp(prefix="fraudops-bench-")
     processes: list[subprocess.Popen] = []
     log(f"database {args.database}; temporary folder {var_dir}")
-    _admin_sql(
+    admin_sql(
         admin_url,
         f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)',
         f'CREATE DATABASE "{args.database}"',
     )
     try:
-        _setup_django(bench_url, var_dir)
+        setup_django(bench_url, var_dir)
         from django.conf import settings
         from django.core.management import call_command
         from django.db import connections
@@ -424,7 +378,7 @@ def main() -> int:
         except Exception:  # noqa: BLE001 - Django may not be set up if migrate failed
             pass
         if not args.keep:
-            _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+            admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
         shutil.rmtree(var_dir, ignore_errors=True)
 
     result = {

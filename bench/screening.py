@@ -65,14 +65,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, admin_sql, database_urls, log, percentile, setup_django
 
 DB_NAME = "fraudops_bench_screening"
 HOST, PORT = "127.0.0.1", 8114
-STARTED = time.monotonic()
 
 # ~300 characters common in given names.
 GIVEN_POOL = sorted(
@@ -110,53 +107,9 @@ MIX = [  # (kind, share)
 ]
 
 
-def log(message: str) -> None:
-    print(f"[{time.monotonic() - STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
-
-
-def _database_urls(name: str) -> tuple[str, str]:
-    """(maintenance URL, bench URL) from DATABASE_URL (default: local postgres)."""
-    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
-    if not base.startswith(("postgres://", "postgresql://")):
-        base = "postgres://postgres@127.0.0.1:5432/postgres"
-    parts = urlsplit(base)
-    return (
-        urlunsplit(parts._replace(path="/postgres")),
-        urlunsplit(parts._replace(path=f"/{name}")),
-    )
-
-
-def _admin_sql(url: str, *statements: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return round(ordered[index], 2)
-
-
-def _setup_django(bench_url: str, var_dir: str) -> None:
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ["FRAUDOPS_VAR_DIR"] = var_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "fraudops.settings.dev"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DEBUG"] = "0"
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+def _p(values: list[float], q: float) -> float | None:
+    value = percentile(values, q)
+    return round(value, 2) if value is not None else None
 
 
 # --- generation (runs in worker processes) ---------------------------------------------------
@@ -196,7 +149,7 @@ def _kind_of(i: int, total: int) -> str:
 def _generate_chunk(task: tuple[int, int, int, str, str]) -> dict:
     """Rows for entries start..stop-1 as COPY text, plus samples for the queries."""
     start, stop, total, bench_url, var_dir = task
-    _setup_django(bench_url, var_dir)
+    setup_django(bench_url, var_dir, broker=False)
     from faker import Faker
     from stdnum.cn import ric, uscc
 
@@ -748,8 +701,8 @@ def drive(requests: list[bytes], *, concurrency: int, seconds: float) -> dict:
     return {
         "count": len(latencies),
         "rps": round(len(latencies) / elapsed, 1),
-        "p50": _percentile(latencies, 0.50),
-        "p99": _percentile(latencies, 0.99),
+        "p50": _p(latencies, 0.50),
+        "p99": _p(latencies, 0.99),
         "errors": len(errors),
     }
 
@@ -819,22 +772,22 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    maintenance_url, bench_url = _database_urls(DB_NAME)
+    maintenance_url, bench_url = database_urls(DB_NAME)
     var_dir = tempfile.mkdtemp(prefix="fraudops-bench-screening-")
     server = None
     try:
         if args.reuse:
             args.keep = True
             log(f"reusing database {DB_NAME}")
-            _setup_django(bench_url, var_dir)
+            setup_django(bench_url, var_dir, broker=False)
         else:
             log(f"creating database {DB_NAME}")
-            _admin_sql(
+            admin_sql(
                 maintenance_url,
                 f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)",
                 f"CREATE DATABASE {DB_NAME}",
             )
-            _setup_django(bench_url, var_dir)
+            setup_django(bench_url, var_dir, broker=False)
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0)
@@ -1120,7 +1073,7 @@ def main() -> int:
             pass
         if not args.keep:
             log(f"dropping database {DB_NAME}")
-            _admin_sql(maintenance_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            admin_sql(maintenance_url, f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         shutil.rmtree(var_dir, ignore_errors=True)
     print(json.dumps(result))
     return 0
