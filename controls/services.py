@@ -36,7 +36,10 @@ from fraudops.core.errors import (
 from fraudops.core.models import ApiClient, OrgUnit
 from fraudops.core.outbox import outbox_enqueue
 from fraudops.core.services import refusals_audited, sequence_next
-from incidents.models import Account, Incident
+from incidents.choices import TaskStatus
+from incidents.models import Account, Incident, Task
+from incidents.permissions import can_work_task
+from incidents.services import incident_record_recovery, task_complete
 from workflows.clocks import clock_start, clock_stop
 
 from . import notify
@@ -452,11 +455,6 @@ def _record_playbook_step(*, actor: Actor, incident: Incident, control: ControlR
     """Complete the branch's open stop-payment step with this request's facts, when the
     requester is someone who may work that step (the first request does it; later ones
     are on the incident's account-control panel). Inside the caller's transaction."""
-    from incidents.choices import TaskStatus
-    from incidents.models import Task
-    from incidents.permissions import can_work_task
-    from incidents.services import task_complete
-
     action = PLAYBOOK_ACTIONS.get(control.kind)
     amount = control.amount if control.amount is not None else incident.amount_lost
     if action is None or not amount:
@@ -896,13 +894,44 @@ def _issue_instruction(*, actor: Actor, control: ControlRequest) -> FreezeInstru
     return instruction
 
 
+def _acknowledge(
+    *,
+    actor: Actor,
+    assistance: AssistanceRequest,
+    incident: Incident,
+    note: str,
+    action: str,
+    by_decision: str | None = None,
+) -> float:
+    """Mark a locked, open assistance request acknowledged: its 15-minute clock stops and
+    the acknowledgement is audited on the incident. Returns the seconds it took."""
+    assistance.acknowledge(by=actor.user, note=note)
+    _save(assistance, thread=incident.thread, action=action)
+    clock_stop(subject=assistance)
+    elapsed = (assistance.acknowledged_at - assistance.requested_at).total_seconds()
+    data = {"to": assistance.to_unit.code, "seconds": elapsed}
+    if by_decision:
+        data["by_decision"] = by_decision
+    audit_record(
+        actor=actor,
+        action="control.assistance_acknowledged",
+        thread=incident.thread,
+        target=f"assistance:{assistance.pk}",
+        before={"state": AssistanceState.OPEN},
+        after={"state": assistance.state, "note": note},
+        data=data,
+    )
+    return elapsed
+
+
 def _acknowledged_by_decision(
     *, actor: Actor, control: ControlRequest, incident: Incident, action: str
 ) -> None:
     """Deciding a request received from another region answers its assistance request
     too: the region acted, so the 15-minute acknowledgement clock stops and nobody is
-    escalated for a request already decided. Locked after the request (the order of
-    `assistance_acknowledge`, which locks only the assistance)."""
+    escalated for a request already decided (the decision itself tells the requester).
+    Locked after the request (the order of `assistance_acknowledge`, which locks only the
+    assistance)."""
     if control.assistance_id is None or actor.unit is None:
         return
     assistance = (
@@ -911,27 +940,15 @@ def _acknowledged_by_decision(
         .filter(pk=control.assistance_id, state=AssistanceState.OPEN, to_unit=actor.unit)
         .first()
     )
-    if assistance is None:
-        return
-    assistance.acknowledge(
-        by=actor.user,
-        note=_("Acknowledged by deciding %(number)s.") % {"number": control.number},
-    )
-    _save(assistance, thread=incident.thread, action=action)
-    clock_stop(subject=assistance)
-    audit_record(
-        actor=actor,
-        action="control.assistance_acknowledged",
-        thread=incident.thread,
-        target=f"assistance:{assistance.pk}",
-        before={"state": AssistanceState.OPEN},
-        after={"state": assistance.state, "note": assistance.acknowledgement_note},
-        data={
-            "to": assistance.to_unit.code,
-            "seconds": (assistance.acknowledged_at - assistance.requested_at).total_seconds(),
-            "by_decision": control.number,
-        },
-    )
+    if assistance is not None:
+        _acknowledge(
+            actor=actor,
+            assistance=assistance,
+            incident=incident,
+            note=_("Acknowledged by deciding %(number)s.") % {"number": control.number},
+            action=action,
+            by_decision=control.number,
+        )
 
 
 @refusals_audited
@@ -1136,10 +1153,9 @@ def assistance_acknowledge(
                 thread=incident.thread,
                 action=action,
             )
-        assistance.acknowledge(by=actor.user, note=note)
-        _save(assistance, thread=incident.thread, action=action)
-        clock_stop(subject=assistance)
-        elapsed = (assistance.acknowledged_at - assistance.requested_at).total_seconds()
+        elapsed = _acknowledge(
+            actor=actor, assistance=assistance, incident=incident, note=note, action=action
+        )
 
         def params() -> dict:
             return {
@@ -1160,15 +1176,6 @@ def assistance_acknowledge(
             url=assistance_url(assistance),
             key=f"controls:assistance:{assistance.pk}:acknowledged",
             thread=incident.thread,
-        )
-        audit_record(
-            actor=actor,
-            action="control.assistance_acknowledged",
-            thread=incident.thread,
-            target=f"assistance:{assistance.pk}",
-            before={"state": AssistanceState.OPEN},
-            after={"state": assistance.state, "note": note},
-            data={"to": assistance.to_unit.code, "seconds": elapsed},
         )
     return assistance
 
@@ -1215,25 +1222,6 @@ def instructions_mark_delivered(*, actor: Actor, instruction_ids: list[int], via
 
 
 CONFIRM_RESULTS = (InstructionStatus.EXECUTED, InstructionStatus.FAILED)
-
-
-def _record_recovery(*, actor: Actor, incident: Incident, control: ControlRequest) -> None:
-    """An executed reversal brought the remitted amount back: add it to the incident's
-    amount recovered (the incident row is locked by the caller)."""
-    before = incident.amount_recovered
-    incident.amount_recovered = before + control.amount
-    Incident.objects.filter(pk=incident.pk).update(
-        amount_recovered=incident.amount_recovered, updated_at=timezone.now()
-    )
-    audit_record(
-        actor=actor,
-        action="control.recovered",
-        thread=incident.thread,
-        target=control.number,
-        before={"amount_recovered": before},
-        after={"amount_recovered": incident.amount_recovered},
-        data={"amount": control.amount, "remittance_reference": control.remittance_reference},
-    )
 
 
 @refusals_audited
@@ -1333,7 +1321,9 @@ def instruction_confirm(
                 data={"release": control.number},
             )
         if locked_incident is not None and control.amount:
-            _record_recovery(actor=actor, incident=locked_incident, control=control)
+            incident_record_recovery(
+                actor=actor, incident=locked_incident, amount=control.amount, source=control.number
+            )
         audit_record(
             actor=actor,
             action="control.confirmed",

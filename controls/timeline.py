@@ -130,17 +130,6 @@ def _confirmed(event, context) -> str:
     }
 
 
-def _recovered(event, context) -> str:
-    return _(
-        "Reversal %(number)s brought back %(amount)s yuan; the incident's amount recovered "
-        "is now %(total)s yuan"
-    ) % {
-        "number": event.target,
-        "amount": (event.data or {}).get("amount", ""),
-        "total": (event.after or {}).get("amount_recovered", ""),
-    }
-
-
 def _released(event, context) -> str:
     return _("Hold %(number)s released (release %(release)s executed)") % {
         "number": event.target,
@@ -178,7 +167,6 @@ RENDERERS = {
     "control.instruction_delivered": _delivered,
     "control.confirmed": _confirmed,
     "control.released": _released,
-    "control.recovered": _recovered,
     "control.assistance_requested": _assistance_requested,
     "control.assistance_acknowledged": _assistance_acknowledged,
 }

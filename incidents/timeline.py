@@ -61,6 +61,7 @@ KEY_LABELS = {
     "parties": gettext_lazy("parties"),
     "accounts": gettext_lazy("accounts"),
     "vehicles": gettext_lazy("fraud vehicles"),
+    "amount_recovered": gettext_lazy("amount recovered"),
 }
 HIDDEN_KEYS = {"sha256", "evidence"}
 
@@ -179,6 +180,16 @@ def _task_instructed(event, context) -> str:
     }
 
 
+def _recovered(event, context) -> str:
+    return _(
+        "%(amount)s yuan came back through %(source)s; the amount recovered is now %(total)s yuan"
+    ) % {
+        "amount": (event.data or {}).get("amount", ""),
+        "source": event.target,
+        "total": (event.after or {}).get("amount_recovered", ""),
+    }
+
+
 def _evidence_attached(event, context) -> str:
     return _("Attached the file %(name)s") % {"name": (event.after or {}).get("name", "")}
 
@@ -186,6 +197,7 @@ def _evidence_attached(event, context) -> str:
 register_timeline_action("incident.filed", _filed)
 register_timeline_action("incident.reported_up", _reported_up)
 register_timeline_action("incident.transition", _transition)
+register_timeline_action("incident.recovered", _recovered)
 register_timeline_action("task.done", _task_done)
 register_timeline_action("task.not_applicable", _task_not_applicable)
 register_timeline_action("task.instructed", _task_instructed)
@@ -202,6 +214,7 @@ OWN_ACTIONS = {
     "task.not_applicable",
     "task.instructed",
     "evidence.attached",
+    "incident.recovered",
 }
 PLAIN_KEYS = {"reason", "note", "instruction", "due_at"}
 

@@ -362,7 +362,7 @@ def test_executed_reversal_adds_to_the_incidents_amount_recovered(
     assert _confirm(core_banking, reversal.instruction.pk, reference="CB-RV-1").status_code == 200
     incident.refresh_from_db()
     assert incident.amount_recovered == 21000
-    event = AuditEvent.objects.get(action="control.recovered", target=reversal.number)
+    event = AuditEvent.objects.get(action="incident.recovered", target=reversal.number)
     assert event.thread == incident.thread and event.actor_client_id is not None
     assert event.before == {"amount_recovered": "1000.00"}
     assert event.after == {"amount_recovered": "21000.00"}
@@ -370,7 +370,7 @@ def test_executed_reversal_adds_to_the_incidents_amount_recovered(
     assert _confirm(core_banking, reversal.instruction.pk, reference="CB-RV-1").status_code == 200
     incident.refresh_from_db()
     assert incident.amount_recovered == 21000
-    assert AuditEvent.objects.filter(action="control.recovered").count() == 1
+    assert AuditEvent.objects.filter(action="incident.recovered").count() == 1
     sentences = [
         entry.sentence for entry in timeline_entries(incident_timeline(incident=incident), tasks={})
     ]
@@ -384,7 +384,7 @@ def test_failed_reversal_or_executed_hold_recovers_nothing(actor, incident, core
     assert _confirm(core_banking, hold.instruction.pk).status_code == 200
     incident.refresh_from_db()
     assert incident.amount_recovered == 0
-    assert not AuditEvent.objects.filter(action="control.recovered").exists()
+    assert not AuditEvent.objects.filter(action="incident.recovered").exists()
 
 
 @pytest.mark.parametrize("username", ["monitor_bj", "teller_bj_cy", "authoriser_bj"])
