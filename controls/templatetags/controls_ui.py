@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from incidents.templatetags.incident_ui import yuan as incident_yuan
 
 from ..choices import ControlState
 from ..services import duration_text
@@ -40,9 +41,8 @@ def duration(seconds) -> str:
 
 @register.filter
 def yuan(amount) -> str:
-    if amount is None or amount == "":
-        return "—"
-    return f"{Decimal(amount):,.2f}"
+    """incidents' amount format, with a dash for no amount."""
+    return incident_yuan(amount) or "—"
 
 
 @register.inclusion_tag("controls/_clock.html")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -94,10 +95,10 @@ def nav_active(context, *prefixes: str) -> str:
 
 @register.filter
 def yuan(value) -> str:
-    """An amount in yuan with thousands separators: 50000 -> 50,000.00."""
+    """An amount in yuan with thousands separators: 50000 -> 50,000.00 ("" if none)."""
     try:
-        return f"{float(value):,.2f}"
-    except (TypeError, ValueError):
+        return f"{Decimal(str(value)):,.2f}"
+    except (TypeError, ValueError, ArithmeticError):
         return ""
 
 
