@@ -156,13 +156,12 @@ def request_detail(request, number: str):
 @require_POST
 def approve(request, number: str):
     actor = Actor.from_request(request)
-    control = _control_or_404(actor, number)
     try:
         control = services.control_request_approve(
-            actor=actor,
-            control_id=control.pk,
-            expected_state=request.POST.get("expected_state") or None,
+            actor=actor, number=number, expected_state=request.POST.get("expected_state") or None
         )
+    except NotFound:
+        raise Http404 from None
     except DomainError as exc:
         _refused(request, exc)
     else:
@@ -188,21 +187,22 @@ def approve(request, number: str):
 @require_POST
 def reject(request, number: str):
     actor = Actor.from_request(request)
-    control = _control_or_404(actor, number)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
             raise _form_errors(form)
         services.control_request_reject(
             actor=actor,
-            control_id=control.pk,
+            number=number,
             reason=form.cleaned_data["reason"],
             expected_state=request.POST.get("expected_state") or None,
         )
+    except NotFound:
+        raise Http404 from None
     except DomainError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("%(number)s rejected.") % {"number": control.number})
+        messages.success(request, _("%(number)s rejected.") % {"number": number})
     return HttpResponseRedirect(_next(request, reverse("controls:queue")))
 
 
@@ -210,18 +210,19 @@ def reject(request, number: str):
 @require_POST
 def withdraw(request, number: str):
     actor = Actor.from_request(request)
-    control = _control_or_404(actor, number)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
             raise _form_errors(form)
         services.control_request_withdraw(
-            actor=actor, control_id=control.pk, reason=form.cleaned_data["reason"]
+            actor=actor, number=number, reason=form.cleaned_data["reason"]
         )
+    except NotFound:
+        raise Http404 from None
     except DomainError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, _("%(number)s withdrawn.") % {"number": control.number})
+        messages.success(request, _("%(number)s withdrawn.") % {"number": number})
     return HttpResponseRedirect(_next(request, reverse("controls:request-detail", args=[number])))
 
 
@@ -229,14 +230,15 @@ def withdraw(request, number: str):
 @require_POST
 def release(request, number: str):
     actor = Actor.from_request(request)
-    control = _control_or_404(actor, number)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
             raise _form_errors(form)
         created = services.control_release_request(
-            actor=actor, control_id=control.pk, reason=form.cleaned_data["reason"]
+            actor=actor, number=number, reason=form.cleaned_data["reason"]
         )
+    except NotFound:
+        raise Http404 from None
     except DomainError as exc:
         _refused(request, exc)
         return HttpResponseRedirect(

@@ -247,3 +247,36 @@ def test_overdue_request_is_marked_in_the_queue(browser, actor, incident):
         html = browser("monitor_bj").get("/controls/").content.decode()
     assert "is-overdue" in html and "overdue by" in html
     assert control.number in html
+
+
+def test_one_click_approve_finds_the_request_once(browser, actor, incident):
+    """The decision is one locking lookup by number, not a page read first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    control = _request(actor, incident, PAYEE_BJ)
+    client = browser("monitor_bj")
+    with CaptureQueriesContext(connection) as queries:
+        client.post(f"/controls/requests/{control.number}/approve/")
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"controls_controlrequest"."number" =' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    control.refresh_from_db()
+    assert control.state == ControlState.APPROVED
+
+
+def test_out_of_scope_decision_is_not_found(browser, actor, incident):
+    control = _request(actor, incident, PAYEE_BJ)
+    assert (
+        browser("monitor_gz").post(f"/controls/requests/{control.number}/approve/").status_code
+        == 404
+    )
+    assert (
+        browser("monitor_gz")
+        .post("/controls/requests/AC-NOPE/reject/", {"reason": "x"})
+        .status_code
+        == 404
+    )
