@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import Level, Role
+from fraudops.core.choices import ApiScope, Level, Role
 from fraudops.core.errors import DomainError, FourEyesRefused, OutOfScope, PermissionRefused
 
 from .choices import ControlKind, ControlState
@@ -167,3 +167,17 @@ def may_withdraw(actor: Actor, *, control) -> bool:
 
 def may_acknowledge(actor: Actor, *, assistance) -> bool:
     return _allowed(check_may_acknowledge, actor, assistance=assistance)
+
+
+def webhook_subscribed(client, unit) -> bool:
+    """Whether an API client receives instructions for accounts of `unit` by webhook: an
+    active client with a URL, a signing secret and the freezes:read scope, whose unit's
+    subtree holds the account. Checked when the push is queued and again when it is sent
+    (the client may have changed in between)."""
+    return bool(
+        client.is_active
+        and client.webhook_url
+        and client.webhook_secret
+        and client.has_scope(ApiScope.FREEZES_READ)
+        and unit.path.startswith(client.unit.path)
+    )

@@ -63,6 +63,7 @@ from .permissions import (
     check_may_decide,
     check_may_request,
     check_may_withdraw,
+    webhook_subscribed,
 )
 
 S = ControlState
@@ -846,13 +847,12 @@ def _not_pending(control: ControlRequest, action: str) -> InvalidTransition:
 
 def _webhook_clients(unit: OrgUnit) -> list[ApiClient]:
     clients = (
-        ApiClient.objects.filter(is_active=True).exclude(webhook_url="").select_related("unit")
+        ApiClient.objects.filter(is_active=True)
+        .exclude(webhook_url="")
+        .exclude(webhook_secret="")
+        .select_related("unit")
     )
-    return [
-        client
-        for client in clients
-        if client.has_scope(ApiScope.FREEZES_READ) and unit.path.startswith(client.unit.path)
-    ]
+    return [client for client in clients if webhook_subscribed(client, unit)]
 
 
 def _issue_instruction(*, actor: Actor, control: ControlRequest) -> FreezeInstruction:

@@ -23,12 +23,12 @@ from django.conf import settings
 from django.db import transaction
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import ApiScope
 from fraudops.core.models import ApiClient
 from fraudops.core.outbox import TransientError, outbox_handler
 
 from .choices import DeliveryChannel
 from .models import FreezeInstruction, WebhookDelivery
+from .permissions import webhook_subscribed
 
 SIGNATURE_HEADER = "X-FraudOps-Signature"
 TIMESTAMP_HEADER = "X-FraudOps-Timestamp"
@@ -98,13 +98,8 @@ def webhook_deliver(payload: dict) -> None:
     )
     if client is None or instruction is None:
         return
-    if not (
-        client.is_active
-        and client.webhook_url
-        and client.webhook_secret
-        and client.has_scope(ApiScope.FREEZES_READ)
-    ):
-        # Unsubscribed since the event was queued: nothing to send.
+    if not webhook_subscribed(client, instruction.unit):
+        # Unsubscribed (or moved to another unit) since the event was queued: nothing to send.
         return
     event = payload.get("event", "")
     body = webhook_body(instruction=instruction, event=event)

@@ -244,6 +244,7 @@ def test_receiver_refusing_for_good_becomes_a_dead_letter(actor, incident, subsc
         {"scopes": [ApiScope.INCIDENTS_READ]},
         {"is_active": False},
         {"webhook_url": ""},
+        {"webhook_secret": ""},  # nothing to sign with: not queued (it used to be, then dropped)
         {"unit_code": "SB-GZ"},  # another region's system does not get Beijing's instructions
     ],
 )
@@ -258,6 +259,29 @@ def test_only_active_subscribed_clients_over_the_account_receive_it(
     subscriber.save()
     _approve(actor, incident)
     assert not OutboxMessage.objects.filter(kind="webhook").exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"unit_code": "SB-GZ"},  # moved to another region after the push was queued
+        {"webhook_secret": ""},
+        {"is_active": False},
+    ],
+)
+def test_a_client_changed_after_queueing_is_not_sent_the_push(
+    actor, incident, subscriber, receiver, bank, change
+):
+    _approve(actor, incident)
+    assert OutboxMessage.objects.filter(kind="webhook").count() == 1
+    unit_code = change.pop("unit_code", None)
+    if unit_code:
+        subscriber.unit = bank[unit_code]
+    for field, value in change.items():
+        setattr(subscriber, field, value)
+    subscriber.save()
+    _relay_webhooks()
+    assert receiver.received == []
 
 
 def test_admin_lists_webhook_deliveries(actor, incident, subscriber, receiver, person, client):
