@@ -3,7 +3,8 @@
 The first request with a key claims it (a unique row, committed at once); the response is
 stored when the request finishes. The same key and body replays that response; the same key
 with another body is refused with 422; a request arriving while the first is still running
-(or was interrupted) gets 409 and never runs twice. Keys are kept at least 24 hours.
+(or was interrupted) gets 409 and never runs twice. Keys are kept KEEP_FOR (48 hours,
+twice the 24 the API promises), then purged hourly by beat (`idempotency_purge`).
 """
 
 from __future__ import annotations
@@ -88,7 +89,18 @@ def idempotency_complete(*, record: IdempotencyRecord, status: int, body) -> Non
     )
 
 
-def idempotency_purge(*, now: datetime.datetime | None = None) -> int:
+def idempotency_purge(*, now: datetime.datetime | None = None, batch: int = 5000) -> int:
+    """Delete the keys older than KEEP_FOR, a batch at a time (short transactions over the
+    created_at index); returns how many went."""
     cutoff = (now or timezone.now()) - KEEP_FOR
-    deleted, _details = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
+    total = 0
+    while True:
+        ids = list(
+            IdempotencyRecord.objects.filter(created_at__lt=cutoff)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return total
+        deleted, _details = IdempotencyRecord.objects.filter(pk__in=ids).delete()
+        total += deleted

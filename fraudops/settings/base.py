@@ -231,6 +231,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Watch list: entries past their last day become expired (screening already ignores
     # them from that day on; this updates status, keys and the change feed).
     "watchlist-sweep": {"task": "watchlist.tasks.watchlist_sweep", "schedule": 3600.0},
+    # Idempotency-Keys past their keeping time (48 h).
+    "idempotency-purge": {"task": "fraudops.core.tasks.idempotency_purge", "schedule": 3600.0},
 }
 
 # Clocks (workflows.clocks): the grace period before a late clock goes to the level above,
