@@ -36,15 +36,16 @@ def check_may_request(
     kind: str,
     assisting_unit_ids: set[int] = frozenset(),
     control=None,
+    action: str = "control.request",
 ) -> None:
-    """Raise unless `actor` may raise a request of `kind` on `incident`.
+    """Raise unless `actor` may raise a request of `kind` on `incident` (refused as
+    `action`: the service's own, so the timeline names what was attempted).
 
     Branch staff of the filing branch request holds and reversals; the monitors of the
     incident's region (the sub-branch's "account control" step) and head-office monitors
     request holds; the monitors of a region asked for assistance add the accounts they find;
     releasing a hold may also be asked by the monitors who approve it.
     """
-    action = "control.request"
     thread = incident.thread
     _staff_only(actor, thread=thread, action=action)
     unit = actor.unit

@@ -693,7 +693,7 @@ def reversal_request_create(
         raise InvalidInput(fields=errors)
     with transaction.atomic():
         incident = _incident_for_update(actor=actor, incident_id=incident_id, action=action)
-        check_may_request(actor, incident=incident, kind=ControlKind.REVERSAL)
+        check_may_request(actor, incident=incident, kind=ControlKind.REVERSAL, action=action)
         _check_incident_open(incident, action)
         duplicate = ControlRequest.objects.filter(
             incident=incident,
@@ -772,6 +772,7 @@ def control_release_request(
             kind=ControlKind.RELEASE,
             assisting_unit_ids=_assisting_unit_ids(incident),
             control=original,
+            action=action,
         )
         if not original.is_hold or original.state != S.EXECUTED:
             raise InvalidTransition(

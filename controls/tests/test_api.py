@@ -402,6 +402,10 @@ def test_only_the_filing_branch_requests_a_reversal(api, incident, username):
     )
     assert response.status_code in (403, 404)
     assert not ControlRequest.objects.exists()
+    if response.status_code == 403:
+        # Audited as what was attempted, so the timeline reads "tried to request a reversal".
+        refusal = AuditEvent.objects.get(outcome="refused")
+        assert refusal.action == "control.reversal_request"
 
 
 def test_reversal_input_errors_name_each_field(api, incident):
