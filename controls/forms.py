@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import HOLD_KINDS
+from .choices import HOLD_KIND_CHOICES
 
 
 class ReasonForm(forms.Form):
@@ -14,7 +14,7 @@ class ReasonForm(forms.Form):
 
 
 class HoldRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Control"), choices=[(k.value, k.label) for k in HOLD_KINDS])
+    kind = forms.ChoiceField(label=_("Control"), choices=HOLD_KIND_CHOICES)
     linked_number = forms.CharField(label=_("Linked account number"), required=False, max_length=64)
     linked_opening_unit = forms.CharField(
         label=_("Opening branch code"), required=False, max_length=32

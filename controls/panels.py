@@ -9,7 +9,7 @@ from incidents.panels import Badge
 
 from . import selectors
 from .choices import (
-    HOLD_KINDS,
+    HOLD_KIND_CHOICES,
     IN_FLIGHT_STATES,
     PENDING_STATES,
     ControlKind,
@@ -109,7 +109,7 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
         "control_timeliness": selectors.incident_timeliness(incident=incident, controls=controls),
         "control_may_hold": may_hold,
         "control_may_reverse": may_reverse,
-        "control_hold_kinds": [(k.value, k.label) for k in HOLD_KINDS],
+        "control_hold_kinds": HOLD_KIND_CHOICES,
         "control_controllable_accounts": [r["account"] for r in rows if r["controllable"]],
     }
 

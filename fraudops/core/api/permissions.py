@@ -2,7 +2,6 @@
 
 from rest_framework import permissions
 
-from ..actors import Actor
 from ..choices import Role
 
 
@@ -25,7 +24,3 @@ class IsActor(permissions.BasePermission):
         if request.method not in permissions.SAFE_METHODS:
             return bool(user.role_codes - {Role.AUDITOR})
         return True
-
-
-def actor_from(request) -> Actor:
-    return Actor.from_request(request._request if hasattr(request, "_request") else request)
