@@ -31,8 +31,10 @@ class ControlState(models.TextChoices):
 PENDING_STATES = [ControlState.REQUESTED, ControlState.FIRST_APPROVED]
 # Approved and not yet confirmed by core banking.
 IN_FLIGHT_STATES = [ControlState.APPROVED, ControlState.SENT]
+# On its way: waiting for a decision or for core banking (an open release blocks another).
+UNFINISHED_STATES = [*PENDING_STATES, *IN_FLIGHT_STATES]
 # A control that still counts: a second request for the same account and kind is a duplicate.
-ACTIVE_STATES = [*PENDING_STATES, *IN_FLIGHT_STATES, ControlState.EXECUTED]
+ACTIVE_STATES = [*UNFINISHED_STATES, ControlState.EXECUTED]
 # Decided for good.
 APPROVED_STATES = [
     *IN_FLIGHT_STATES,

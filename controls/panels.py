@@ -12,28 +12,24 @@ from .choices import (
     HOLD_KIND_CHOICES,
     IN_FLIGHT_STATES,
     PENDING_STATES,
+    UNFINISHED_STATES,
     ControlKind,
     ControlState,
 )
 from .models import AssistanceRequest, ControlRequest
-from .permissions import may_acknowledge, may_decide, may_request, may_withdraw
+from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
 
 
 def _annotate(control: ControlRequest, actor: Actor, *, assisting: set[int], incident) -> None:
     control.incident = incident
     control.can_decide = may_decide(actor, control=control)
     control.can_withdraw = may_withdraw(actor, control=control)
-    control.can_release = (
-        control.is_hold
-        and control.state == ControlState.EXECUTED
-        and not getattr(control, "has_open_release", False)
-        and may_request(
-            actor,
-            incident=incident,
-            kind=ControlKind.RELEASE,
-            assisting_unit_ids=assisting,
-            control=control,
-        )
+    control.can_release = may_release(
+        actor,
+        control=control,
+        incident=incident,
+        assisting_unit_ids=assisting,
+        has_open_release=getattr(control, "has_open_release", False),
     )
 
 
@@ -52,7 +48,7 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
     open_releases = {
         c.releases_id
         for c in controls
-        if c.kind == ControlKind.RELEASE and c.state in [*PENDING_STATES, *IN_FLIGHT_STATES]
+        if c.kind == ControlKind.RELEASE and c.state in UNFINISHED_STATES
     }
     for control in controls:
         control.has_open_release = control.pk in open_releases

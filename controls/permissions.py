@@ -166,6 +166,25 @@ def may_withdraw(actor: Actor, *, control) -> bool:
     return control.is_pending and _allowed(check_may_withdraw, actor, control=control)
 
 
+def may_release(
+    actor: Actor, *, control, incident, assisting_unit_ids, has_open_release: bool
+) -> bool:
+    """Whether to offer "Release…": an executed hold with no release on its way, to someone
+    who may request on the incident (control_release_request checks the same)."""
+    return (
+        control.is_hold
+        and control.state == ControlState.EXECUTED
+        and not has_open_release
+        and may_request(
+            actor,
+            incident=incident,
+            kind=ControlKind.RELEASE,
+            assisting_unit_ids=assisting_unit_ids,
+            control=control,
+        )
+    )
+
+
 def may_acknowledge(actor: Actor, *, assistance) -> bool:
     return _allowed(check_may_acknowledge, actor, assistance=assistance)
 

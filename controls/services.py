@@ -46,8 +46,7 @@ from . import notify
 from .choices import (
     ACTIVE_STATES,
     HOLD_KINDS,
-    IN_FLIGHT_STATES,
-    PENDING_STATES,
+    UNFINISHED_STATES,
     AssistanceState,
     ClockKind,
     ControlKind,
@@ -782,9 +781,7 @@ def control_release_request(
             )
         if not reason:
             raise InvalidInput(fields={"reason": [_("Say why the hold can be lifted.")]})
-        open_release = original.release_requests.filter(
-            state__in=[*PENDING_STATES, *IN_FLIGHT_STATES]
-        ).first()
+        open_release = original.release_requests.filter(state__in=UNFINISHED_STATES).first()
         if open_release is not None:
             raise Conflict(
                 _("A release of this hold is already under way: %(number)s.")

@@ -20,10 +20,10 @@ from fraudops.core.models import AuditEvent
 from incidents.models import Incident
 
 from . import selectors, services
-from .choices import IN_FLIGHT_STATES, PENDING_STATES, ControlKind, ControlState
+from .choices import IN_FLIGHT_STATES, UNFINISHED_STATES, ControlKind, ControlState
 from .forms import HoldRequestForm, ReasonForm, ReversalRequestForm
 from .models import ControlRequest
-from .permissions import may_acknowledge, may_decide, may_request, may_withdraw
+from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
 
 
 def incident_url(number: str) -> str:
@@ -115,22 +115,14 @@ def request_detail(request, number: str):
     incident = control.incident
     control.can_decide = may_decide(actor, control=control)
     control.can_withdraw = may_withdraw(actor, control=control)
-    open_release = control.release_requests.filter(
-        state__in=[*PENDING_STATES, *IN_FLIGHT_STATES]
-    ).first()
-    control.can_release = (
-        control.is_hold
-        and control.state == ControlState.EXECUTED
-        and open_release is None
-        and may_request(
-            actor,
-            incident=incident,
-            kind=ControlKind.RELEASE,
-            assisting_unit_ids=set(
-                incident.assistance_requests.values_list("to_unit_id", flat=True)
-            ),
-            control=control,
-        )
+    releases = list(control.release_requests.order_by("requested_at"))
+    open_release = next((r for r in releases if r.state in UNFINISHED_STATES), None)
+    control.can_release = may_release(
+        actor,
+        control=control,
+        incident=incident,
+        assisting_unit_ids=set(incident.assistance_requests.values_list("to_unit_id", flat=True)),
+        has_open_release=open_release is not None,
     )
     events = list(
         AuditEvent.objects.filter(thread=incident.thread, target=control.number)
@@ -147,7 +139,7 @@ def request_detail(request, number: str):
             "parties": list(incident.parties.all()),
             "events": events,
             "open_release": open_release,
-            "releases": list(control.release_requests.order_by("requested_at")),
+            "releases": releases,
         },
     )
 
