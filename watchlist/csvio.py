@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.errors import InvalidInput, PermissionRefused
@@ -153,7 +154,7 @@ def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob
             created_by=actor.user,
             file=uploaded_file,
             original_name=name[:255],
-            reason=(reason or "").strip()[:2000],
+            reason=chinese.prose(reason)[:2000],
         )
         audit_record(
             actor=actor,
@@ -194,7 +195,7 @@ def _check_rows(job: ImportJob, rows: list[dict[str, str]]) -> tuple[list[dict],
                 cleaned = subjects.subject_clean(kind=kind, raw=row)
             except InvalidInput as exc:
                 problems += [(f, m) for f, messages in exc.fields.items() for m in messages]
-        reason = row.get("reason") or default_reason
+        reason = chinese.prose(row.get("reason")) or default_reason
         if not reason:
             problems.append(("reason", _("Give a reason (in the row or for the whole file).")))
         dates = {}

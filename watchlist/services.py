@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_fsm import ConcurrentTransition
 
+from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import Role
@@ -48,7 +49,7 @@ MAX_REASON = 2000
 
 
 def _reason(value: str, *, field: str = "reason", required: bool = True) -> str:
-    text = (value or "").strip()
+    text = chinese.prose(value)
     if required and not text:
         raise InvalidInput(fields={field: [_("Give a reason.")]})
     if len(text) > MAX_REASON:

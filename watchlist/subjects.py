@@ -195,7 +195,9 @@ def subject_clean(*, kind: str, raw: dict, prefix: str = "") -> dict[str, Any]:
         else:
             errors.add("reference_number", _("A bill number has 6 to 40 letters and digits."))
     if "features" in used:
-        features = str(raw.get("features") or "").strip()
+        # As typed (Chinese punctuation, line breaks as \n): the digest in `value_key` must
+        # not depend on whether the text was pasted with \r\n or \n.
+        features = chinese.prose(raw.get("features"))
         if len(features) > _MAX_FEATURES:
             errors.add(
                 "features",

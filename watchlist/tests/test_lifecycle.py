@@ -160,6 +160,19 @@ def test_one_open_nomination_per_value_and_no_nomination_of_a_listed_value(
     assert refused.value.code == "already_listed"
 
 
+@pytest.mark.parametrize("kind", ["forged_bill", "fake_card"])
+def test_features_pasted_with_crlf_or_lf_are_one_value(nominate, kind):
+    windows = "票面颜色偏暗，\r\n出票人印章模糊；\r\n\r\n\r\n号码字体不一致  "
+    unix = "票面颜色偏暗，\n出票人印章模糊；\n\n号码字体不一致"
+    nomination = nominate(kind, {"features": windows}, reason="伪造票据：\r\n特征见附件")
+    assert nomination.features == unix
+    assert nomination.reason == "伪造票据：\n特征见附件"
+    with pytest.raises(Conflict) as refused:
+        nominate(kind, {"features": unix}, by="monitor_sh")
+    assert refused.value.code == "already_nominated"
+    assert Nomination.objects.filter(kind=kind).count() == 1
+
+
 def test_database_allows_one_open_nomination_per_value(nominate):
     nomination = nominate("phone", {"phone": "13900139000"})
     copy = Nomination.objects.get(pk=nomination.pk)
