@@ -7,11 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import ROLE_LEVEL, level_above
 from fraudops.core.models import User
 from workflows.choices import EvidenceType
 
-from . import services
+from . import permissions, services
 from .choices import TaskStatus
 from .models import Incident, Task
 
@@ -45,8 +44,7 @@ def sample_evidence(task: Task) -> dict:
 
 def worker_for(task: Task) -> User:
     """Someone who may work `task`: staff of its unit holding a role of its level."""
-    roles = [role for role, level in ROLE_LEVEL.items() if level == task.level]
-    return _staff(task.unit, roles)
+    return _staff(task.unit, permissions.level_roles(task.level))
 
 
 def _staff(unit, roles) -> User:
@@ -65,9 +63,7 @@ def work_task(task: Task, *, actor_user: User | None = None) -> Task:
     it asks for one, then record it done."""
     task = Task.objects.select_related("step", "unit", "unit__parent").get(pk=task.pk)
     if task.status == TaskStatus.WAITING:
-        above = level_above(task.level)
-        roles = [role for role, level in ROLE_LEVEL.items() if level == above]
-        boss = _staff(task.unit.parent, roles)
+        boss = _staff(permissions.instructing_unit(task), permissions.instructing_roles(task))
         services.task_instruct(
             actor=Actor.for_user(boss), task_id=task.pk, instruction="请立即办理 / please proceed"
         )

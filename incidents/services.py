@@ -24,7 +24,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
-from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_LEVEL, ApiScope, Level, Role, level_above
+from fraudops.core.choices import ApiScope, Level, Role
 from fraudops.core.errors import (
     Conflict,
     InvalidInput,
@@ -56,7 +56,6 @@ from .models import Account, Evidence, Incident, Party, Task, Vehicle
 
 S = IncidentState
 
-FILING_ROLES = (Role.TELLER, Role.BRANCH_MANAGER)
 MAX_PARTIES = 50
 
 
@@ -437,7 +436,9 @@ def incident_file(*, actor: Actor, data: dict) -> Incident:
         if not actor.sees(unit):
             raise OutOfScope()
     else:
-        _require_role_at(actor, unit=unit, roles=FILING_ROLES, thread="", action="incident.file")
+        _require_role_at(
+            actor, unit=unit, roles=permissions.FILING_ROLES, thread="", action="incident.file"
+        )
 
     now = timezone.now()
     with transaction.atomic():
@@ -514,8 +515,24 @@ def _task_for_update(*, actor: Actor, task_id: int, action: str) -> tuple[Incide
 
 
 def _require_task_worker(actor: Actor, task: Task, incident: Incident, action: str) -> None:
-    roles = tuple(role for role, level in ROLE_LEVEL.items() if level == task.level)
-    _require_role_at(actor, unit=task.unit, roles=roles, thread=incident.thread, action=action)
+    _require_role_at(
+        actor,
+        unit=task.unit,
+        roles=permissions.level_roles(task.level),
+        thread=incident.thread,
+        action=action,
+    )
+
+
+def _require_instructing_level(actor: Actor, task: Task, incident: Incident, action: str) -> None:
+    """The level above the task's owner instructs (or dismisses) its waiting steps."""
+    _require_role_at(
+        actor,
+        unit=permissions.instructing_unit(task),
+        roles=permissions.instructing_roles(task),
+        thread=incident.thread,
+        action=action,
+    )
 
 
 def _check_task_open(task: Task, incident: Incident, action: str) -> None:
@@ -658,10 +675,7 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
         incident, task = _task_for_update(actor=actor, task_id=task_id, action=action)
         if task.status == TaskStatus.WAITING:
             # The level above decides that a step waiting for its instruction is not needed.
-            above = level_above(task.level)
-            unit = task.unit.parent if task.unit.parent_id else task.unit
-            roles = tuple(r for r, lvl in ROLE_LEVEL.items() if lvl == above)
-            _require_role_at(actor, unit=unit, roles=roles, thread=incident.thread, action=action)
+            _require_instructing_level(actor, task, incident, action)
             if not incident.is_open:
                 raise InvalidTransition(thread=incident.thread, action=action)
         else:
@@ -670,7 +684,7 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
         if not reason:
             raise InvalidInput(fields={"reason": [_("Say why this step does not apply.")]})
         step = task.step
-        if step.mandatory and not (step.conditional or step.awaits_instruction):
+        if not permissions.task_may_be_not_applicable(task):
             raise InvalidTransition(
                 _("This step is required for every incident of this type: record it as done."),
                 thread=incident.thread,
@@ -704,10 +718,7 @@ def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
     instruction = chinese.prose(instruction)
     with transaction.atomic():
         incident, task = _task_for_update(actor=actor, task_id=task_id, action=action)
-        above = level_above(task.level)
-        unit = task.unit.parent if task.unit.parent_id else task.unit
-        roles = tuple(r for r, lvl in ROLE_LEVEL.items() if lvl == above)
-        _require_role_at(actor, unit=unit, roles=roles, thread=incident.thread, action=action)
+        _require_instructing_level(actor, task, incident, action)
         if not incident.is_open:
             raise InvalidTransition(thread=incident.thread, action=action)
         if task.status != TaskStatus.WAITING:
@@ -763,8 +774,6 @@ def incident_transition(
             raise InvalidInput(
                 fields={"transition": [_("Use one of: %s.") % ", ".join(TRANSITIONS)]}
             )
-        level = incident.level
-        holder = incident.unit.ancestor_at(level) if level else incident.unit
         before = _snapshot(incident)
         not_possible = InvalidTransition(
             _("“%(action)s” is not possible while the incident is %(state)s.")
@@ -774,40 +783,31 @@ def incident_transition(
         )
         if transition in ("return", "withdraw") and not reason:
             raise InvalidInput(fields={"reason": [_("Give the reason.")]})
-
+        # Which states allow the transition, and who may use it there, is the pages' table.
+        roles = permissions.TRANSITION_ROLES.get((transition, incident.state))
+        if roles is None:
+            raise not_possible
+        _require_role_at(
+            actor,
+            unit=permissions.holding_unit(incident),
+            roles=roles,
+            thread=incident.thread,
+            action=action,
+        )
         if transition == "return":
             if incident.state == S.SUB_BRANCH_HANDLING:
-                roles = (Role.SUB_BRANCH_MONITOR, Role.SUB_BRANCH_SECURITY)
-                method = incident.return_to_branch
-            elif incident.state == S.HEAD_OFFICE_HANDLING:
-                roles = (Role.HEAD_OFFICE_MONITOR, Role.HEAD_OFFICE_SECURITY)
-                method = incident.return_to_sub_branch
+                incident.return_to_branch(reason)
             else:
-                raise not_possible
-            _require_role_at(actor, unit=holder, roles=roles, thread=incident.thread, action=action)
-            method(reason)
+                incident.return_to_sub_branch(reason)
         elif transition == "resubmit":
             if incident.state == S.RETURNED_TO_BRANCH:
-                roles, method = FILING_ROLES, incident.report_to_sub_branch
-            elif incident.state == S.RETURNED_TO_SUB_BRANCH:
-                roles = (Role.SUB_BRANCH_MONITOR, Role.SUB_BRANCH_SECURITY)
-                method = incident.report_to_head_office
+                method = incident.report_to_sub_branch
             else:
-                raise not_possible
-            _require_role_at(actor, unit=holder, roles=roles, thread=incident.thread, action=action)
+                method = incident.report_to_head_office
             if not can_proceed(method):
                 raise not_possible
             method()
         elif transition == "close":
-            if incident.state != S.HEAD_OFFICE_HANDLING:
-                raise not_possible
-            _require_role_at(
-                actor,
-                unit=holder,
-                roles=(Role.HEAD_OFFICE_MONITOR,),
-                thread=incident.thread,
-                action=action,
-            )
             if not can_proceed(incident.close):
                 raise InvalidTransition(
                     _(
@@ -822,8 +822,6 @@ def incident_transition(
         elif transition == "withdraw":
             if not can_proceed(incident.withdraw):
                 raise not_possible
-            roles = (LEVEL_LEAD_ROLE[level],) if level else ()
-            _require_role_at(actor, unit=holder, roles=roles, thread=incident.thread, action=action)
             incident.withdraw(reason)
         _save_transition(incident, action=action)
         audit_record(
