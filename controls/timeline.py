@@ -27,14 +27,14 @@ ATTEMPTS = {
 
 
 def _unit(context: dict, code: str | None) -> str:
-    """A unit's name by code; the org chart is loaded once per timeline."""
+    """A unit's name by code, each code looked up once per timeline (a timeline names one
+    to three units; a bank's org chart has thousands)."""
     if not code:
         return ""
-    units = context.get("_controls_units")
-    if units is None:
-        units = {unit.code: unit for unit in OrgUnit.objects.all()}
-        context["_controls_units"] = units
-    unit = units.get(code)
+    units = context.setdefault("_controls_units", {})
+    if code not in units:
+        units[code] = OrgUnit.objects.filter(code=code).first()
+    unit = units[code]
     return unit.name if unit is not None else code
 
 
