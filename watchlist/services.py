@@ -31,9 +31,11 @@ from fraudops.core.errors import (
     NotFound,
     PermissionRefused,
 )
-from fraudops.core.models import OrgUnit, Sequence
+from fraudops.core.models import Sequence
+from fraudops.core.selectors import head_office
 from fraudops.core.services import refusals_audited
 from incidents.models import Incident
+from notifications.services import Message, notification_send
 
 from . import permissions, subjects
 from .choices import ChangeAction, EntryStatus, NominationStatus
@@ -184,16 +186,8 @@ def _save(obj, *, thread: str, action: str) -> None:
         raise Conflict(thread=thread, action=action) from None
 
 
-def _head_office() -> OrgUnit | None:
-    return OrgUnit.objects.filter(parent__isnull=True).first()
-
-
 def _notify(**kwargs) -> None:
-    """Tell people through the notifications app (the outbox), if it is installed."""
-    try:
-        from notifications.services import Message, notification_send
-    except ImportError:  # pragma: no cover - the app is part of the project
-        return
+    """Tell people through the notifications app (the outbox)."""
     notification_send(message=Message(**kwargs))
 
 
@@ -283,7 +277,7 @@ def _nomination_create(
                 after={"reason": reason},
                 data={"nomination": nomination.pk, "what": nomination.display_value},
             )
-        head = _head_office()
+        head = head_office()
         title_zh, title_en = _nomination_titles(nomination)
         url = f"/watchlist/nominations/{nomination.pk}/"
         if head is not None:
