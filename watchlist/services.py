@@ -45,6 +45,7 @@ from .selectors import incident_offer, watchlist_settings
 FEED_SEQUENCE = "watchlist_feed"
 NOMINATION_CLOCK = "watchlist.nomination_decision"
 MAX_REASON = 2000
+EXPIRE_BATCH = 500  # entries expired per transaction by the hourly sweep
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -718,7 +719,7 @@ def entry_review_confirm(*, actor: Actor, entry_id: int, note: str, review_on=No
     return entry
 
 
-def entries_expire_due(*, today: datetime.date | None = None, limit: int = 500) -> int:
+def entries_expire_due(*, today: datetime.date | None = None, limit: int = EXPIRE_BATCH) -> int:
     """Expire active entries whose last day has passed (Celery beat, hourly).
 
     Screening already ignores them from the day after `expires_on`; this makes it official:

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from .csvio import import_run as run_import
 from .incident_hooks import incident_screen
-from .services import entries_expire_due
+from .services import EXPIRE_BATCH, entries_expire_due
 
 
 @shared_task(ignore_result=True, time_limit=1800, soft_time_limit=1700)
@@ -27,10 +27,11 @@ def incident_rescreen(incident_id: int) -> int:
 
 @shared_task(ignore_result=True, time_limit=300, soft_time_limit=280)
 def watchlist_sweep() -> int:
-    """Expire entries whose last day has passed (beat, hourly). Idempotent."""
+    """Expire entries whose last day has passed (beat, hourly), a batch per transaction
+    until a batch comes back short. Idempotent."""
     total = 0
     while True:
-        expired = entries_expire_due()
+        expired = entries_expire_due(limit=EXPIRE_BATCH)
         total += expired
-        if expired < 500:
+        if expired < EXPIRE_BATCH:
             return total

@@ -228,6 +228,27 @@ def test_expired_entry_no_longer_hits_even_before_the_sweep(actor, publish):
     assert AuditEvent.objects.filter(thread=entry.thread, action="watchlist.entry_expired").exists()
 
 
+def test_sweep_expires_in_batches_until_a_batch_comes_back_short(publish, monkeypatch):
+    from watchlist import tasks
+
+    monkeypatch.setattr(tasks, "EXPIRE_BATCH", 2)
+    batches = []
+
+    def spy(**kwargs):
+        batches.append(services.entries_expire_due(**kwargs))
+        return batches[-1]
+
+    monkeypatch.setattr(tasks, "entries_expire_due", spy)
+    today = timezone.localdate()
+    for number in ("13900139000", "13900139001", "13900139002", "13900139003", "13900139004"):
+        publish("phone", {"phone": number}, expires_on=today)
+    with freeze_time(timezone.now() + datetime.timedelta(days=1)):
+        assert tasks.watchlist_sweep() == 5
+        assert batches == [2, 2, 1]
+        assert tasks.watchlist_sweep() == 0
+    assert not Entry.objects.filter(status=EntryStatus.ACTIVE).exists()
+
+
 def test_entries_past_their_review_date_come_up_for_review(actor, publish):
     entry = publish("phone", {"phone": "13900139000"})
     head = actor("ho_monitor")
