@@ -11,7 +11,7 @@ from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
 
 from .choices import OPEN_STATES, STATE_LEVEL, TaskStatus
-from .models import Account, Incident, Task
+from .models import Account, Evidence, Incident, Task
 
 
 def incident_list(*, actor: Actor) -> QuerySet[Incident]:
@@ -48,6 +48,48 @@ def incident_get(*, actor: Actor, number: str) -> Incident:
     if incident is None or not actor.sees(incident.unit):
         raise NotFound()
     return incident
+
+
+def _in_subtree(queryset: QuerySet, actor: Actor, *, unit_path: str) -> QuerySet:
+    path = actor.subtree_path()
+    return queryset if path is None else queryset.filter(**{f"{unit_path}__startswith": path})
+
+
+def incident_get_id(*, actor: Actor, number: str) -> int:
+    """The pk of an incident the actor sees, in one query (for writes, which the services
+    then lock and load themselves); NotFound outside the actor's subtree."""
+    queryset = _in_subtree(Incident.objects.filter(number=number), actor, unit_path="unit__path")
+    pk = queryset.values_list("pk", flat=True).first()
+    if pk is None:
+        raise NotFound()
+    return pk
+
+
+def task_get(*, actor: Actor, number: str, task_id: int) -> Task:
+    """One task (with its step) of an incident the actor sees, in one query; NotFound
+    otherwise."""
+    queryset = _in_subtree(
+        Task.objects.select_related("step").filter(pk=task_id, incident__number=number),
+        actor,
+        unit_path="incident__unit__path",
+    )
+    task = queryset.first()
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def evidence_get(*, actor: Actor, number: str, evidence_id: int) -> Evidence:
+    """One file of an incident the actor sees, in one query; NotFound otherwise."""
+    queryset = _in_subtree(
+        Evidence.objects.filter(pk=evidence_id, incident__number=number),
+        actor,
+        unit_path="incident__unit__path",
+    )
+    evidence = queryset.first()
+    if evidence is None:
+        raise NotFound()
+    return evidence
 
 
 def incident_timeline(*, incident: Incident) -> QuerySet[AuditEvent]:

@@ -62,6 +62,14 @@ def _incident_or_404(actor: Actor, number: str):
         raise Http404(_("No such incident.")) from None
 
 
+def _incident_id_or_404(actor: Actor, number: str) -> int:
+    """For writes: the services lock and load the incident themselves."""
+    try:
+        return selectors.incident_get_id(actor=actor, number=number)
+    except NotFound:
+        raise Http404(_("No such incident.")) from None
+
+
 # --- My work, the list -----------------------------------------------------------------------
 
 
@@ -401,17 +409,17 @@ def _refused(request, exc: DomainError, *, labels: dict[str, str] | None = None)
 
 def _task_for_post(request, number: str, task_id: int):
     actor = _actor(request)
-    incident = _incident_or_404(actor, number)
-    task = next((t for t in incident.tasks.all() if t.pk == task_id), None)
-    if task is None:
-        raise Http404(_("No such task."))
-    return actor, incident, task
+    try:
+        task = selectors.task_get(actor=actor, number=number, task_id=task_id)
+    except NotFound:
+        raise Http404(_("No such task.")) from None
+    return actor, task.incident_id, task
 
 
 @login_required
 @require_POST
 def task_done(request, number: str, task_id: int):
-    actor, incident, task = _task_for_post(request, number, task_id)
+    actor, incident_id, task = _task_for_post(request, number, task_id)
     definitions = task.step.evidence_fields()
     labels = {f"evidence.{d['name']}": d["label"] for d in definitions}
     values = {}
@@ -428,7 +436,7 @@ def task_done(request, number: str, task_id: int):
             try:
                 services.evidence_attach(
                     actor=actor,
-                    incident_id=incident.pk,
+                    incident_id=incident_id,
                     task_id=task.pk,
                     uploaded_file=upload,
                     description=definition["label"],
@@ -453,7 +461,7 @@ def task_done(request, number: str, task_id: int):
 @login_required
 @require_POST
 def task_not_applicable(request, number: str, task_id: int):
-    actor, _incident, task = _task_for_post(request, number, task_id)
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
     reason = request.POST.get("reason", "")
     try:
         services.task_mark_not_applicable(actor=actor, task_id=task.pk, reason=reason)
@@ -472,7 +480,7 @@ def task_not_applicable(request, number: str, task_id: int):
 @login_required
 @require_POST
 def task_instruct(request, number: str, task_id: int):
-    actor, _incident, task = _task_for_post(request, number, task_id)
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
     instruction = request.POST.get("instruction", "")
     try:
         services.task_instruct(actor=actor, task_id=task.pk, instruction=instruction)
@@ -502,12 +510,12 @@ TRANSITION_DONE = {
 @require_POST
 def incident_transition(request, number: str):
     actor = _actor(request)
-    incident = _incident_or_404(actor, number)
+    incident_id = _incident_id_or_404(actor, number)
     transition = request.POST.get("transition", "")
     try:
         services.incident_transition(
             actor=actor,
-            incident_id=incident.pk,
+            incident_id=incident_id,
             transition=transition,
             reason=request.POST.get("reason", ""),
             expected_state=request.POST.get("expected_state") or None,
@@ -524,7 +532,7 @@ def incident_transition(request, number: str):
 def evidence_upload(request, number: str):
     """Attach a file to the incident itself (not to a step)."""
     actor = _actor(request)
-    incident = _incident_or_404(actor, number)
+    incident_id = _incident_id_or_404(actor, number)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
@@ -532,7 +540,7 @@ def evidence_upload(request, number: str):
     try:
         services.evidence_attach(
             actor=actor,
-            incident_id=incident.pk,
+            incident_id=incident_id,
             uploaded_file=upload,
             description=request.POST.get("description", ""),
         )
@@ -547,10 +555,12 @@ def evidence_upload(request, number: str):
 @require_GET
 def evidence_download(request, number: str, evidence_id: int):
     """Evidence is served only to those who see the incident, never from a public URL."""
-    incident = _incident_or_404(_actor(request), number)
-    evidence = next((e for e in incident.evidence_files.all() if e.pk == evidence_id), None)
-    if evidence is None:
-        raise Http404(_("No such file."))
+    try:
+        evidence = selectors.evidence_get(
+            actor=_actor(request), number=number, evidence_id=evidence_id
+        )
+    except NotFound:
+        raise Http404(_("No such file.")) from None
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -1,6 +1,5 @@
 """One API view per operation; each calls one service or selector."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
@@ -13,7 +12,7 @@ from fraudops.core.choices import ApiScope
 from fraudops.core.errors import InvalidInput
 
 from .. import selectors, services
-from ..models import Incident, Task
+from ..models import Incident
 from .filters import IncidentFilter
 from .serializers import (
     EvidenceSerializer,
@@ -87,9 +86,9 @@ class IncidentTransitionApi(IdempotentMixin, APIView):
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = Actor.from_request(request)
-        incident = selectors.incident_get(actor=actor, number=number)
+        incident_id = selectors.incident_get_id(actor=actor, number=number)
         services.incident_transition(
-            actor=actor, incident_id=incident.pk, **serializer.validated_data
+            actor=actor, incident_id=incident_id, **serializer.validated_data
         )
         return Response(_detail(request, number))
 
@@ -109,8 +108,7 @@ class TaskResultApi(IdempotentMixin, APIView):
         serializer = TaskResultInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = Actor.from_request(request)
-        incident = selectors.incident_get(actor=actor, number=number)
-        get_object_or_404(Task, pk=task_id, incident=incident)
+        selectors.task_get(actor=actor, number=number, task_id=task_id)
         data = serializer.validated_data
         note = data.get("note", "")
         if data["result"] == "done":
@@ -156,14 +154,14 @@ class EvidenceUploadApi(IdempotentMixin, APIView):
     )
     def post(self, request, number: str):
         actor = Actor.from_request(request)
-        incident = selectors.incident_get(actor=actor, number=number)
+        incident_id = selectors.incident_get_id(actor=actor, number=number)
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput(fields={"file": ["Attach a file."]})
         task = request.data.get("task")
         evidence = services.evidence_attach(
             actor=actor,
-            incident_id=incident.pk,
+            incident_id=incident_id,
             uploaded_file=upload,
             task_id=int(task) if task else None,
             description=request.data.get("description", ""),

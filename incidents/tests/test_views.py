@@ -13,9 +13,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from fraudops.core.choices import Level
-from fraudops.core.errors import DomainError
+from fraudops.core.errors import DomainError, NotFound
 from fraudops.core.models import AuditEvent
-from incidents import permissions, services
+from incidents import permissions, selectors, services
 from incidents.choices import IncidentState, TaskStatus
 from incidents.demo import TINY_PNG, report_level, work_level
 from incidents.models import Incident, Task
@@ -602,3 +602,66 @@ def test_a_waiting_branch_step_is_in_the_instructing_sub_branchs_queue(client, p
     services.task_instruct(actor=actor("monitor_bj"), task_id=task.pk, instruction="请报案")
     _login(client, person, "monitor_bj")
     assert f"#task-{task.pk}" not in client.get("/", **EN).content.decode()
+
+
+# --- writes and downloads find their object in one query ---------------------------------
+
+
+def test_write_lookups_cost_one_query_and_hide_other_regions(actor, django_assert_num_queries):
+    incident = _file(actor)
+    task = incident.tasks.get(step__code="police_report")
+    evidence = services.evidence_attach(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        uploaded_file=SimpleUploadedFile("卡.png", TINY_PNG),
+    )
+    teller = actor("teller_bj_hd")
+    with django_assert_num_queries(1):
+        assert selectors.incident_get_id(actor=teller, number=incident.number) == incident.pk
+    with django_assert_num_queries(1):
+        found = selectors.task_get(actor=teller, number=incident.number, task_id=task.pk)
+        assert found.step.code == "police_report"  # the step comes with it
+    with django_assert_num_queries(1):
+        assert (
+            selectors.evidence_get(actor=teller, number=incident.number, evidence_id=evidence.pk)
+            == evidence
+        )
+    other = actor("teller_sh_pd")
+    with pytest.raises(NotFound):
+        selectors.incident_get_id(actor=other, number=incident.number)
+    with pytest.raises(NotFound):
+        selectors.task_get(actor=other, number=incident.number, task_id=task.pk)
+    with pytest.raises(NotFound):
+        selectors.evidence_get(actor=other, number=incident.number, evidence_id=evidence.pk)
+    with pytest.raises(NotFound):  # a task of another incident, under this one's number
+        selectors.task_get(
+            actor=teller,
+            number=_file(actor).number,
+            task_id=task.pk,
+        )
+
+
+def _post_queries(client, url, data) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data, **EN)
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_write_pages_do_not_load_the_incident_page(client, person, actor):
+    """A download or a post finds its object in one query, not the page's six (incident,
+    parties, accounts, vehicles, files, tasks)."""
+    incident = _file(actor)
+    evidence = services.evidence_attach(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        uploaded_file=SimpleUploadedFile("卡.png", TINY_PNG),
+    )
+    _login(client, person, "teller_bj_hd")
+    # session, user, roles + the file
+    assert _queries(client, f"/incidents/{incident.number}/files/{evidence.pk}/") == 4
+    # session, user, roles + the incident's pk; no file chosen, so no service call
+    assert _post_queries(client, f"/incidents/{incident.number}/files/", {}) == 4
+    # ... + the service: savepoint, the locked incident, rolled back (no reason given)
+    url = f"/incidents/{incident.number}/transition/"
+    assert _post_queries(client, url, {"transition": "withdraw"}) == 8
