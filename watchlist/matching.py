@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,8 +41,8 @@ from .choices import MatchRule, NameKeyKind
 
 R = MatchRule
 
-_HAN_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-_HAN_ONLY_RE = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+_HAN_RE = chinese.HAN_RE
+_HAN_ONLY_RE = re.compile(f"[{chinese.HAN}]+")
 _SEPARATORS_RE = re.compile("[\\s\u00b7'\\-]+")
 _LATIN_WORD_RE = re.compile(r"[^\W\d_]+")
 # Punctuation a screening request may carry around a name ("SMITH, John").
@@ -108,13 +107,20 @@ class NameProfile:
     surname_len: int  # leading syllables that are the surname (0 for organisations)
 
 
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("\u00fc", "v")
+@functools.lru_cache(maxsize=8192)
+def _fold_word(word: str) -> str:
+    """A Latin word as compared: lower case, accents dropped; ü is written v when the word
+    is pinyin (Lü, LÜ, Lǚ -> lv, as `chinese.name_keys` reads it: 吕 is lv, 卢 is lu) and u
+    otherwise (Müller -> muller)."""
+    plain = chinese.strip_accents(word)
+    pinyin = chinese.fold_pinyin(word)
+    if pinyin != plain and chinese.segment_pinyin(pinyin) is not None:
+        return pinyin
+    return plain
 
 
 def _latin_words(simplified: str, *, organisation: bool) -> list[str]:
-    words = [_strip_accents(w) for w in _LATIN_WORD_RE.findall(simplified)]
+    words = [_fold_word(w) for w in _LATIN_WORD_RE.findall(simplified)]
     if organisation:
         words = [w for w in words if w not in _ORG_WORDS_LATIN] or words
     return words
@@ -300,7 +306,7 @@ def _edits(word: str) -> Iterable[str]:
 def pinyin_corrections(latin_name: str) -> tuple[str, ...]:
     """Canonical pinyin keys of the spellings one letter away from a Latin name whose
     words are almost all pinyin ("wang xiaomng" -> "wang xiao ming"). Query side only."""
-    words = [_strip_accents(w) for w in _LATIN_WORD_RE.findall(latin_name)]
+    words = [_fold_word(w) for w in _LATIN_WORD_RE.findall(latin_name)]
     if not words or len(words) > 4:
         return ()
     failing = [i for i, w in enumerate(words) if not chinese.name_syllables(w)]

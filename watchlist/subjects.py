@@ -52,12 +52,11 @@ _MAX_NAME = 200
 _MAX_FEATURES = 2000
 _DOC_RE = re.compile(r"[0-9A-Z]{4,32}")
 _BILL_RE = re.compile(r"[0-9A-Z]{6,40}")
-_COMPACT_RE = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 
 
 def compact_upper(value: object) -> str:
     """Fold, drop spaces and dashes, upper-case: how free-form document numbers compare."""
-    return _COMPACT_RE.sub("", chinese.fold(str(value or ""))).upper()
+    return chinese.compact(value or "").upper()
 
 
 class _Errors:

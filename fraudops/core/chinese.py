@@ -37,9 +37,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPOUND_SURNAME_PINYIN",
+    "HAN",
+    "HAN_RE",
     "NORMALIZERS",
     "NameKeys",
+    "compact",
     "fold",
+    "fold_pinyin",
     "is_card_number",
     "name_keys",
     "name_syllables",
@@ -55,6 +59,7 @@ __all__ = [
     "normalize_uscc",
     "pinyin_segmentations",
     "segment_pinyin",
+    "strip_accents",
 ]
 
 # ---------------------------------------------------------------------------
@@ -105,9 +110,12 @@ def prose(text: object) -> str:
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 
 
-def _compact(value: object) -> str:
+def compact(value: object) -> str:
     """Fold and remove the spaces and dashes people put between digit groups."""
     return _SEPARATORS_RE.sub("", fold(value))  # type: ignore[arg-type]
+
+
+_compact = compact
 
 
 # ---------------------------------------------------------------------------
@@ -449,6 +457,10 @@ def normalize_org_identifier(value: str) -> str:
 # supplementary and tertiary ideographic planes (extensions B and later).
 _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _HAN_RE = re.compile(f"[{_HAN}]")
+#: The Han (CJK ideograph) ranges, for a regular-expression character class, and a pattern
+#: matching one Han character.
+HAN = _HAN
+HAN_RE = _HAN_RE
 _HAN_GAP_RE = re.compile(f"(?<=[{_HAN}]) (?=[{_HAN}])")
 _MIDDLE_DOTS = dict.fromkeys(map(ord, "\u2022\u2027\u2219\u22c5\u30fb"), "\u00b7")
 _APOSTROPHES = dict.fromkeys(map(ord, "\u2018\u2019\u02bc\u00b4`"), "'")
@@ -659,16 +671,20 @@ def _segment_pinyin(token: str) -> tuple[str, ...] | None:
     return None if final is None else final[1]
 
 
-def _strip_accents(text: str) -> str:
+def strip_accents(text: str) -> str:
     """Lower-case and drop accents (José -> jose, Müller -> muller)."""
     decomposed = unicodedata.normalize("NFD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _fold_pinyin(token: str) -> str:
-    """Lower-case and drop tone marks, writing ü as v the way pypinyin does."""
+def fold_pinyin(token: str) -> str:
+    """Lower-case and drop tone marks, writing ü as v the way pypinyin does (Lǚ -> lv)."""
     decomposed = unicodedata.normalize("NFD", token.lower()).replace("u\u0308", "v")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_strip_accents = strip_accents
+_fold_pinyin = fold_pinyin
 
 
 def _name_syllables(name: str) -> list[str] | None:

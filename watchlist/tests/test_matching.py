@@ -80,6 +80,31 @@ def test_clearly_different_names_do_not_match(query, entry):
     assert result is None
 
 
+@pytest.mark.parametrize(
+    ("query", "entry", "expected"),
+    [
+        # ü is pinyin v, as chinese.name_keys reads it: 吕 (lü) is lv, 卢/陆 is lu.
+        ("Lü Bu", "Lv Bu", (1.0, R.EXACT_NAME)),
+        ("LÜ BU", "Lv Bu", (1.0, R.EXACT_NAME)),
+        ("Lǚ Bù", "Lü Bu", (1.0, R.EXACT_NAME)),
+        ("Lv Bu", "Lü Bu", (1.0, R.EXACT_NAME)),
+        ("Lü Bu", "吕布", (0.9, R.PINYIN)),
+        ("Lyu Bu", "Lü Bu", (0.9, R.PINYIN)),  # the passport spelling: same syllables
+        ("Lu Bu", "Lü Bu", None),
+        ("Lü Bu", "Lu Bu", None),
+        ("Lu Bu", "吕布", None),
+        # Not pinyin: ü is only an accent (Müller is Muller).
+        ("Müller Hans", "Muller Hans", (1.0, R.EXACT_NAME)),
+        ("Muller Hans", "Müller Hans", (1.0, R.EXACT_NAME)),
+    ],
+)
+def test_u_umlaut_is_pinyin_v_in_pinyin_and_an_accent_elsewhere(query, entry, expected):
+    result, shares_key = _score(query, entry)
+    assert result == expected
+    if expected is not None:
+        assert shares_key
+
+
 def test_homophone_scores_above_typo_and_below_exact():
     exact, _ = _score("王小明", "王小明")
     homophone, _ = _score("汪小明", "王小明")
