@@ -12,12 +12,9 @@ on a Chinese Windows saves "CSV" as.
 from __future__ import annotations
 
 import csv
-import datetime
 import io
-import json
 from collections.abc import Iterable, Iterator
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,13 +23,11 @@ from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.errors import InvalidInput, PermissionRefused
-from fraudops.core.models import AuditEvent
 from fraudops.core.services import refusals_audited
 
-from . import permissions, subjects
-from .choices import ChangeAction, EntryKind, EntryStatus, ImportStatus, NominationStatus
+from . import permissions, services, subjects
+from .choices import EntryKind, EntryStatus, ImportStatus, NominationStatus
 from .models import Entry, ImportJob, Nomination
-from .selectors import watchlist_settings
 
 IMPORT_COLUMNS = (
     "kind",
@@ -165,7 +160,8 @@ def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob
         )
         from .tasks import import_run
 
-        transaction.on_commit(lambda: import_run.delay(job.pk))
+        ip = actor.ip
+        transaction.on_commit(lambda: import_run.delay(job.pk, ip))
     return job
 
 
@@ -200,18 +196,10 @@ def _check_rows(job: ImportJob, rows: list[dict[str, str]]) -> tuple[list[dict],
             problems.append(("reason", _("Give a reason (in the row or for the whole file).")))
         dates = {}
         for column in ("review_on", "expires_on"):
-            value = row.get(column, "")
-            if not value:
-                dates[column] = None
-                continue
             try:
-                parsed = datetime.date.fromisoformat(value)
-            except ValueError:
-                problems.append((column, _("Enter a date such as 2027-06-30.")))
-                continue
-            if parsed < today:
-                problems.append((column, _("Choose today or a later date.")))
-            dates[column] = parsed
+                dates[column] = services._date(row.get(column), field=column, today=today)
+            except InvalidInput as exc:
+                problems += [(column, m) for m in exc.fields[column]]
         if cleaned:
             key = cleaned["value_key"]
             if key in seen:
@@ -265,9 +253,10 @@ def _error_report(header: list[str], rows: list[dict[str, str]], errors: list[li
     return out.getvalue()
 
 
-def import_run(*, job_id: int) -> ImportJob | None:
+def import_run(*, job_id: int, ip: str | None = None) -> ImportJob | None:
     """Check and publish an uploaded file (the Celery task calls this). Idempotent: a job
-    that already started is left alone."""
+    that already started is left alone. `ip`: where the file was uploaded from, for the
+    audit trail."""
     now = timezone.now()
     if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
         status=ImportStatus.VALIDATING, started_at=now
@@ -298,71 +287,8 @@ def import_run(*, job_id: int) -> ImportJob | None:
             )
             return ImportJob.objects.get(pk=job.pk)
         _progress(job.pk, status=ImportStatus.WRITING, processed_rows=len(rows))
-        _publish(job, cleaned_rows)
+        services.entries_import_publish(job=job, rows=cleaned_rows, ip=ip)
     return ImportJob.objects.get(pk=job.pk)
-
-
-def _publish(job: ImportJob, cleaned_rows: list[dict]) -> None:
-    from .services import _index, _record_changes
-
-    actor = Actor.for_user(job.created_by)
-    today = timezone.localdate()
-    period = watchlist_settings().review_period_days
-    now = timezone.now()
-    with transaction.atomic():
-        entries = [
-            Entry(
-                kind=row["kind"],
-                **row["subject"],
-                reason=row["reason"],
-                nominating_unit=job.created_by.unit,
-                decided_by=job.created_by,
-                import_job=job,
-                published_at=now,
-                review_on=row["review_on"] or today + datetime.timedelta(days=period),
-                expires_on=row["expires_on"],
-                **subjects.match_fields(row["kind"], row["subject"]["name"]),
-            )
-            for row in cleaned_rows
-        ]
-        Entry.objects.bulk_create(entries, batch_size=1000)
-        _index(entries)
-        _record_changes(entries, ChangeAction.PUBLISH)
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    at=now,
-                    action="watchlist.entry_published",
-                    actor_user=job.created_by,
-                    actor_label=actor.label,
-                    actor_unit=job.created_by.unit,
-                    thread=entry.thread,
-                    target=f"#{entry.pk}",
-                    after=json.loads(
-                        json.dumps(
-                            {**subjects.subject_data(entry), "reason": entry.reason},
-                            cls=DjangoJSONEncoder,
-                        )
-                    ),
-                    data={"import": job.pk},
-                )
-                for entry in entries
-            ],
-            batch_size=1000,
-        )
-        audit_record(
-            actor=actor,
-            action="watchlist.import_published",
-            thread=f"watchlist-import:{job.pk}",
-            target=job.original_name,
-            after={"entries": len(entries)},
-        )
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.DONE,
-            created_count=len(entries),
-            message=_("%(n)d entries published.") % {"n": len(entries)},
-            finished_at=timezone.now(),
-        )
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition
 
 from fraudops.core import chinese
 from fraudops.core.actors import Actor
-from fraudops.core.audit import audit_record
+from fraudops.core.audit import audit_record, audit_record_many
 from fraudops.core.choices import Role
 from fraudops.core.errors import (
     Conflict,
@@ -38,8 +38,16 @@ from incidents.models import Incident
 from notifications.services import Message, notification_send
 
 from . import permissions, subjects
-from .choices import ChangeAction, EntryStatus, NominationStatus
-from .models import Entry, EntryChange, EntryKey, NameKey, Nomination, WatchlistSettings
+from .choices import ChangeAction, EntryStatus, ImportStatus, NominationStatus
+from .models import (
+    Entry,
+    EntryChange,
+    EntryKey,
+    ImportJob,
+    NameKey,
+    Nomination,
+    WatchlistSettings,
+)
 from .selectors import incident_offer, watchlist_settings
 
 FEED_SEQUENCE = "watchlist_feed"
@@ -71,7 +79,8 @@ def _date(value, *, field: str, today: datetime.date, required: bool = False):
         value = value.date()
     if not isinstance(value, datetime.date):
         try:
-            value = datetime.date.fromisoformat(str(value).strip())
+            # Folded: a date typed on a Chinese keyboard (２０２７－０６－３０) is still a date.
+            value = datetime.date.fromisoformat(chinese.fold(str(value)))
         except ValueError:
             raise InvalidInput(fields={field: [_("Enter a date such as 2027-06-30.")]}) from None
     if value < today:
@@ -185,6 +194,36 @@ def _save(obj, *, thread: str, action: str) -> None:
         obj.save()
     except ConcurrentTransition:
         raise Conflict(thread=thread, action=action) from None
+
+
+def review_on_default(today: datetime.date) -> datetime.date:
+    """The next review date when none is given: head office's review period from today."""
+    return today + datetime.timedelta(days=watchlist_settings().review_period_days)
+
+
+def _entry_new(
+    *,
+    kind: str,
+    subject: dict[str, Any],
+    reason: str,
+    published_at: datetime.datetime,
+    review_on: datetime.date,
+    expires_on: datetime.date | None,
+    **links: Any,
+) -> Entry:
+    """An active entry (not saved) for a cleaned subject (`subjects.subject_clean`'s fields:
+    the subject fields, `domain`, `value_key`), with its stored match fields. `links`: who
+    nominated and decided it, its source incident or import job."""
+    return Entry(
+        kind=kind,
+        **subject,
+        reason=reason,
+        published_at=published_at,
+        review_on=review_on,
+        expires_on=expires_on,
+        **links,
+        **subjects.match_fields(kind, subject["name"]),
+    )
 
 
 def _notify(**kwargs) -> None:
@@ -457,23 +496,22 @@ def nomination_approve(
         reason = _reason(reason)
         review_on = _date(review_on, field="review_on", today=today) or nomination.review_on
         expires_on = _date(expires_on, field="expires_on", today=today) or nomination.expires_on
-        if review_on is None:
-            review_on = today + datetime.timedelta(days=watchlist_settings().review_period_days)
         now = timezone.now()
-        entry = Entry(
+        entry = _entry_new(
             kind=nomination.kind,
-            **{f: getattr(nomination, f) for f in subjects.SUBJECT_FIELDS},
-            domain=nomination.domain,
-            value_key=nomination.value_key,
+            subject={
+                **{f: getattr(nomination, f) for f in subjects.SUBJECT_FIELDS},
+                "domain": nomination.domain,
+                "value_key": nomination.value_key,
+            },
             reason=nomination.reason,
+            published_at=now,
+            review_on=review_on or review_on_default(today),
+            expires_on=expires_on,
+            decided_by=actor.user,
             source_incident_id=nomination.source_incident_id,
             nominating_unit_id=nomination.nominating_unit_id,
             nominated_by_id=nomination.nominated_by_id,
-            decided_by=actor.user,
-            published_at=now,
-            review_on=review_on,
-            expires_on=expires_on,
-            **subjects.match_fields(nomination.kind, nomination.name),
         )
         try:
             with transaction.atomic():
@@ -699,9 +737,7 @@ def entry_review_confirm(*, actor: Actor, entry_id: int, note: str, review_on=No
         entry = _entry_for_update(entry_id)
         _maintainer(actor, entry, action)
         note = _reason(note, field="note")
-        review_on = _date(review_on, field="review_on", today=today)
-        if review_on is None:
-            review_on = today + datetime.timedelta(days=watchlist_settings().review_period_days)
+        review_on = _date(review_on, field="review_on", today=today) or review_on_default(today)
         before = {"review_on": entry.review_on}
         entry.review_on = review_on
         entry.last_reviewed_at = timezone.now()
@@ -737,16 +773,81 @@ def entries_expire_due(*, today: datetime.date | None = None, limit: int = EXPIR
         for entry in entries:
             entry.expire()
             entry.save()
-            audit_record(
-                actor=actor,
-                action="watchlist.entry_expired",
-                thread=entry.thread,
-                target=f"#{entry.pk}",
-                before={"status": EntryStatus.ACTIVE},
-                after={"status": entry.status, "expires_on": entry.expires_on},
-            )
+        audit_record_many(
+            actor=actor,
+            events=[
+                {
+                    "action": "watchlist.entry_expired",
+                    "thread": entry.thread,
+                    "target": f"#{entry.pk}",
+                    "before": {"status": EntryStatus.ACTIVE},
+                    "after": {"status": entry.status, "expires_on": entry.expires_on},
+                }
+                for entry in entries
+            ],
+        )
         _unindex([e.pk for e in entries])
         _record_changes(entries, ChangeAction.EXPIRE)
+    return len(entries)
+
+
+def entries_import_publish(*, job: ImportJob, rows: list[dict], ip: str | None = None) -> int:
+    """Publish the checked rows of a CSV import in one transaction (all or nothing): the
+    entries as `nomination_approve` builds them (review date defaulting to the review
+    period), their keys, one `publish` change each, their audit events in one insert, and
+    the import's own event. The job's author is the actor. Returns how many were published.
+
+    Called by `csvio.import_run` once every row passed its checks (`rows`: the line, kind,
+    cleaned subject, reason and dates of each).
+    """
+    actor = Actor.for_user(job.created_by, ip=ip)
+    today = timezone.localdate()
+    default_review = review_on_default(today)
+    now = timezone.now()
+    with transaction.atomic():
+        entries = [
+            _entry_new(
+                kind=row["kind"],
+                subject=row["subject"],
+                reason=row["reason"],
+                published_at=now,
+                review_on=row["review_on"] or default_review,
+                expires_on=row["expires_on"],
+                nominating_unit=job.created_by.unit,
+                decided_by=job.created_by,
+                import_job=job,
+            )
+            for row in rows
+        ]
+        Entry.objects.bulk_create(entries, batch_size=1000)
+        _index(entries)
+        _record_changes(entries, ChangeAction.PUBLISH)
+        audit_record_many(
+            actor=actor,
+            events=[
+                {
+                    "action": "watchlist.entry_published",
+                    "thread": entry.thread,
+                    "target": f"#{entry.pk}",
+                    "after": _entry_snapshot(entry),
+                    "data": {"import": job.pk},
+                }
+                for entry in entries
+            ],
+        )
+        audit_record(
+            actor=actor,
+            action="watchlist.import_published",
+            thread=f"watchlist-import:{job.pk}",
+            target=job.original_name,
+            after={"entries": len(entries)},
+        )
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.DONE,
+            created_count=len(entries),
+            message=_("%(n)d entries published.") % {"n": len(entries)},
+            finished_at=timezone.now(),
+        )
     return len(entries)
 
 

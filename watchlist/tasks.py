@@ -8,9 +8,9 @@ from .services import EXPIRE_BATCH, entries_expire_due
 
 
 @shared_task(ignore_result=True, time_limit=1800, soft_time_limit=1700)
-def import_run(job_id: int) -> None:
+def import_run(job_id: int, ip: str | None = None) -> None:
     """Check and publish an uploaded CSV file (a job that already started is skipped)."""
-    run_import(job_id=job_id)
+    run_import(job_id=job_id, ip=ip)
 
 
 @shared_task(ignore_result=True, time_limit=120, soft_time_limit=100)

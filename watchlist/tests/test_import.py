@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from fraudops.core.errors import PermissionRefused
 from fraudops.core.models import AuditEvent
@@ -73,6 +74,38 @@ def test_duplicates_within_the_file_and_already_listed_values_are_errors(actor, 
     assert ("8", "与本文件第 5 行相同。") in errors or any(line == "8" for line, _ in errors)
     assert any(line == "6" for line, _ in errors)
     assert Entry.objects.count() == 1
+
+
+def test_import_publishes_as_an_approval_does_and_audits_with_the_uploaders_address(actor):
+    from watchlist.services import review_on_default
+
+    text = (
+        "kind,phone,reason,review_on,expires_on\n"
+        "phone,13700137000,诈骗电话,２０３０－０１－０２,2031-01-01\n"  # typed full-width
+        "phone,13700137001,诈骗电话,,\n"
+        "phone,13700137002,诈骗电话,,\n"
+    )
+    job = csvio.import_run(job_id=_upload(actor, text).pk, ip="10.0.0.1")
+    assert job.status == "done", job.error_report
+    listed = Entry.objects.get(phone="+8613700137000")
+    assert (str(listed.review_on), str(listed.expires_on)) == ("2030-01-02", "2031-01-01")
+    default = Entry.objects.get(phone="+8613700137001")
+    assert default.review_on == review_on_default(timezone.localdate(default.published_at))
+    events = AuditEvent.objects.filter(action="watchlist.entry_published")
+    assert events.count() == 3
+    assert {(e.ip, e.actor_user.username, e.data["import"]) for e in events} == {
+        ("10.0.0.1", "ho_monitor", job.pk)
+    }
+    event = events.get(thread=listed.thread)
+    assert event.after["review_on"] == "2030-01-02" and event.after["reason"] == "诈骗电话"
+
+
+def test_import_dates_are_checked_as_the_services_check_them(actor):
+    text = "kind,phone,reason,review_on,expires_on\nphone,13700137000,x,2000-01-01,30/06/2027\n"
+    job = csvio.import_run(job_id=_upload(actor, text).pk)
+    assert job.status == "failed"
+    errors = [(e["column"], e["error"]) for e in csvio.error_lines(job.error_report)]
+    assert [column for column, _message in errors] == ["review_on", "expires_on"]
 
 
 def test_gbk_file_from_excel_and_file_level_reason(actor):
