@@ -18,6 +18,8 @@ are told), `level_above` after the grace period (the lead role of the level abov
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -48,23 +50,38 @@ def stage_time(*, due_at: datetime.datetime, grace_minutes: int, stage: str) -> 
     return due_at + datetime.timedelta(minutes=grace_minutes * STAGE_ORDER.index(stage))
 
 
-def grace_minutes_for(*, kind: str, incident_type: str | None = None, step_code: str = "") -> int:
-    """Head office's grace period for a clock: the most specific EscalationPolicy, else the
-    per-kind setting, else settings.CLOCK_GRACE_MINUTES. `incident_type` is the type's code."""
-    policies = EscalationPolicy.objects.filter(kind=kind, step_code__in={step_code, ""}).filter(
-        Q(incident_type__isnull=True) | Q(incident_type__code=incident_type)
+def grace_resolver(*, kind: str, incident_type: str | None = None) -> Callable[[str], int]:
+    """Head office's grace periods for clocks of `kind` on incidents of `incident_type` (the
+    type's code), in one query: call the result with a step code. The most specific
+    EscalationPolicy wins (type and step, then type, then step, then the kind alone), else
+    the per-kind setting, else settings.CLOCK_GRACE_MINUTES."""
+    policies = list(
+        EscalationPolicy.objects.filter(kind=kind).filter(
+            Q(incident_type__isnull=True) | Q(incident_type__code=incident_type)
+        )
     )
-    best: tuple[int, int] | None = None
-    for policy in policies:
-        rank = (2 if policy.incident_type_id else 0) + (1 if policy.step_code else 0)
-        if best is None or rank > best[0]:
-            best = (rank, policy.grace_minutes)
-    if best is not None:
-        return best[1]
     by_kind: dict = getattr(settings, "CLOCK_GRACE_MINUTES_BY_KIND", {}) or {}
     if kind in by_kind:
-        return int(by_kind[kind])
-    return int(getattr(settings, "CLOCK_GRACE_MINUTES", DEFAULT_GRACE_MINUTES))
+        fallback = int(by_kind[kind])
+    else:
+        fallback = int(getattr(settings, "CLOCK_GRACE_MINUTES", DEFAULT_GRACE_MINUTES))
+
+    def grace(step_code: str = "") -> int:
+        best: tuple[int, int] | None = None
+        for policy in policies:
+            if policy.step_code not in (step_code, ""):
+                continue
+            rank = (2 if policy.incident_type_id else 0) + (1 if policy.step_code else 0)
+            if best is None or rank > best[0]:
+                best = (rank, policy.grace_minutes)
+        return best[1] if best is not None else fallback
+
+    return grace
+
+
+def grace_minutes_for(*, kind: str, incident_type: str | None = None, step_code: str = "") -> int:
+    """Head office's grace period for one clock (see `grace_resolver`)."""
+    return grace_resolver(kind=kind, incident_type=incident_type)(step_code)
 
 
 def _subject_key(subject: models.Model) -> tuple[ContentType, int]:
@@ -85,6 +102,16 @@ def _schedule(clock: Clock, *, fired: set[str]) -> None:
             return
     clock.status = ClockStatus.ESCALATED
     clock.next_at = None
+
+
+def _truncated(values: dict) -> dict:
+    """The text columns cut to their lengths."""
+    return {
+        "thread": values["thread"][:64],
+        "title_zh": values["title_zh"][:300],
+        "title_en": values["title_en"][:300],
+        "url": values["url"][:300],
+    }
 
 
 def clock_start(
@@ -114,13 +141,14 @@ def clock_start(
     values = {
         "unit": unit,
         "owner_role": owner_role,
-        "thread": thread[:64],
-        "title_zh": title_zh[:300],
-        "title_en": title_en[:300],
-        "url": url[:300],
+        "thread": thread,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "url": url,
         "due_at": due_at,
         "grace_minutes": grace,
     }
+    values.update(_truncated(values))
     lookup = {"subject_type": subject_type, "subject_id": subject_id, "kind": kind}
     with transaction.atomic():
         clock = Clock.objects.select_for_update().filter(**lookup).first()
@@ -142,6 +170,76 @@ def clock_start(
         _schedule(clock, fired=set(clock.escalations.values_list("stage", flat=True)))
         clock.save()
     return clock
+
+
+@dataclass(frozen=True)
+class ClockStart:
+    """One clock for `clocks_start_many`: the arguments of `clock_start` but the kind, with
+    the step code that picks head office's grace period."""
+
+    subject: models.Model
+    due_at: datetime.datetime
+    unit: OrgUnit
+    owner_role: str
+    thread: str
+    title_zh: str
+    title_en: str
+    url: str = ""
+    step_code: str = ""
+
+
+def clocks_start_many(
+    *, kind: str, starts: Sequence[ClockStart], incident_type: str | None = None
+) -> list[Clock]:
+    """Start the clocks `kind` of many subjects at once (a level's tasks when it is entered).
+
+    Same result as `clock_start` for each, with the grace period of `incident_type` and the
+    start's step code, at a fixed cost whatever the number: the grace policies are read once,
+    the subjects' existing clocks are looked up once, and the new clocks (the usual case:
+    their subjects were just created) are written in one INSERT. A subject that already has
+    this clock is restarted through `clock_start`. Call inside the subject's transaction.
+    """
+    if not starts:
+        return []
+    if any(timezone.is_naive(start.due_at) for start in starts):
+        raise ValueError("due_at must be timezone-aware.")
+    keys = [_subject_key(start.subject) for start in starts]
+    existing_filter = Q()
+    for subject_type, subject_id in keys:
+        existing_filter |= Q(subject_type=subject_type, subject_id=subject_id)
+    existing = set(
+        Clock.objects.filter(existing_filter, kind=kind).values_list("subject_type", "subject_id")
+    )
+    grace = grace_resolver(kind=kind, incident_type=incident_type)
+    now = timezone.now()
+    result, new = [], []
+    for start, (subject_type, subject_id) in zip(starts, keys, strict=True):
+        values = {
+            "unit": start.unit,
+            "owner_role": start.owner_role,
+            "thread": start.thread,
+            "title_zh": start.title_zh,
+            "title_en": start.title_en,
+            "url": start.url,
+            "due_at": start.due_at,
+            "grace_minutes": grace(start.step_code),
+        }
+        if (subject_type.pk, subject_id) in existing:
+            result.append(clock_start(subject=start.subject, kind=kind, **values))
+            continue
+        clock = Clock(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            kind=kind,
+            started_at=now,
+            **{**values, **_truncated(values)},
+        )
+        _schedule(clock, fired=set())
+        result.append(clock)
+        new.append(clock)
+    # One INSERT; the unique constraint still refuses a clock started meanwhile elsewhere.
+    Clock.objects.bulk_create(new)
+    return result
 
 
 _STOPPABLE = [ClockStatus.OPEN, ClockStatus.ESCALATED]

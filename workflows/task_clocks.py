@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
+from incidents.choices import TaskStatus
+
 from .choices import ClockKind
-from .clocks import clock_start, clock_stop, clocks_stop_thread, grace_minutes_for
+from .clocks import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
 
 OVER_STATES = {"closed", "withdrawn"}
 
@@ -21,15 +23,13 @@ def incident_url(incident) -> str:
         return f"/incidents/{incident.number}/"
 
 
-def task_clock_start(*, task, incident=None) -> None:
-    """Start the clock of an open task that has a due time (idempotent)."""
-    if task.status != "open" or task.due_at is None:
-        return
-    incident = incident or task.incident
+def _task_clock(task, incident) -> ClockStart | None:
+    """What a task's clock needs, or None: only open tasks with a due time have one."""
+    if task.status != TaskStatus.OPEN or task.due_at is None:
+        return None
     step = task.step
-    clock_start(
+    return ClockStart(
         subject=task,
-        kind=ClockKind.TASK,
         due_at=task.due_at,
         unit=task.unit,
         owner_role=task.owner_role,
@@ -37,19 +37,23 @@ def task_clock_start(*, task, incident=None) -> None:
         title_zh=f"{incident.number} {step.title_zh or step.title_en}",
         title_en=f"{incident.number} {step.title_en or step.title_zh}",
         url=incident_url(incident),
-        grace_minutes=grace_minutes_for(
-            kind=ClockKind.TASK, incident_type=incident.incident_type_id, step_code=step.code
-        ),
+        step_code=step.code,
     )
 
 
+def task_clocks_start(*, incident, tasks) -> None:
+    """Start the clocks of the open tasks that have a due time (idempotent), together: one
+    policy read and one INSERT whatever the number of tasks."""
+    starts = [start for task in tasks if (start := _task_clock(task, incident)) is not None]
+    clocks_start_many(kind=ClockKind.TASK, starts=starts, incident_type=incident.incident_type_id)
+
+
 def on_level_entered(*, incident, level, tasks) -> None:
-    for task in tasks:
-        task_clock_start(task=task, incident=incident)
+    task_clocks_start(incident=incident, tasks=tasks)
 
 
 def on_task_instructed(*, task) -> None:
-    task_clock_start(task=task)
+    task_clocks_start(incident=task.incident, tasks=[task])
 
 
 def on_task_finished(*, task) -> None:
