@@ -11,7 +11,10 @@ class WatchlistConfig(AppConfig):
         from incidents.timeline import register_timeline_action
         from workflows.sweep import register_subject_guard
 
-        from . import incident_hooks
+        from . import (
+            csvio,  # noqa: F401 - registers the import's outbox handler
+            incident_hooks,
+        )
 
         events.subscribe("incident_filed", incident_hooks.on_incident_filed)
         panels.register_panel(

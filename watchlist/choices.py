@@ -131,3 +131,11 @@ class HitSource(models.TextChoices):
     PARTY = "party", _("Party")
     ACCOUNT = "account", _("Account")
     VEHICLE = "vehicle", _("Fraud vehicle")
+
+
+class OutboxKind(models.TextChoices):
+    """The outbox rows this app writes and relays (fraudops.core.outbox): work that must not
+    be lost if the broker is down when the transaction commits."""
+
+    INCIDENT_RESCREEN = "watchlist.incident_rescreen", _("Screen an incident again")
+    IMPORT_RUN = "watchlist.import_run", _("Run a watch-list CSV import")

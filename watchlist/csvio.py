@@ -23,10 +23,11 @@ from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.errors import InvalidInput, PermissionRefused
+from fraudops.core.outbox import TransientError, outbox_enqueue, outbox_handler
 from fraudops.core.services import refusals_audited
 
 from . import permissions, services, subjects
-from .choices import EntryKind, EntryStatus, ImportStatus, NominationStatus
+from .choices import EntryKind, EntryStatus, ImportStatus, NominationStatus, OutboxKind
 from .models import Entry, ImportJob, Nomination
 
 IMPORT_COLUMNS = (
@@ -158,11 +159,26 @@ def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob
             target=job.original_name,
             after={"file": job.original_name},
         )
-        from .tasks import import_run
-
-        ip = actor.ip
-        transaction.on_commit(lambda: import_run.delay(job.pk, ip))
+        # Through the outbox: if the broker is down at commit, the job still runs later.
+        outbox_enqueue(
+            kind=OutboxKind.IMPORT_RUN,
+            payload={"job_id": job.pk, "ip": actor.ip},
+            dedupe_key=f"watchlist-import:{job.pk}",
+        )
     return job
+
+
+@outbox_handler(OutboxKind.IMPORT_RUN)
+def _relay_import(payload: dict) -> None:
+    """Queue the import task. The import is not run here: it can take minutes and commits
+    its progress as it goes, which the relay's short task and transaction cannot hold. The
+    task is idempotent (a job that already started is skipped), so queueing twice is safe."""
+    from .tasks import import_run as import_task
+
+    try:
+        import_task.apply_async(args=(payload["job_id"], payload.get("ip")), retry=False)
+    except Exception as exc:  # whatever the broker raises: try again later
+        raise TransientError(f"Could not queue import job {payload['job_id']}: {exc}") from exc
 
 
 def _progress(job_id: int, **fields) -> None:

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
+from fraudops.core.outbox import TransientError, outbox_enqueue, outbox_handler
 from incidents.choices import IdType, VehicleKind
 from incidents.models import Incident
 from incidents.panels import Badge
 
 from . import permissions, selectors
-from .choices import Decision, HitSource, NominationStatus, ScreeningChannel
+from .choices import Decision, HitSource, NominationStatus, OutboxKind, ScreeningChannel
 from .models import IncidentScreeningHit, Nomination
 from .screening import screen
 
@@ -105,22 +106,28 @@ def incident_screen(*, incident: Incident) -> tuple[int, bool]:
 
 def on_incident_filed(*, incident: Incident) -> None:
     """Inside the filing transaction: index lookups only. If the screening ran out of time,
-    it runs again from a Celery task once the incident is committed."""
+    an outbox row (written in the same transaction, so it exists exactly when the incident
+    does) has it run again once the incident is committed; a broker outage only delays it."""
     _count, complete = incident_screen(incident=incident)
     if not complete:
-        from .tasks import incident_rescreen
+        outbox_enqueue(
+            kind=OutboxKind.INCIDENT_RESCREEN,
+            payload={"incident_id": incident.pk},
+            dedupe_key=f"watchlist-rescreen:{incident.pk}",
+        )
 
-        incident_id = incident.pk
-        transaction.on_commit(lambda: _enqueue(incident_rescreen, incident_id))
 
-
-def _enqueue(task, incident_id: int) -> None:
-    try:
-        task.delay(incident_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not break filing; logged below
-        import logging
-
-        logging.getLogger(__name__).warning("Could not queue the watch-list re-screening.")
+@outbox_handler(OutboxKind.INCIDENT_RESCREEN)
+def _relay_rescreen(payload: dict) -> None:
+    """Screen the incident again (idempotent: only new hits are added). Still out of time:
+    the outbox tries again later, with backoff, then keeps it as a dead letter."""
+    incident = Incident.objects.filter(pk=payload["incident_id"]).first()
+    if incident is None:
+        return
+    with transaction.atomic():  # a database error rolls back this screening only
+        _count, complete = incident_screen(incident=incident)
+    if not complete:
+        raise TransientError(f"Screening {incident.number} ran out of time again.")
 
 
 def panel_context(incident: Incident, actor: Actor) -> dict | None:

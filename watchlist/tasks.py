@@ -15,7 +15,9 @@ def import_run(job_id: int, ip: str | None = None) -> None:
 
 @shared_task(ignore_result=True, time_limit=120, soft_time_limit=100)
 def incident_rescreen(incident_id: int) -> int:
-    """Screen a filed incident again when its screening at filing ran out of time."""
+    """Screen a filed incident again. Filing now asks for this through the outbox
+    (`watchlist.incident_rescreen`, relayed by `incident_hooks._relay_rescreen`); the task
+    stays for messages queued before that and for running it by hand."""
     from incidents.models import Incident
 
     incident = Incident.objects.filter(pk=incident_id).first()

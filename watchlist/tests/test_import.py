@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fraudops.core.errors import PermissionRefused
-from fraudops.core.models import AuditEvent
+from fraudops.core.models import AuditEvent, OutboxMessage
 from watchlist import csvio
 from watchlist.models import Entry, EntryChange, EntryKey, ImportJob
 
@@ -33,7 +33,8 @@ def _upload(actor, text: str, *, encoding: str = "utf-8", reason: str = "", name
 def test_clean_file_is_published_in_one_go(actor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         job = _upload(actor, HEADER + GOOD)
-    assert len(callbacks) == 1  # the Celery task is queued after commit
+    assert len(callbacks) == 1  # the outbox relay is kicked after commit
+    assert OutboxMessage.objects.get(kind="watchlist.import_run").payload["job_id"] == job.pk
     job = csvio.import_run(job_id=job.pk)
     assert job.status == "done"
     assert job.created_count == 6 and job.total_rows == 6 and job.percent == 100
