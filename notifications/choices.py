@@ -14,5 +14,4 @@ class OutboxKind(models.TextChoices):
     `title_zh`, `title_en` and recipients (`user_ids` or `unit_id` + `roles`) are required."""
 
     DELIVER = "notification", _("Deliver a notification to its recipients")
-    DELIVER_MANY = "notification.batch", _("Deliver a batch of notifications")
     EMAIL = "notification.email", _("Email one notification")

@@ -69,19 +69,6 @@ def notification_send(*, message: Message) -> None:
     )
 
 
-def notifications_send_many(*, messages: list[Message]) -> int:
-    """Queue many messages as one outbox row (the clocks' sweep fires them in batches of
-    hundreds). Delivery handles each message as `notification_send` would, once per key."""
-    if not messages:
-        return 0
-    outbox_enqueue(
-        kind=OutboxKind.DELIVER_MANY,
-        payload={"messages": [message.payload() for message in messages]},
-        dedupe_key=None,
-    )
-    return len(messages)
-
-
 def _recipients(
     *, unit_id: int | None, roles: list[str], user_ids: list[int], cache: dict | None = None
 ) -> list[User]:
@@ -181,13 +168,6 @@ def notification_email_send(*, key: str, user_id: int) -> bool:
 @outbox_handler(OutboxKind.DELIVER)
 def _deliver_handler(payload: dict) -> None:
     notifications_deliver(payload=payload)
-
-
-@outbox_handler(OutboxKind.DELIVER_MANY)
-def _deliver_many_handler(payload: dict) -> None:
-    cache: dict = {}
-    for message in payload.get("messages", []):
-        notifications_deliver(payload=message, cache=cache)
 
 
 @outbox_handler(OutboxKind.EMAIL)

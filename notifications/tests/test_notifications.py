@@ -206,14 +206,3 @@ def test_api_clients_have_no_inbox(core_banking):
 
 def test_anonymous_callers_are_refused(api, bank):
     assert api().get("/api/v1/notifications/unread-count/").status_code in (401, 403)
-
-
-def test_a_batch_of_messages_is_one_outbox_row_delivered_once_per_key(bank):
-    from notifications.services import notifications_send_many
-
-    assert notifications_send_many(messages=[_message(bank), _message(bank, key="test:2")]) == 2
-    assert OutboxMessage.objects.filter(kind="notification.batch").count() == 1
-    _relay_all()
-    _relay_all()
-    assert Notification.objects.filter(key="test:1").count() == 2
-    assert Notification.objects.filter(key="test:2").count() == 2

@@ -49,19 +49,17 @@ def broker_down():
 
 
 def queued_notification_keys() -> list[str]:
-    """The keys of every notification written to the outbox: single rows, batches, and the
-    sweep's escalation notices (one key per clock and stage)."""
+    """The keys of every notification written to the outbox: single rows and the sweep's
+    escalation notices (one key per clock and stage)."""
     from fraudops.core.models import OutboxMessage
     from workflows.notices import NOTICE_KIND
 
     keys = []
     for kind, payload in OutboxMessage.objects.filter(
-        kind__in=["notification", "notification.batch", NOTICE_KIND]
+        kind__in=["notification", NOTICE_KIND]
     ).values_list("kind", "payload"):
         if kind == NOTICE_KIND:
             keys.extend(f"clock:{row[0]}:{row[1]}" for row in payload["escalations"])
-        elif kind == "notification.batch":
-            keys.extend(message.get("key", "") for message in payload["messages"])
         else:
             keys.append(payload.get("key", ""))
     return keys
