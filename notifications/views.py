@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .models import Notification
-from .selectors import notification_list, notification_unread_count
+from .selectors import notification_list
 from .services import notifications_mark_read
 
 PAGE_SIZE = 30
@@ -26,7 +26,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "page": page.get_page(request.GET.get("page")),
             "unread_only": unread_only,
-            "unread_count": notification_unread_count(user=request.user),
+            # The unread count is the header's (`unread_notifications`, context processor).
         },
     )
 
