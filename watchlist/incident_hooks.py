@@ -135,11 +135,7 @@ def panel_context(incident: Incident, actor: Actor) -> dict | None:
     hits = list(selectors.incident_hits(incident=incident))
     may_nominate = permissions.can_nominate(actor)
     offers = selectors.incident_offers(incident=incident) if may_nominate else []
-    nominations = list(
-        Nomination.objects.filter(source_incident=incident)
-        .select_related("nominated_by", "entry")
-        .order_by("-created_at")
-    )
+    nominations = list(Nomination.objects.filter(source_incident=incident).order_by("-created_at"))
     if not (hits or offers or nominations):
         return None
     return {

@@ -250,7 +250,7 @@ def export_csv(request):
         kind=filters.get("kind", ""),
         status=filters.get("status", ""),
         query=filters.get("q", ""),
-    ).select_related("source_incident", "nominating_unit")
+    )  # the selector already joins the unit and incident the export names
     response = StreamingHttpResponse(
         csvio.export_stream(entries.iterator(chunk_size=2000)), content_type="text/csv"
     )

@@ -110,7 +110,7 @@ class EntryListApi(generics.ListAPIView):
             actor=Actor.from_request(self.request),
             kind=params.get("kind", ""),
             status=params.get("status", ""),
-        ).prefetch_related(None)
+        )
 
 
 class EntryDetailApi(APIView):
