@@ -30,6 +30,12 @@ STATE_LEVEL: dict[str, str | None] = {
     IncidentState.WITHDRAWN: None,
 }
 OPEN_STATES = [state for state, level in STATE_LEVEL.items() if level is not None]
+OVER_STATES = [state for state, level in STATE_LEVEL.items() if level is None]
+
+
+def states_held_at(*levels: str) -> list[str]:
+    """The states in which one of `levels` holds the incident."""
+    return [state for state, level in STATE_LEVEL.items() if level is not None and level in levels]
 
 
 class TaskStatus(models.TextChoices):

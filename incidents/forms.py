@@ -14,7 +14,6 @@ from fraudops.core.choices import Level
 from fraudops.core.models import OrgUnit
 
 from .choices import (
-    STATE_LEVEL,
     AccountKind,
     AccountRole,
     Channel,
@@ -25,6 +24,7 @@ from .choices import (
     PartyRole,
     StaffRole,
     VehicleKind,
+    states_held_at,
 )
 
 BLANK = [("", "—")]
@@ -262,8 +262,7 @@ class IncidentFilterForm(forms.Form):
         if data.get("state"):
             queryset = queryset.filter(state=data["state"])
         if data.get("level"):
-            states = [s for s, lvl in STATE_LEVEL.items() if lvl == data["level"]]
-            queryset = queryset.filter(state__in=states)
+            queryset = queryset.filter(state__in=states_held_at(data["level"]))
         if data.get("serious") == "yes":
             queryset = queryset.filter(serious=True)
         elif data.get("serious") == "no":

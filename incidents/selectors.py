@@ -10,7 +10,7 @@ from fraudops.core.choices import LEVEL_ORDER, level_above
 from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
 
-from .choices import OPEN_STATES, STATE_LEVEL, TaskStatus
+from .choices import OPEN_STATES, TaskStatus, states_held_at
 from .models import Account, Evidence, Incident, Task
 
 
@@ -120,6 +120,5 @@ def task_queue(*, actor: Actor) -> QuerySet[Task]:
 
 def incident_queue(*, actor: Actor) -> QuerySet[Incident]:
     """Open incidents currently held at the actor's level within their subtree."""
-    levels = actor.working_levels()
-    states = [s for s, lvl in STATE_LEVEL.items() if lvl in levels]
+    states = states_held_at(*actor.working_levels())
     return incident_list(actor=actor).filter(state__in=states)

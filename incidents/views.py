@@ -24,7 +24,7 @@ from workflows.choices import EvidenceType
 from workflows.models import IncidentType
 
 from . import permissions, selectors, services
-from .choices import TaskStatus
+from .choices import FINISHED_TASK_STATUSES
 from .forms import (
     FIELD_KEY,
     AccountFormSetFactory,
@@ -338,9 +338,7 @@ def incident_detail(request, number: str):
             "levels": levels,
             "transitions": transitions,
             "open_mandatory": sum(
-                1
-                for t in tasks
-                if t.step.mandatory and t.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE)
+                1 for t in tasks if t.step.mandatory and t.status not in FINISHED_TASK_STATUSES
             ),
             "panels": [
                 {

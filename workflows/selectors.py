@@ -11,7 +11,8 @@ from fraudops.core.actors import Actor
 from fraudops.core.choices import LEVEL_ORDER, Level
 from fraudops.core.errors import InvalidInput, OutOfScope
 from fraudops.core.models import OrgUnit
-from incidents.choices import TaskStatus
+from fraudops.core.selectors import head_office
+from incidents.choices import FINISHED_TASK_STATUSES, TaskStatus
 
 from .choices import TimelinessResult
 from .models import Escalation, IncidentType, Playbook, PlaybookStep
@@ -103,7 +104,7 @@ def _result(task, now) -> str:
         return TimelinessResult.PENDING
     if task.due_at is None:
         return TimelinessResult.NO_DEADLINE
-    if task.status in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE):
+    if task.status in FINISHED_TASK_STATUSES:
         return (
             TimelinessResult.ON_TIME if task.completed_at <= task.due_at else TimelinessResult.LATE
         )
@@ -200,13 +201,16 @@ def timeliness_by_unit(
     end = timezone.make_aware(
         datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
     )
-    finished = [TaskStatus.DONE, TaskStatus.NOT_APPLICABLE]
     tasks = Task.objects.filter(
         due_at__gte=start, due_at__lt=end, unit__path__startswith=unit.path
     ).exclude(status=TaskStatus.WAITING)
     figures = {
-        "on_time": Count("id", filter=Q(status__in=finished, completed_at__lte=F("due_at"))),
-        "late": Count("id", filter=Q(status__in=finished, completed_at__gt=F("due_at"))),
+        "on_time": Count(
+            "id", filter=Q(status__in=FINISHED_TASK_STATUSES, completed_at__lte=F("due_at"))
+        ),
+        "late": Count(
+            "id", filter=Q(status__in=FINISHED_TASK_STATUSES, completed_at__gt=F("due_at"))
+        ),
         "overdue": Count("id", filter=Q(status=TaskStatus.OPEN, due_at__lte=now)),
         "pending": Count("id", filter=Q(status=TaskStatus.OPEN, due_at__gt=now)),
     }
@@ -282,7 +286,7 @@ def timeliness_period(
         if unit is None:
             fields["unit"] = [str(_("No org unit has this code."))]
     if unit is None and not fields:
-        unit = OrgUnit.objects.filter(level=Level.HEAD_OFFICE, parent=None).first()
+        unit = head_office()
     today = timezone.localdate()
     parsed: dict[str, datetime.date | None] = {}
     for name, raw in (("from", date_from), ("to", date_to)):

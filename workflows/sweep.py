@@ -30,6 +30,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from fraudops.core import selectors as core_selectors
 from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_MANAGER, Level
 from fraudops.core.models import AuditEvent, OrgUnit
 from fraudops.core.outbox import outbox_enqueue
@@ -139,7 +140,7 @@ def _units_for(clocks: list[Clock]) -> tuple[dict[int, OrgUnit], OrgUnit | None]
             head_office = top
             break
     if head_office is None and units:
-        head_office = OrgUnit.objects.filter(level=Level.HEAD_OFFICE, parent=None).first()
+        head_office = core_selectors.head_office()
     return units, head_office
 
 

@@ -6,21 +6,10 @@ applicable; closing or withdrawing the incident stops every clock on its thread.
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
-
-from incidents.choices import TaskStatus
+from incidents.choices import OVER_STATES, TaskStatus
 
 from .choices import ClockKind
 from .clocks import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
-
-OVER_STATES = {"closed", "withdrawn"}
-
-
-def incident_url(incident) -> str:
-    try:
-        return reverse("incident_detail", kwargs={"number": incident.number})
-    except NoReverseMatch:
-        return f"/incidents/{incident.number}/"
 
 
 def _task_clock(task, incident) -> ClockStart | None:
@@ -36,7 +25,7 @@ def _task_clock(task, incident) -> ClockStart | None:
         thread=incident.thread,
         title_zh=f"{incident.number} {step.title_zh or step.title_en}",
         title_en=f"{incident.number} {step.title_en or step.title_zh}",
-        url=incident_url(incident),
+        url=incident.get_absolute_url(),
         step_code=step.code,
     )
 
@@ -86,7 +75,7 @@ def task_guard(ids: list[int]) -> dict[int, bool]:
     )
     # A task whose incident is being changed right now is left for the next sweep.
     return {
-        pk: statuses[pk] == "open" and states[incident_id] not in OVER_STATES
+        pk: statuses[pk] == TaskStatus.OPEN and states[incident_id] not in OVER_STATES
         for pk, incident_id in tasks.items()
         if incident_id in states
     }

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError
-from fraudops.core.models import OrgUnit
+from fraudops.core.selectors import org_unit_list
 
 from .selectors import timeliness_by_unit, timeliness_period
 
@@ -33,8 +32,5 @@ def timeliness(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         if not exc.fields:
             messages.error(request, exc.message)
-    path = actor.subtree_path()
-    units = OrgUnit.objects.filter(is_active=True).order_by("path")
-    if path is not None:
-        units = units.filter(Q(path__startswith=path))
+    units = org_unit_list(actor=actor).filter(is_active=True)
     return render(request, "workflows/timeliness.html", {"figures": figures, "units": list(units)})

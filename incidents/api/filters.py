@@ -2,7 +2,7 @@ import django_filters
 
 from fraudops.core.choices import Level
 
-from ..choices import STATE_LEVEL, IncidentState
+from ..choices import IncidentState, states_held_at
 from ..models import Incident
 
 
@@ -21,7 +21,7 @@ class IncidentFilter(django_filters.FilterSet):
         fields = ["incident_type", "state", "serious"]
 
     def filter_level(self, queryset, name, value):
-        return queryset.filter(state__in=[s for s, lvl in STATE_LEVEL.items() if lvl == value])
+        return queryset.filter(state__in=states_held_at(value))
 
     def filter_unit(self, queryset, name, value):
         from fraudops.core.models import OrgUnit

@@ -665,3 +665,22 @@ def test_write_pages_do_not_load_the_incident_page(client, person, actor):
     # ... + the service: savepoint, the locked incident, rolled back (no reason given)
     url = f"/incidents/{incident.number}/transition/"
     assert _post_queries(client, url, {"transition": "withdraw"}) == 8
+
+
+def test_states_held_at_a_level_and_the_incident_link(actor):
+    from incidents.choices import OVER_STATES, states_held_at
+
+    assert states_held_at(Level.BRANCH) == [
+        IncidentState.FILED,
+        IncidentState.BRANCH_HANDLING,
+        IncidentState.RETURNED_TO_BRANCH,
+    ]
+    assert set(states_held_at(Level.SUB_BRANCH, Level.HEAD_OFFICE)) == {
+        IncidentState.SUB_BRANCH_HANDLING,
+        IncidentState.HEAD_OFFICE_HANDLING,
+        IncidentState.RETURNED_TO_SUB_BRANCH,
+    }
+    assert states_held_at() == []
+    assert OVER_STATES == [IncidentState.CLOSED, IncidentState.WITHDRAWN]
+    incident = _file(actor)
+    assert incident.get_absolute_url() == f"/incidents/{incident.number}/"
