@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fraudops.core.choices import Level
+from workflows.choices import EvidenceType
 
 from .choices import IncidentState, TaskStatus
+from .templatetags.incident_ui import yuan
 
 _renderers: dict[str, Callable[[Any, dict], str]] = {}
 
@@ -251,25 +253,55 @@ def _evidence_facts(event, context) -> list[tuple[str, str]]:
     evidence = after.get("evidence") or {}
     if not evidence:
         return []
-    labels: dict[str, str] = {}
-    choice_labels: dict[str, dict[str, str]] = {}
+    task = None
     target = event.target or ""
     if target.startswith("task:"):
         try:
             task = context["tasks"].get(int(target.split(":", 1)[1]))
         except ValueError:
             task = None
-        if task is not None:
-            for definition in task.step.evidence_fields():
-                labels[definition["name"]] = definition["label"]
-                choice_labels[definition["name"]] = {
-                    c[0]: evidence_choice_label(c) for c in definition.get("choices", [])
-                }
-    facts = []
+    definitions = task.step.evidence_fields() if task is not None else []
+    return evidence_shown(definitions, evidence, limit=300)
+
+
+def evidence_shown(
+    definitions: list[dict], evidence: dict, *, limit: int | None = None
+) -> list[tuple[str, str]]:
+    """Recorded evidence as (label, value) in the reader's language, in the step's order:
+    yes/no, a choice's label, a date and time in local time, an amount in yuan. Values the
+    step no longer defines follow, under their field names. The task's page and the
+    timeline both show evidence this way."""
+    shown = []
+    for definition in definitions:
+        name = definition["name"]
+        if name not in evidence:
+            continue
+        value = evidence[name]
+        kind = definition.get("type")
+        if value is None or value == "":
+            text = "—"
+        elif kind == EvidenceType.BOOL:
+            text = _("yes") if value else _("no")
+        elif kind == EvidenceType.CHOICE:
+            labels = {c[0]: evidence_choice_label(c) for c in definition.get("choices", [])}
+            text = labels.get(value, str(value))
+        elif kind == EvidenceType.DATETIME:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+            text = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else str(value)
+        elif kind == EvidenceType.AMOUNT:
+            text = yuan(value) or str(value)
+        else:
+            text = str(value)
+        shown.append((definition["label"], _shorten(text, limit)))
+    defined = {definition["name"] for definition in definitions}
     for name, value in evidence.items():
-        shown = choice_labels.get(name, {}).get(value, None) if isinstance(value, str) else None
-        facts.append((labels.get(name, name), shown or _value(name, value)))
-    return facts
+        if name not in defined:
+            shown.append((name, _shorten(_value(name, value), limit)))
+    return shown
+
+
+def _shorten(text: str, limit: int | None) -> str:
+    return text if limit is None or len(text) <= limit else text[:limit] + "…"
 
 
 def evidence_choice_label(choice) -> str:

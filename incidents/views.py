@@ -37,8 +37,7 @@ from .forms import (
     type_initial,
 )
 from .panels import incident_badges, incident_panels
-from .templatetags.incident_ui import yuan
-from .timeline import evidence_choice_label, timeline_entries
+from .timeline import evidence_choice_label, evidence_shown, timeline_entries
 
 PAGE_SIZE = 50
 
@@ -313,7 +312,7 @@ def incident_detail(request, number: str):
         task.can_not_applicable = permissions.can_mark_not_applicable(actor, task, incident)
         task.may_be_not_applicable = permissions.task_may_be_not_applicable(task)
         task.evidence_inputs = _evidence_inputs(task, stash) if task.can_work else []
-        task.evidence_shown = _evidence_shown(task)
+        task.evidence_shown = evidence_shown(task.step.evidence_fields(), task.evidence or {})
         by_level[task.level].append(task)
     for level in LEVEL_ORDER:
         if by_level.get(level):
@@ -358,34 +357,6 @@ def incident_detail(request, number: str):
             "holding_unit": permissions.holding_unit(incident) if incident.level else None,
         },
     )
-
-
-def _evidence_shown(task) -> list[tuple[str, str]]:
-    """A finished task's recorded evidence, labelled in the reader's language."""
-    if not task.evidence:
-        return []
-    shown = []
-    for definition in task.step.evidence_fields():
-        name = definition["name"]
-        if name not in task.evidence:
-            continue
-        value = task.evidence[name]
-        kind = definition.get("type")
-        if kind == EvidenceType.BOOL:
-            value = _("yes") if value else _("no")
-        elif kind == EvidenceType.CHOICE:
-            labels = {c[0]: evidence_choice_label(c) for c in definition.get("choices", [])}
-            value = labels.get(value, value)
-        elif kind == EvidenceType.DATETIME and value:
-            from django.utils import timezone
-            from django.utils.dateparse import parse_datetime
-
-            parsed = parse_datetime(value)
-            value = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else value
-        elif kind == EvidenceType.AMOUNT and value not in (None, ""):
-            value = yuan(value) or value
-        shown.append((definition["label"], value))
-    return shown
 
 
 def _back(number: str, task_id: int | None = None):

@@ -684,3 +684,33 @@ def test_states_held_at_a_level_and_the_incident_link(actor):
     assert OVER_STATES == [IncidentState.CLOSED, IncidentState.WITHDRAWN]
     incident = _file(actor)
     assert incident.get_absolute_url() == f"/incidents/{incident.number}/"
+
+
+def test_a_steps_evidence_reads_the_same_on_the_step_and_on_the_timeline(client, person, actor):
+    """Amounts in yuan and times in local time, in both places (the timeline showed the raw
+    stored values)."""
+    incident = _file(actor)
+    report = incident.tasks.get(step__code="police_report")
+    history = incident.tasks.get(step__code="transaction_history")
+    _login(client, person, "teller_bj_hd")
+    base = f"/incidents/{incident.number}/tasks"
+    client.post(
+        f"{base}/{report.pk}/done/",
+        _evidence_post(report, ev_reported_at="2026-11-22T13:50"),
+        **EN,
+    )
+    client.post(
+        f"{base}/{history.pk}/done/",
+        _evidence_post(
+            history,
+            ev_amount_lost="12000.5",
+            ev_statement=SimpleUploadedFile("流水.png", TINY_PNG),
+        ),
+        **EN,
+    )
+    history.refresh_from_db()
+    assert history.status == TaskStatus.DONE
+    assert history.evidence["amount_lost"] == "12000.5"  # stored as typed
+    page = _page(client, incident)
+    assert page.count("<dt>Amount lost (CNY)</dt><dd>12,000.50</dd>") == 2
+    assert page.count("<dt>Reported to the police at</dt><dd>2026-11-22 13:50</dd>") == 2
