@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,13 +24,6 @@ from .choices import IN_FLIGHT_STATES, UNFINISHED_STATES, ControlKind, ControlSt
 from .forms import HoldRequestForm, ReasonForm, ReversalRequestForm
 from .models import ControlRequest
 from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
-
-
-def incident_url(number: str) -> str:
-    try:
-        return reverse("incident_detail", kwargs={"number": number})
-    except NoReverseMatch:
-        return f"/incidents/{number}/"
 
 
 def _next(request, default: str) -> str:
@@ -135,7 +128,7 @@ def request_detail(request, number: str):
         {
             "control": control,
             "incident": incident,
-            "incident_link": incident_url(incident.number) if actor.sees(incident.unit) else "",
+            "incident_link": incident.get_absolute_url() if actor.sees(incident.unit) else "",
             "parties": list(incident.parties.all()),
             "events": events,
             "open_release": open_release,
@@ -292,7 +285,7 @@ def incident_request(request, number: str):
     """The incident panel's (and the assistance page's) stop-payment / freeze form."""
     actor = Actor.from_request(request)
     incident = _incident_for(actor, number)
-    back = _next(request, incident_url(number))
+    back = _next(request, reverse("incident_detail", kwargs={"number": number}))
     form = HoldRequestForm(request.POST)
     try:
         if not form.is_valid():
@@ -332,7 +325,7 @@ def incident_request(request, number: str):
 def incident_reversal(request, number: str):
     actor = Actor.from_request(request)
     incident = _incident_for(actor, number)
-    back = _next(request, incident_url(number))
+    back = _next(request, reverse("incident_detail", kwargs={"number": number}))
     form = ReversalRequestForm(request.POST)
     try:
         if not form.is_valid():
@@ -378,7 +371,7 @@ def assistance_detail(request, pk: int):
         {
             "assistance": assistance,
             "incident": incident,
-            "incident_link": incident_url(incident.number) if actor.sees(incident.unit) else "",
+            "incident_link": incident.get_absolute_url() if actor.sees(incident.unit) else "",
             "parties": list(incident.parties.all()),
             "accounts": list(incident.accounts.select_related("opening_unit")),
             "controls": controls,
