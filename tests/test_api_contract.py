@@ -188,3 +188,17 @@ def test_filing_audit_records_who_when_where_and_after(api, bank):
     assert event.ip == "192.0.2.7"
     assert event.after["number"] == response.json()["number"]
     assert event.thread == Incident.objects.get().thread
+
+
+def test_timeline_endpoint_reads_the_incident_once_and_its_events(api, actor, bank):
+    """Session, user, roles, the incident's pk within scope, its events: no page load."""
+    incident = services.incident_file(actor=actor("teller_bj_hd"), data=filing())
+    client = api("monitor_bj")
+    client.get(f"/api/v1/incidents/{incident.number}/timeline/")  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/incidents/{incident.number}/timeline/")
+    assert response.status_code == 200 and response.json()[0]["action"] == "incident.filed"
+    assert len(queries.captured_queries) <= 5, [q["sql"][:80] for q in queries.captured_queries]
+    assert (
+        api("monitor_sh").get(f"/api/v1/incidents/{incident.number}/timeline/").status_code == 404
+    )

@@ -128,8 +128,8 @@ class IncidentTimelineApi(APIView):
 
     @extend_schema(responses=TimelineEventSerializer(many=True))
     def get(self, request, number: str):
-        incident = selectors.incident_get(actor=Actor.from_request(request), number=number)
-        events = selectors.incident_timeline(incident=incident)
+        pk = selectors.incident_get_id(actor=Actor.from_request(request), number=number)
+        events = selectors.incident_timeline(incident=Incident(pk=pk))
         return Response(TimelineEventSerializer(events, many=True).data)
 
 
