@@ -61,9 +61,9 @@ class EscalationPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = " ".join(
-            part for part in (self.kind, self.incident_type_id or "", self.step_code) if part
-        )
+        # The type by its id (an int: a typed policy's name used to raise TypeError).
+        parts = (self.kind, str(self.incident_type_id or ""), self.step_code)
+        scope = " ".join(part for part in parts if part)
         return f"{scope}: {self.grace_minutes} min"
 
 
