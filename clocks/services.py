@@ -243,6 +243,12 @@ def _policy_state(policy: EscalationPolicy) -> dict:
     return {name: getattr(policy, name) for name in POLICY_FIELDS}
 
 
+def _policy_for_update(pk: int) -> EscalationPolicy | None:
+    # By pk alone: the default ordering joins the (nullable) incident type, and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join.
+    return EscalationPolicy.objects.select_for_update().filter(pk=pk).order_by("pk").first()
+
+
 def escalation_policy_save(*, actor: Actor, policy: EscalationPolicy) -> EscalationPolicy:
     """Create `policy`, or save the changes made to it (the admin's form), validated, with
     an audit event holding the policy before and after, in the same transaction.
@@ -252,7 +258,7 @@ def escalation_policy_save(*, actor: Actor, policy: EscalationPolicy) -> Escalat
     with transaction.atomic():
         before = None
         if policy.pk is not None:
-            current = EscalationPolicy.objects.select_for_update().filter(pk=policy.pk).first()
+            current = _policy_for_update(policy.pk)
             before = _policy_state(current) if current is not None else None
         policy.full_clean()
         policy.save()
@@ -271,7 +277,7 @@ def escalation_policy_delete(*, actor: Actor, policy: EscalationPolicy) -> None:
     """Delete `policy` (clocks fall back to the next most specific one), with an audit event
     holding what it said, in the same transaction."""
     with transaction.atomic():
-        current = EscalationPolicy.objects.select_for_update().filter(pk=policy.pk).first()
+        current = _policy_for_update(policy.pk)
         if current is None:
             return
         audit_record(

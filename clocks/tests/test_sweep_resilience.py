@@ -154,7 +154,7 @@ def test_a_worker_killed_mid_batch_fires_nothing_and_the_next_sweep_fires_each_o
         import os
         import django
         django.setup()
-        from workflows import sweep
+        from clocks import sweep
         real_fire = sweep._fire
 
         def fire_then_die(clocks, *, now):
