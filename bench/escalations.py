@@ -8,7 +8,7 @@ What it does, on its own PostgreSQL database (`fraudops_bench`, created and drop
    playbook task and its clock (created directly in bulk; filing 100,000 incidents through
    the services would measure filing, not escalation);
 2. starts two Celery worker processes (`--pool solo`, queue `clocks`) and Celery beat, which
-   sends the real `workflows.tasks.clocks_sweep` every CLOCK_SWEEP_SECONDS (5 s), exactly as
+   sends the real `clocks.tasks.clocks_sweep` every CLOCK_SWEEP_SECONDS (5 s), exactly as
    in production; the broker is Redis when REDIS_URL is set, else the embedded file-system
    broker in a temporary folder;
 3. burst: sets every deadline to the same instant T0 in one UPDATE and waits until every
@@ -56,10 +56,11 @@ def _create(n: int, *, kind_marker: str, grace: int) -> list[int]:
     from django.db import transaction
     from django.utils import timezone
 
+    from clocks.models import Clock
     from fraudops.core.choices import Level
     from fraudops.core.models import OrgUnit
     from incidents.models import Incident, Task
-    from workflows.models import Clock, IncidentType
+    from workflows.models import IncidentType
 
     now = timezone.now()
     incident_type = IncidentType.objects.get(code="telecom_fraud")
@@ -154,8 +155,8 @@ def _set_due(clock_ids: list[int], due_at_for) -> None:
 
 
 def _measure(clock_ids: list[int]) -> dict:
+    from clocks.models import Escalation
     from fraudops.core.models import AuditEvent
-    from workflows.models import Escalation
 
     wanted = set(clock_ids)
     rows = [
@@ -188,7 +189,7 @@ def _measure(clock_ids: list[int]) -> dict:
 def _wait_fired(clock_ids: list[int], *, timeout: float) -> None:
     """Poll until every clock has fired, cheaply (an id range, not 100,000 ids, so that the
     poll does not take CPU from the workers being measured)."""
-    from workflows.models import Escalation
+    from clocks.models import Escalation
 
     low, high = min(clock_ids), max(clock_ids)
     deadline = time.monotonic() + timeout
@@ -268,7 +269,7 @@ def _baseline(n: int) -> dict:
     """The sweep called directly in this process (no Celery, one worker)."""
     from django.utils import timezone
 
-    from workflows.sweep import clocks_sweep
+    from clocks.sweep import clocks_sweep
 
     ids = _create(n, kind_marker="B", grace=100_000)
     _analyze()

@@ -20,7 +20,7 @@ class ControlsConfig(AppConfig):
         )
         register_badges("controls", incident_badges)
 
-        from workflows.sweep import register_subject_guard
+        from clocks.sweep import register_subject_guard
 
         from .clock_guards import assistance_guard, control_guard
 

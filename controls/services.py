@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django_fsm import ConcurrentTransition, can_proceed
 
+from clocks.services import clock_start, clock_stop
 from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
@@ -40,7 +41,6 @@ from incidents.choices import TaskStatus
 from incidents.models import Account, Incident, Task
 from incidents.permissions import can_work_task
 from incidents.services import incident_record_recovery, task_complete
-from workflows.clocks import clock_start, clock_stop
 
 from . import notify
 from .choices import (

@@ -10,7 +10,7 @@ urlpatterns = [
     path("playbooks/", PlaybookListApi.as_view(), name="api-playbook-list"),
     path("playbooks/<slug:code>/", PlaybookDetailApi.as_view(), name="api-playbook"),
     path("org-units/", OrgUnitListApi.as_view(), name="api-org-unit-list"),
-    path("", include("workflows.api.urls")),
+    path("", include("incidents.api.timeliness_urls")),
     path("", include("incidents.api.urls")),
     path("", include("controls.api.urls")),
     path("", include("watchlist.api.urls")),

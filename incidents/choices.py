@@ -134,3 +134,18 @@ class Outcome(models.TextChoices):
     PARTLY_RECOVERED = "partly_recovered", _("Partly recovered")
     FULLY_RECOVERED = "fully_recovered", _("Fully recovered")
     PREVENTED = "prevented", _("Attempt prevented")
+
+
+class ClockKind(models.TextChoices):
+    """Kinds of clock this app starts itself (clocks.services); other apps use their own
+    dotted names (e.g. "controls.freeze_approval")."""
+
+    TASK = "task", _("Playbook step")
+
+
+class TimelinessResult(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    OVERDUE = "overdue", _("Overdue")
+    PENDING = "pending", _("Not yet due")
+    NO_DEADLINE = "no_deadline", _("No deadline")

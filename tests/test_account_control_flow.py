@@ -17,6 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from freezegun import freeze_time
 
+from clocks.choices import ClockStatus, EscalationStage
+from clocks.models import Clock, Escalation
+from clocks.sweep import clocks_sweep
 from controls.choices import AssistanceState, ClockKind, ControlKind, ControlState
 from controls.models import AssistanceRequest, ControlRequest, FreezeInstruction, WebhookDelivery
 from controls.services import control_requests_create
@@ -26,9 +29,6 @@ from fraudops.core.models import ApiClient, AuditEvent
 from fraudops.core.outbox import outbox_relay_batch
 from incidents.services import incident_file
 from notifications.models import Notification
-from workflows.choices import ClockStatus, EscalationStage
-from workflows.models import Clock, Escalation
-from workflows.sweep import clocks_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ class WatchlistConfig(AppConfig):
     verbose_name = _("Watch list")
 
     def ready(self) -> None:
+        from clocks.sweep import register_subject_guard
         from incidents import events, panels
         from incidents.timeline import register_timeline_action
-        from workflows.sweep import register_subject_guard
 
         from . import (
             csvio,  # noqa: F401 - registers the import's outbox handler

@@ -321,7 +321,7 @@ def _nomination_create(
         title_zh, title_en = _nomination_titles(nomination)
         url = f"/watchlist/nominations/{nomination.pk}/"
         if head is not None:
-            from workflows.clocks import clock_start
+            from clocks.services import clock_start
 
             clock_start(
                 subject=nomination,
@@ -439,7 +439,7 @@ def _decision_checks(actor: Actor, nomination: Nomination, action: str) -> None:
 def _decided(actor: Actor, nomination: Nomination, *, action: str, reason: str, data: dict) -> None:
     """Audit a decision on the nomination (and its incident), stop its clock, tell the
     nominator."""
-    from workflows.clocks import clock_stop
+    from clocks.services import clock_stop
 
     after = {"status": nomination.status, "reason": reason, **data}
     audit_record(
@@ -588,7 +588,7 @@ def nomination_withdraw(*, actor: Actor, nomination_id: int, reason: str = "") -
         nomination.decided_at = timezone.now()
         nomination.decision_reason = reason
         _save(nomination, thread=nomination.thread, action=action)
-        from workflows.clocks import clock_stop
+        from clocks.services import clock_stop
 
         clock_stop(subject=nomination, kind=NOMINATION_CLOCK)
         audit_record(

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.actors import Actor
 
-from .models import Clock, Escalation, EscalationPolicy, IncidentType, Playbook, PlaybookStep
+from .models import IncidentType, Playbook, PlaybookStep
 from .services import playbook_new_version
 
 
@@ -55,60 +55,3 @@ class PlaybookAdmin(admin.ModelAdmin):
         for playbook in queryset:
             new = playbook_new_version(actor=Actor.for_user(request.user), playbook=playbook)
             messages.success(request, _("Created %(playbook)s.") % {"playbook": new})
-
-
-@admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
-    """Head office sets how long a late clock waits before the level above is told."""
-
-    list_display = ["kind", "incident_type", "step_code", "grace_minutes", "notes"]
-    list_filter = ["kind", "incident_type"]
-    search_fields = ["kind", "step_code", "notes"]
-
-
-class EscalationInline(admin.TabularInline):
-    model = Escalation
-    extra = 0
-    can_delete = False
-    fields = ["stage", "scheduled_at", "fired_at", "unit", "roles"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
-    """Clocks are started and stopped by the services; the admin only shows them."""
-
-    list_display = ["title", "kind", "status", "unit", "due_at", "stage", "next_stage", "next_at"]
-    list_filter = ["status", "kind", "stage"]
-    list_select_related = ["unit"]
-    search_fields = ["thread", "title_zh", "title_en"]
-    date_hierarchy = "due_at"
-    inlines = [EscalationInline]
-    readonly_fields = [field.name for field in Clock._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
-    list_display = ["fired_at", "clock", "stage", "unit", "scheduled_at"]
-    list_filter = ["stage"]
-    list_select_related = ["clock", "unit"]
-    readonly_fields = ["clock", "stage", "scheduled_at", "fired_at", "unit", "roles"]
-    date_hierarchy = "fired_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -34,35 +34,3 @@ class EvidenceType(models.TextChoices):
     AMOUNT = "amount", _("Amount")
     FILE = "file", _("File")
     CHOICE = "choice", _("Choice")
-
-
-class ClockStatus(models.TextChoices):
-    OPEN = "open", _("Running")
-    STOPPED = "stopped", _("Stopped")
-    ESCALATED = "escalated", _("Escalated to the top")
-
-
-class EscalationStage(models.TextChoices):
-    """What happens when a clock runs out, in order (SPEC §4)."""
-
-    OVERDUE = "overdue", _("Overdue: owner and manager told")
-    LEVEL_ABOVE = "level_above", _("Level above told")
-    HEAD_OFFICE = "head_office", _("Head office told")
-
-
-STAGE_ORDER = [EscalationStage.OVERDUE, EscalationStage.LEVEL_ABOVE, EscalationStage.HEAD_OFFICE]
-
-
-class ClockKind(models.TextChoices):
-    """Kinds of clock this app starts itself; other apps use their own dotted names
-    (e.g. "controls.freeze_approval")."""
-
-    TASK = "task", _("Playbook step")
-
-
-class TimelinessResult(models.TextChoices):
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    OVERDUE = "overdue", _("Overdue")
-    PENDING = "pending", _("Not yet due")
-    NO_DEADLINE = "no_deadline", _("No deadline")

@@ -7,6 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
+from clocks.choices import ClockStatus
+from clocks.models import Clock
 from controls.choices import ControlKind, ControlState, InstructionStatus
 from controls.models import ControlRequest, FreezeInstruction
 from controls.services import (
@@ -24,8 +26,6 @@ from fraudops.core.errors import (
     PermissionRefused,
 )
 from fraudops.core.models import AuditEvent, OutboxMessage
-from workflows.choices import ClockStatus
-from workflows.models import Clock
 
 from .conftest import PAYEE_BJ, PAYEE_SH
 

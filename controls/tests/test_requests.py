@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from clocks.models import Clock
 from controls.choices import AssistanceState, ClockKind, ControlKind, ControlState
 from controls.models import AssistanceRequest, ControlRequest
 from controls.services import AccountNotControllable, control_requests_create
 from fraudops.core.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from fraudops.core.models import AuditEvent, OutboxMessage
-from workflows.models import Clock
 
 from .conftest import OTHER_BANK, PAYEE_BJ, PAYEE_SH, file_incident
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_fsm",
     "fraudops.core",
+    "clocks",
     "workflows",
     "incidents",
     "notifications",
@@ -216,7 +217,7 @@ CELERY_TIMEZONE = "UTC"
 # deadline; a worker started without -Q consumes every queue listed here.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("clocks"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"workflows.tasks.clocks_sweep": {"queue": "clocks"}}
+CELERY_TASK_ROUTES = {"clocks.tasks.clocks_sweep": {"queue": "clocks"}}
 CLOCK_SWEEP_SECONDS = float(os.environ.get("CLOCK_SWEEP_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE: dict = {
     # Safety net for side effects whose after-commit kick was lost (broker down, crash).
@@ -224,7 +225,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Escalations: every few seconds; a sweep not started in time expires (the next one
     # does its work), so a stopped worker does not come back to a pile of sweeps.
     "clocks-sweep": {
-        "task": "workflows.tasks.clocks_sweep",
+        "task": "clocks.tasks.clocks_sweep",
         "schedule": CLOCK_SWEEP_SECONDS,
         "options": {"expires": CLOCK_SWEEP_SECONDS * 2},
     },
@@ -235,7 +236,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "idempotency-purge": {"task": "fraudops.core.tasks.idempotency_purge", "schedule": 3600.0},
 }
 
-# Clocks (workflows.clocks): the grace period before a late clock goes to the level above,
+# Clocks (clocks.services): the grace period before a late clock goes to the level above,
 # and again before head office; head office overrides it per kind, type and step in the
 # admin (escalation policies).
 CLOCK_GRACE_MINUTES = int(os.environ.get("CLOCK_GRACE_MINUTES", "15"))

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from freezegun import freeze_time
 
+from clocks.models import Clock
 from fraudops.core.errors import (
     Conflict,
     FourEyesRefused,
@@ -22,7 +23,6 @@ from watchlist import selectors, services
 from watchlist.choices import EntryStatus, NominationStatus
 from watchlist.models import Entry, EntryChange, EntryKey, NameKey, Nomination
 from watchlist.screening import screen
-from workflows.models import Clock
 
 PERSON = {"name": "李强", "id_number": "110105199003071239"}
 

@@ -11,7 +11,7 @@ from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError
 from fraudops.core.selectors import org_unit_list
 
-from .selectors import timeliness_by_unit, timeliness_period
+from .timeliness import timeliness_by_unit, timeliness_period
 
 
 @login_required
@@ -33,4 +33,4 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         if not exc.fields:
             messages.error(request, exc.message)
     units = org_unit_list(actor=actor).filter(is_active=True)
-    return render(request, "workflows/timeliness.html", {"figures": figures, "units": list(units)})
+    return render(request, "incidents/timeliness.html", {"figures": figures, "units": list(units)})

@@ -1,4 +1,4 @@
-"""The escalation sweep: Celery beat runs `clocks_sweep` every few seconds (workflows.tasks).
+"""The escalation sweep: Celery beat runs `clocks_sweep` every few seconds (clocks.tasks).
 
 Each batch, in one transaction:
 
@@ -36,9 +36,9 @@ from fraudops.core.models import AuditEvent, OrgUnit
 from fraudops.core.outbox import outbox_enqueue
 
 from .choices import ClockStatus, EscalationStage
-from .clocks import stage_time, stages_for
 from .models import Clock, Escalation
 from .notices import NOTICE_KIND
+from .services import stage_time, stages_for
 
 logger = logging.getLogger(__name__)
 
@@ -326,7 +326,7 @@ def _fire(clocks: list[Clock], *, now) -> int:
     # (A stage that had fired before only moves its clock on.)
     _insert_audits(fired, now=now)
     # Who is told, written to the outbox in this transaction; the texts are rendered and
-    # the inbox rows written when the relay delivers it (workflows.notices), off the
+    # the inbox rows written when the relay delivers it (clocks.notices), off the
     # sweep's critical path.
     if fired:
         outbox_enqueue(

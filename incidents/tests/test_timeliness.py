@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from clocks.sweep import clocks_sweep
 from incidents.choices import TaskStatus
 from incidents.demo import report_level, work_task
-from workflows.sweep import clocks_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -151,14 +151,14 @@ def test_the_panel_renders_steps_results_and_escalations_in_the_readers_language
     from django.template.loader import render_to_string
     from django.utils import translation
 
+    from incidents.clock_panels import timeliness_panel_context
     from incidents.selectors import incident_get
-    from workflows.incident_ui import timeliness_panel_context
 
     reader = actor("monitor_bj")
     incident = incident_get(actor=reader, number=worked["incident"].number)
     with freeze_time(FILED + datetime.timedelta(minutes=40)), translation.override("en"):
         html = render_to_string(
-            "workflows/_timeliness_panel.html",
+            "incidents/_timeliness_panel.html",
             {"incident": incident, **timeliness_panel_context(incident, reader)},
         )
     assert "Timeliness" in html

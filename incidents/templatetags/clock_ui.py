@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from ..choices import TimelinessResult
+
 register = template.Library()
 
 RESULT_TONES = {
@@ -36,8 +38,6 @@ def result_tone(result: str) -> str:
 
 @register.filter
 def result_label(result: str) -> str:
-    from ..choices import TimelinessResult
-
     try:
         return str(TimelinessResult(result).label)
     except ValueError:

@@ -1,4 +1,5 @@
-"""Clocks on playbook tasks, driven by the incident events (subscribed in apps.ready()).
+"""Clocks on playbook tasks, driven by the incident events (subscribed in
+IncidentsConfig.ready()), and the sweep's guard for them.
 
 A task's clock runs from the moment it opens with a due time until it is done or marked not
 applicable; closing or withdrawing the incident stops every clock on its thread.
@@ -6,10 +7,10 @@ applicable; closing or withdrawing the incident stops every clock on its thread.
 
 from __future__ import annotations
 
-from incidents.choices import OVER_STATES, TaskStatus
+from clocks.services import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
 
-from .choices import ClockKind
-from .clocks import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
+from .choices import OVER_STATES, ClockKind, TaskStatus
+from .models import Incident, Task
 
 
 def _task_clock(task, incident) -> ClockStart | None:
@@ -57,8 +58,6 @@ def on_incident_transitioned(*, incident, transition) -> None:
 def task_guard(ids: list[int]) -> dict[int, bool]:
     """For the sweep: lock the tasks and their incidents (skipping rows someone is changing
     right now) and say which still need their clock: open, on an incident not yet over."""
-    from incidents.models import Incident, Task
-
     rows = list(
         Task.objects.select_for_update(skip_locked=True)
         .filter(pk__in=ids)

@@ -17,6 +17,7 @@ from notifications.choices import Tone
 from notifications.services import Message, notifications_deliver
 
 from .choices import EscalationStage
+from .models import Clock
 
 NOTICE_KIND = "clocks.escalated"
 
@@ -80,8 +81,6 @@ class Texts:
 def escalation_notices_deliver(*, payload: dict) -> int:
     """Deliver a batch of escalation notices (idempotent: one inbox row per (clock, stage)
     and person)."""
-    from .models import Clock
-
     rows = payload.get("escalations") or []
     clocks = Clock.objects.in_bulk([row[0] for row in rows])
     unit_ids = {row[2] for row in rows} | {clock.unit_id for clock in clocks.values()}

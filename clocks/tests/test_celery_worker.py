@@ -10,13 +10,13 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
+from clocks.models import Escalation
+from clocks.tasks import clocks_sweep
 from fraudops.celery import app as celery_app
 from fraudops.core.models import OutboxMessage
 from fraudops.core.tasks import outbox_relay
 from incidents.models import Incident
 from notifications.models import Notification
-from workflows.models import Escalation
-from workflows.tasks import clocks_sweep
 
 from .conftest import broker_down
 from .test_sweep_resilience import _make_due
@@ -65,7 +65,7 @@ def test_outbox_rows_written_while_redis_is_down_are_relayed_once_it_is_back(fil
         _make_due(thread=incident.thread)
         with pytest.raises(Exception):  # noqa: B017 - beat cannot deliver the sweep now
             clocks_sweep.delay()
-        from workflows.sweep import clocks_sweep as run_sweep
+        from clocks.sweep import clocks_sweep as run_sweep
 
         assert run_sweep().fired > 0  # a sweep that was already running when Redis went down
         assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()

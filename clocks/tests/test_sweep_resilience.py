@@ -16,6 +16,10 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from clocks.choices import ClockStatus
+from clocks.models import Clock, Escalation
+from clocks.services import clock_start
+from clocks.sweep import clocks_sweep, clocks_sweep_batch
 from fraudops.core.choices import Role
 from fraudops.core.models import AuditEvent, OutboxMessage, Sequence
 from fraudops.core.tasks import outbox_relay
@@ -23,10 +27,6 @@ from incidents.choices import TaskStatus
 from incidents.demo import work_task
 from incidents.models import Incident, Task
 from notifications.models import Notification
-from workflows.choices import ClockStatus
-from workflows.clocks import clock_start
-from workflows.models import Clock, Escalation
-from workflows.sweep import clocks_sweep, clocks_sweep_batch
 
 from .conftest import broker_down, queued_notification_keys
 
@@ -80,7 +80,7 @@ def _assert_each_stage_once(expected: int) -> None:
 def test_a_batch_that_fails_midway_leaves_nothing_behind_and_the_next_sweep_fires_once(bank):
     _generic_clocks(bank, 20)
     with (
-        mock.patch("workflows.sweep.outbox_enqueue", side_effect=RuntimeError("crash")),
+        mock.patch("clocks.sweep.outbox_enqueue", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
         clocks_sweep_batch(limit=50)
@@ -154,7 +154,7 @@ def test_a_worker_killed_mid_batch_fires_nothing_and_the_next_sweep_fires_each_o
         import os
         import django
         django.setup()
-        from workflows import sweep
+        from clocks import sweep
         real_fire = sweep._fire
 
         def fire_then_die(clocks, *, now):

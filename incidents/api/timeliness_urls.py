@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import IncidentTimelinessApi, UnitTimelinessApi
+from .timeliness_views import IncidentTimelinessApi, UnitTimelinessApi
 
 urlpatterns = [
     path(

@@ -1,24 +1,11 @@
+"""The clock tests' helpers: incidents filed through the real service (their tasks carry
+the clocks), a broker that is down, the notification keys written to the outbox."""
+
 from __future__ import annotations
 
 import contextlib
 
-import pytest
-
-from incidents.models import Incident
-from incidents.services import incident_file
-from tests.incident_data import filing
-
-
-@pytest.fixture
-def file_incident(actor):
-    """File an incident through the real service, as a teller of BR-BJ-HD."""
-
-    def make(incident_type: str = "telecom_fraud", username: str = "teller_bj_hd", **extra):
-        incident = incident_file(actor=actor(username), data=filing(incident_type, **extra))
-        return Incident.objects.select_related("unit").get(pk=incident.pk)
-
-    return make
-
+from incidents.tests.conftest import file_incident  # noqa: F401 - a fixture, shared
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
@@ -51,8 +38,8 @@ def broker_down():
 def queued_notification_keys() -> list[str]:
     """The keys of every notification written to the outbox: single rows and the sweep's
     escalation notices (one key per clock and stage)."""
+    from clocks.notices import NOTICE_KIND
     from fraudops.core.models import OutboxMessage
-    from workflows.notices import NOTICE_KIND
 
     keys = []
     for kind, payload in OutboxMessage.objects.filter(

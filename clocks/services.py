@@ -2,14 +2,14 @@
 
 Other apps start and stop clocks inside their own transaction:
 
-    from workflows.clocks import clock_start, clock_stop
+    from clocks.services import clock_start, clock_stop
 
     clock_start(subject=freeze_request, kind="controls.freeze_approval", due_at=...,
                 unit=sub_branch, owner_role=Role.SUB_BRANCH_MONITOR, thread=incident.thread,
                 title_zh="审批止付申请 ...", title_en="Approve freeze request ...", url="/...")
     clock_stop(subject=freeze_request)                # when it is decided
 
-When a clock runs out the sweep (workflows.sweep, run by Celery beat every few seconds) fires
+When a clock runs out the sweep (clocks.sweep, run by Celery beat every few seconds) fires
 its stages in order: `overdue` at the deadline (the owner role at the unit and its manager
 are told), `level_above` after the grace period (the lead role of the level above), and
 `head_office` after a second grace period (when the level above was not head office).
@@ -18,22 +18,22 @@ are told), `level_above` after the grace period (the lead role of the level abov
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fraudops.core.actors import Actor
+from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
 from fraudops.core.models import OrgUnit
 
 from .choices import STAGE_ORDER, ClockStatus, EscalationStage
 from .models import Clock, EscalationPolicy
-
-DEFAULT_GRACE_MINUTES = 15
+from .selectors import grace_minutes_for, grace_resolver
 
 
 def stages_for(unit: OrgUnit) -> list[str]:
@@ -48,40 +48,6 @@ def stages_for(unit: OrgUnit) -> list[str]:
 def stage_time(*, due_at: datetime.datetime, grace_minutes: int, stage: str) -> datetime.datetime:
     """When `stage` falls due: the deadline, then one grace period per stage after it."""
     return due_at + datetime.timedelta(minutes=grace_minutes * STAGE_ORDER.index(stage))
-
-
-def grace_resolver(*, kind: str, incident_type: str | None = None) -> Callable[[str], int]:
-    """Head office's grace periods for clocks of `kind` on incidents of `incident_type` (the
-    type's code), in one query: call the result with a step code. The most specific
-    EscalationPolicy wins (type and step, then type, then step, then the kind alone), else
-    the per-kind setting, else settings.CLOCK_GRACE_MINUTES."""
-    policies = list(
-        EscalationPolicy.objects.filter(kind=kind).filter(
-            Q(incident_type__isnull=True) | Q(incident_type__code=incident_type)
-        )
-    )
-    by_kind: dict = getattr(settings, "CLOCK_GRACE_MINUTES_BY_KIND", {}) or {}
-    if kind in by_kind:
-        fallback = int(by_kind[kind])
-    else:
-        fallback = int(getattr(settings, "CLOCK_GRACE_MINUTES", DEFAULT_GRACE_MINUTES))
-
-    def grace(step_code: str = "") -> int:
-        best: tuple[int, int] | None = None
-        for policy in policies:
-            if policy.step_code not in (step_code, ""):
-                continue
-            rank = (2 if policy.incident_type_id else 0) + (1 if policy.step_code else 0)
-            if best is None or rank > best[0]:
-                best = (rank, policy.grace_minutes)
-        return best[1] if best is not None else fallback
-
-    return grace
-
-
-def grace_minutes_for(*, kind: str, incident_type: str | None = None, step_code: str = "") -> int:
-    """Head office's grace period for one clock (see `grace_resolver`)."""
-    return grace_resolver(kind=kind, incident_type=incident_type)(step_code)
 
 
 def _subject_key(subject: models.Model) -> tuple[ContentType, int]:
@@ -266,3 +232,59 @@ def clocks_stop_thread(*, thread: str) -> int:
     return Clock.objects.filter(thread=thread, status__in=_STOPPABLE).update(
         status=ClockStatus.STOPPED, stopped_at=timezone.now(), next_at=None
     )
+
+
+# --- head office's escalation policies ----------------------------------------------------------
+
+POLICY_FIELDS = ["kind", "incident_type_id", "step_code", "grace_minutes", "notes"]
+
+
+def _policy_state(policy: EscalationPolicy) -> dict:
+    return {name: getattr(policy, name) for name in POLICY_FIELDS}
+
+
+def _policy_for_update(pk: int) -> EscalationPolicy | None:
+    # By pk alone: the default ordering joins the (nullable) incident type, and PostgreSQL
+    # refuses FOR UPDATE on the nullable side of an outer join.
+    return EscalationPolicy.objects.select_for_update().filter(pk=pk).order_by("pk").first()
+
+
+def escalation_policy_save(*, actor: Actor, policy: EscalationPolicy) -> EscalationPolicy:
+    """Create `policy`, or save the changes made to it (the admin's form), validated, with
+    an audit event holding the policy before and after, in the same transaction.
+
+    Clocks started from now on use the new grace period; running clocks keep theirs.
+    """
+    with transaction.atomic():
+        before = None
+        if policy.pk is not None:
+            current = _policy_for_update(policy.pk)
+            before = _policy_state(current) if current is not None else None
+        policy.full_clean()
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="escalation_policy.created" if before is None else "escalation_policy.changed",
+            thread=f"escalation_policy:{policy.pk}",
+            target=f"escalation_policy:{policy.pk}",
+            before=before,
+            after=_policy_state(policy),
+        )
+    return policy
+
+
+def escalation_policy_delete(*, actor: Actor, policy: EscalationPolicy) -> None:
+    """Delete `policy` (clocks fall back to the next most specific one), with an audit event
+    holding what it said, in the same transaction."""
+    with transaction.atomic():
+        current = _policy_for_update(policy.pk)
+        if current is None:
+            return
+        audit_record(
+            actor=actor,
+            action="escalation_policy.deleted",
+            thread=f"escalation_policy:{current.pk}",
+            target=f"escalation_policy:{current.pk}",
+            before=_policy_state(current),
+        )
+        current.delete()

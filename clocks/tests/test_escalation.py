@@ -9,6 +9,9 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from clocks.choices import ClockStatus, EscalationStage
+from clocks.models import Clock, Escalation, EscalationPolicy
+from clocks.sweep import clocks_sweep
 from fraudops.core.choices import Role
 from fraudops.core.models import AuditEvent
 from fraudops.core.outbox import outbox_relay_batch
@@ -17,9 +20,6 @@ from incidents.demo import work_task
 from incidents.models import Task
 from incidents.services import incident_transition
 from notifications.models import Notification
-from workflows.choices import ClockStatus, EscalationStage
-from workflows.models import Clock, Escalation, EscalationPolicy
-from workflows.sweep import clocks_sweep
 
 from .conftest import queued_notification_keys
 
@@ -210,7 +210,7 @@ def test_head_office_grace_policy_for_a_step_overrides_the_setting(file_incident
 
 
 def test_a_clock_owned_by_a_sub_branch_goes_straight_to_head_office(bank, settings):
-    from workflows.clocks import clock_start
+    from clocks.services import clock_start
 
     settings.CLOCK_GRACE_MINUTES = 5
     with freeze_time(FILED) as frozen:

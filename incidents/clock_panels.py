@@ -1,20 +1,19 @@
 """What the clocks add to the incident pages: the timeliness panel, an "overdue / escalated"
 badge in queues and lists, and escalations as sentences on the timeline (registered from
-WorkflowsConfig.ready())."""
+IncidentsConfig.ready())."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clocks.choices import EscalationStage
+from clocks.selectors import clocks_late_stages
 from fraudops.core.choices import Role
-from incidents.panels import Badge, register_badges, register_panel
-from incidents.timeline import register_timeline_action
 
-from .choices import ClockStatus, EscalationStage
-from .models import Clock
-from .selectors import incident_timeliness
+from .panels import Badge, register_badges, register_panel
+from .timeline import register_timeline_action
+from .timeliness import incident_timeliness
 
 
 def _zh() -> bool:
@@ -28,11 +27,7 @@ def timeliness_panel_context(incident, actor) -> dict:
 def clock_badges(incident_ids, actor) -> dict[int, list[Badge]]:
     """One query for the whole page: incidents with a late clock, escalated or not."""
     threads = {f"incident:{pk}": pk for pk in incident_ids}
-    late = Clock.objects.filter(
-        thread__in=list(threads),
-        status__in=[ClockStatus.OPEN, ClockStatus.ESCALATED],
-        due_at__lte=timezone.now(),
-    ).values_list("thread", "stage")
+    late = clocks_late_stages(threads=threads)
     worst: dict[int, str] = {}
     for thread, stage in late:
         pk = threads[thread]
@@ -74,7 +69,7 @@ def escalation_sentence(event, context) -> str:
 def register() -> None:
     register_panel(
         "timeliness",
-        template="workflows/_timeliness_panel.html",
+        template="incidents/_timeliness_panel.html",
         context=timeliness_panel_context,
         order=20,
     )
