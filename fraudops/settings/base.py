@@ -65,6 +65,28 @@ MIDDLEWARE = [
 ROOT_URLCONF = "fraudops.urls"
 WSGI_APPLICATION = "fraudops.wsgi.application"
 
+# The main navigation (fraudops.core.nav; the `chrome` tag library's {% main_nav %}): a new
+# app adds its page here. `visible` names a function of the Actor deciding who sees the link.
+FRAUDOPS_NAV = [
+    {"label": _("My work"), "url": "home", "active": ("/",)},
+    {
+        "label": _("Incidents"),
+        "url": "incident_list",
+        "active": ("/incidents/", "!/incidents/new/"),
+    },
+    {
+        "label": _("File an incident"),
+        "url": "incident_file_start",
+        "active": ("/incidents/new/",),
+        "visible": "incidents.permissions.can_file",
+    },
+    {"label": _("Watch list"), "href": "/watchlist/", "active": ("/watchlist/",)},
+    {"label": _("Account control"), "href": "/controls/", "active": ("/controls/",)},
+    {"label": _("Timeliness"), "url": "workflows:timeliness", "active": ("/timeliness/",)},
+]
+# A deadline shows amber ("soon") when less than this many minutes remain (fraudops.core.formats).
+FRAUDOPS_DEADLINE_SOON_MINUTES = 10
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -77,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fraudops.core.context_processors.fraudops",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
