@@ -283,7 +283,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fraudops@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Once, through the root's console: Django's own "django" console handler (DEBUG only)
+        # would print every warning and error a second time.
+        "django": {"handlers": ["console"], "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # One line per request by default; `make run` asks for WARNING (4xx and 5xx only).
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": os.environ.get("DJANGO_SERVER_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }
