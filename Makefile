@@ -27,7 +27,8 @@ seed: migrate
 
 # Serves the app on the embedded default (SQLite, file-system Celery broker) with a Celery
 # worker and beat beside it, so clocks escalate on their own. Ctrl-C stops all three.
-run: seed
+# fraudops.run seeds the demo data itself and prints the logins under the address.
+run: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m fraudops.run --host $(HOST) --port $(PORT)
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fraudops.core.badges import colours
 from fraudops.core.choices import Level
 
 
@@ -16,6 +17,22 @@ class IncidentState(models.TextChoices):
     )
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The badge colour of each state (`{% state_badge incident.state "incidents.IncidentState" %}`).
+INCIDENT_STATE_COLOURS = colours(
+    IncidentState,
+    {
+        IncidentState.FILED: "brand",
+        IncidentState.BRANCH_HANDLING: "brand",
+        IncidentState.SUB_BRANCH_HANDLING: "brand",
+        IncidentState.HEAD_OFFICE_HANDLING: "brand",
+        IncidentState.RETURNED_TO_BRANCH: "warning",
+        IncidentState.RETURNED_TO_SUB_BRANCH: "warning",
+        IncidentState.CLOSED: "ok",
+        IncidentState.WITHDRAWN: "",
+    },
+)
 
 
 # Which level holds the incident in each state (None: no one, it is over).
@@ -43,6 +60,17 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+TASK_STATUS_COLOURS = colours(
+    TaskStatus,
+    {
+        TaskStatus.WAITING: "info",
+        TaskStatus.OPEN: "warning",
+        TaskStatus.DONE: "ok",
+        TaskStatus.NOT_APPLICABLE: "",
+    },
+)
 
 
 FINISHED_TASK_STATUSES = [TaskStatus.DONE, TaskStatus.NOT_APPLICABLE]

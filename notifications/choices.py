@@ -1,11 +1,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fraudops.core.badges import colours
+
 
 class Tone(models.TextChoices):
     INFO = "info", _("Information")
     WARNING = "warning", _("Warning")
     DANGER = "danger", _("Urgent")
+
+
+# A tone is its own badge colour.
+TONE_COLOURS = colours(Tone, {tone: str(tone) for tone in Tone})
 
 
 class OutboxKind(models.TextChoices):

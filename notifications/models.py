@@ -3,15 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from fraudops.core.i18n import pick
+
 from .choices import Tone
-
-
-def _pick(zh: str, en: str, language: str | None = None) -> str:
-    language = (language or get_language() or "zh-hans").lower()
-    return (zh or en) if language.startswith("zh") else (en or zh)
 
 
 class Notification(models.Model):
@@ -54,11 +50,11 @@ class Notification(models.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self.title_zh, self.title_en)
+        return pick(self.title_zh, self.title_en)
 
     @property
     def body(self) -> str:
-        return _pick(self.body_zh, self.body_en)
+        return pick(self.body_zh, self.body_en)
 
     @property
     def is_unread(self) -> bool:

@@ -2,17 +2,15 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.choices import Level, Role
+from fraudops.core.i18n import pick
 from fraudops.core.models import LocalizedNameMixin
 
 from .choices import DeadlineFrom, IncidentGroup
 
-
-def _pick(zh: str, en: str) -> str:
-    return (zh or en) if (get_language() or "zh-hans").lower().startswith("zh") else (en or zh)
+_pick = pick  # the one zh/en pick (fraudops.core.i18n)
 
 
 class IncidentType(LocalizedNameMixin, models.Model):

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypedDict
 
+import idna
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -476,7 +477,7 @@ def _t2s() -> OpenCC:
     After construction OpenCC.convert only reads its tables, so sharing one
     instance between threads is safe.
     """
-    from opencc import OpenCC
+    from opencc import OpenCC  # heavy (dictionaries): loaded on first use, see the docstring
 
     return OpenCC("t2s")
 
@@ -633,6 +634,7 @@ def _pinyin_syllables() -> frozenset[str]:
     with exactly the syllables lazy_pinyin emits; the vowel-less interjections
     (m, n, ng, hm, hng) and ê are left out so they never split a real name.
     """
+    # pypinyin's tables are heavy: loaded on first use, so importing this module stays cheap.
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -689,7 +691,7 @@ _fold_pinyin = fold_pinyin
 
 def _name_syllables(name: str) -> list[str] | None:
     """Tone-less syllables of a cleaned name in written order; None if not pinyin."""
-    from pypinyin import lazy_pinyin
+    from pypinyin import lazy_pinyin  # heavy: loaded on first use (see the docstring)
 
     has_han = _HAN_RE.search(name) is not None
     result: list[str] = []
@@ -859,7 +861,7 @@ def _tld_extractor() -> tldextract.TLDExtract:
     (github.io, blogspot.com ...) are included because each site under them
     has a different owner, which is what a fraud watch list cares about.
     """
-    import tldextract
+    import tldextract  # heavy (suffix list snapshot): loaded on first use
 
     return tldextract.TLDExtract(
         suffix_list_urls=(),
@@ -885,8 +887,6 @@ def _domain_error() -> ValidationError:
 
 def _normalize_host(host: str) -> str:
     """Lower-case, validate and Unicode-decode a host name label by label."""
-    import idna
-
     labels = []
     for label in host.split("."):
         if label.isascii() and not label.startswith("xn--"):

@@ -7,10 +7,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ApiScope, Level, Role
+from .i18n import pick
 
 
 class LocalizedNameMixin:
@@ -21,10 +21,7 @@ class LocalizedNameMixin:
 
     @property
     def name(self) -> str:
-        language = (get_language() or "zh-hans").lower()
-        if language.startswith("zh"):
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
+        return pick(self.name_zh, self.name_en)
 
 
 class OrgUnit(LocalizedNameMixin, models.Model):

@@ -41,18 +41,33 @@ def refusals_audited(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def sequence_next(*, name: str, year: int) -> int:
-    """Next value of a yearly counter; safe under concurrency (row lock, F() increment)."""
+def sequence_next(*, name: str, year: int = 0, count: int = 1) -> int:
+    """Reserve the next `count` values of a counter and return the first of them.
+
+    The one counter service: readable numbers (``FI-2026-000042``: one counter per `name`
+    and `year`) and the watch list's change feed (``year=0``, a block of `count` positions
+    per write) both use it. Call it inside the transaction that uses the values:
+
+    - **gap-free**: the increment is an ``UPDATE ... SET value = value + count`` in the
+      caller's transaction, so a rollback gives the values back;
+    - **monotonic in commit order**: that UPDATE row-locks the counter until the caller
+      commits, so a second writer waits, and values become visible in the order they were
+      handed out (a reader following the feed never skips a value that committed late);
+    - the first use creates the row; two first uses at once both succeed (the loser of the
+      INSERT race increments the winner's row, on PostgreSQL as on SQLite).
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    counter = Sequence.objects.filter(name=name, year=year)
     with transaction.atomic():
-        updated = Sequence.objects.filter(name=name, year=year).update(value=F("value") + 1)
-        if not updated:
+        if not counter.update(value=F("value") + count):
             try:
                 with transaction.atomic():
-                    Sequence.objects.create(name=name, year=year, value=1)
-                    return 1
+                    Sequence.objects.create(name=name, year=year, value=count)
+                return 1
             except IntegrityError:
-                Sequence.objects.filter(name=name, year=year).update(value=F("value") + 1)
-        return Sequence.objects.get(name=name, year=year).value
+                counter.update(value=F("value") + count)
+        return counter.values_list("value", flat=True).get() - count + 1
 
 
 def user_set_roles(*, user: User, roles: Iterable[str]) -> None:

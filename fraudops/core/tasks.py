@@ -1,13 +1,11 @@
+"""The core's Celery tasks (beat runs both; see CELERY_BEAT_SCHEDULE)."""
+
 from celery import shared_task
 
 from .idempotency import idempotency_purge as purge_expired_keys
-from .outbox import outbox_relay_batch
+from .outbox import outbox_relay
 
-
-@shared_task(ignore_result=True, time_limit=60, soft_time_limit=50)
-def outbox_relay() -> int:
-    """Relay due outbox rows (kicked after each commit and run periodically by beat)."""
-    return outbox_relay_batch()
+__all__ = ["idempotency_purge", "outbox_relay"]
 
 
 @shared_task(ignore_result=True, time_limit=600, soft_time_limit=540)

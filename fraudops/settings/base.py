@@ -66,6 +66,28 @@ MIDDLEWARE = [
 ROOT_URLCONF = "fraudops.urls"
 WSGI_APPLICATION = "fraudops.wsgi.application"
 
+# The main navigation (fraudops.core.nav; the `chrome` tag library's {% main_nav %}): a new
+# app adds its page here. `visible` names a function of the Actor deciding who sees the link.
+FRAUDOPS_NAV = [
+    {"label": _("My work"), "url": "home", "active": ("/",)},
+    {
+        "label": _("Incidents"),
+        "url": "incident_list",
+        "active": ("/incidents/", "!/incidents/new/"),
+    },
+    {
+        "label": _("File an incident"),
+        "url": "incident_file_start",
+        "active": ("/incidents/new/",),
+        "visible": "incidents.permissions.can_file",
+    },
+    {"label": _("Watch list"), "href": "/watchlist/", "active": ("/watchlist/",)},
+    {"label": _("Account control"), "href": "/controls/", "active": ("/controls/",)},
+    {"label": _("Timeliness"), "url": "workflows:timeliness", "active": ("/timeliness/",)},
+]
+# A deadline shows amber ("soon") when less than this many minutes remain (fraudops.core.formats).
+FRAUDOPS_DEADLINE_SOON_MINUTES = 10
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -78,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fraudops.core.context_processors.fraudops",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -261,7 +284,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fraudops@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Once, through the root's console: Django's own "django" console handler (DEBUG only)
+        # would print every warning and error a second time.
+        "django": {"handlers": ["console"], "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # One line per request by default; `make run` asks for WARNING (4xx and 5xx only).
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": os.environ.get("DJANGO_SERVER_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
 }

@@ -35,7 +35,7 @@ def healthz(request):
         healthy = False
     if settings.REDIS_URL:
         try:
-            import redis
+            import redis  # optional: only a deployment with REDIS_URL needs the client
 
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
             checks["broker"] = "ok"
