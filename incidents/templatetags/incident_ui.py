@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from fraudops.core.actors import Actor
 from fraudops.core.choices import Role
 
 from ..choices import TaskStatus
+from ..permissions import may_file
 
 register = template.Library()
 
@@ -133,12 +135,8 @@ def task_tone(status: str) -> str:
 @register.simple_tag(takes_context=True)
 def may_file_incidents(context) -> bool:
     """Whether the signed-in user may file incidents (branch tellers and managers)."""
-    from fraudops.core.actors import Actor
-
-    from ..permissions import can_file
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    return can_file(Actor.for_user(user))
+    return may_file(Actor.for_user(user))
