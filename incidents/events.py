@@ -2,43 +2,69 @@
 screening). Called by the services inside their transaction: a receiver that has a side
 effect outside the database writes an outbox row, which is relayed after commit.
 
-Receivers register with `subscribe(event_name, function)` from their app's `ready()`; the
-incidents app itself does not know who listens.
+Receivers register with `subscribe(IncidentEvent.FILED, function)` from their app's
+`ready()`; the incidents app itself does not know who listens. An unknown event name fails
+at once (`UnknownEvent`), so a typo cannot leave a receiver silently unsubscribed. The
+names are strings too (`IncidentEvent` is a StrEnum): `subscribe("incident_filed", …)`
+still works.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-
-_receivers: dict[str, list[Callable]] = defaultdict(list)
-
-
-def subscribe(event: str, receiver: Callable) -> None:
-    if receiver not in _receivers[event]:
-        _receivers[event].append(receiver)
+from enum import StrEnum
 
 
-def _emit(event: str, **kwargs) -> None:
+class IncidentEvent(StrEnum):
+    FILED = "incident_filed"
+    LEVEL_ENTERED = "level_entered"
+    TASK_FINISHED = "task_finished"
+    TASK_INSTRUCTED = "task_instructed"
+    TRANSITIONED = "incident_transitioned"
+
+
+class UnknownEvent(ValueError):
+    """`subscribe` was given a name that is not an `IncidentEvent`."""
+
+
+_receivers: dict[IncidentEvent, list[Callable]] = {event: [] for event in IncidentEvent}
+
+
+def _event(event: IncidentEvent | str) -> IncidentEvent:
+    try:
+        return IncidentEvent(event)
+    except ValueError:
+        names = ", ".join(IncidentEvent)
+        raise UnknownEvent(f"No incident event is called {event!r}; use one of: {names}.") from None
+
+
+def subscribe(event: IncidentEvent | str, receiver: Callable) -> None:
+    """Call `receiver(**kwargs)` whenever `event` happens (once, however often subscribed)."""
+    receivers = _receivers[_event(event)]
+    if receiver not in receivers:
+        receivers.append(receiver)
+
+
+def _emit(event: IncidentEvent, **kwargs) -> None:
     for receiver in list(_receivers[event]):
         receiver(**kwargs)
 
 
 def incident_filed(*, incident) -> None:
-    _emit("incident_filed", incident=incident)
+    _emit(IncidentEvent.FILED, incident=incident)
 
 
 def level_entered(*, incident, level: str, tasks: list) -> None:
-    _emit("level_entered", incident=incident, level=level, tasks=tasks)
+    _emit(IncidentEvent.LEVEL_ENTERED, incident=incident, level=level, tasks=tasks)
 
 
 def task_finished(*, task) -> None:
-    _emit("task_finished", task=task)
+    _emit(IncidentEvent.TASK_FINISHED, task=task)
 
 
 def task_instructed(*, task) -> None:
-    _emit("task_instructed", task=task)
+    _emit(IncidentEvent.TASK_INSTRUCTED, task=task)
 
 
 def incident_transitioned(*, incident, transition: str) -> None:
-    _emit("incident_transitioned", incident=incident, transition=transition)
+    _emit(IncidentEvent.TRANSITIONED, incident=incident, transition=transition)

@@ -1,49 +1,90 @@
-"""Who may act on incidents: the role-and-unit rules shared by the services (which enforce
-them) and the browser pages (which use them only to show or hide buttons).
+"""Who may act on incidents and their tasks, in the vocabulary every app uses:
+
+- `check_may_<verb>(actor, ...)` raises the refusal (`fraudops.core.errors`) with its
+  message, naming the audit `action` that was attempted; the services call it.
+- `may_<verb>(actor, ...)` is derived from it (the check passes) for pages and buttons.
 
 The services remain the only authority: a page that shows a button wrongly still gets a
 refusal from the service. These helpers read what is already loaded (the actor's roles and
 unit, the incident's unit chain, the task's unit) and never query.
+
+Which transitions of the incident this actor may use is asked of each transition's action
+(`incidents.actions`), which builds on `check_role_at` here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
 from fraudops.core.actors import Actor
-from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_LEVEL, Role, level_above
+from fraudops.core.choices import ROLE_LEVEL, ApiScope, Level, Role, level_above
+from fraudops.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    OutOfScope,
+    PermissionRefused,
+)
 from fraudops.core.models import OrgUnit
 
-from .choices import IncidentState, TaskStatus
-
-S = IncidentState
+from .choices import TaskStatus
 
 FILING_ROLES: tuple[str, ...] = (Role.TELLER, Role.BRANCH_MANAGER)
-
-# Why a role-at-unit check fails (None: it passes).
-OUT_OF_SCOPE = "out_of_scope"
-MISSING_ROLE = "missing_role"
+SUB_BRANCH_ROLES: tuple[str, ...] = (Role.SUB_BRANCH_MONITOR, Role.SUB_BRANCH_SECURITY)
+HEAD_OFFICE_ROLES: tuple[str, ...] = (Role.HEAD_OFFICE_MONITOR, Role.HEAD_OFFICE_SECURITY)
 
 
-def role_refusal(actor: Actor, *, unit: OrgUnit, roles: tuple[str, ...]) -> str | None:
+def allowed(check: Callable[..., None], *args: Any, **kwargs: Any) -> bool:
+    """Whether `check(*args, **kwargs)` passes: how every `may_*` derives from its check."""
+    try:
+        check(*args, **kwargs)
+    except DomainError:
+        return False
+    return True
+
+
+# --- the rule every write builds on --------------------------------------------------------
+
+
+def check_role_at(
+    actor: Actor, *, unit: OrgUnit, roles: tuple[str, ...], thread: str, action: str
+) -> None:
     """The rule of every write on an incident: staff must hold one of `roles` at exactly
-    `unit`; API clients act anywhere within their scope; the system always may."""
+    `unit` (else OutOfScope, or PermissionRefused naming the roles); API clients act
+    anywhere within their scope; the system always may."""
     if actor.is_system:
-        return None
+        return
     if actor.client is not None:
-        return None if actor.sees(unit) else OUT_OF_SCOPE
+        if not actor.sees(unit):
+            raise OutOfScope(thread=thread, action=action)
+        return
     if actor.unit is None or actor.unit.pk != unit.pk:
-        return OUT_OF_SCOPE
+        raise OutOfScope(
+            _("Only staff of %(unit)s can do this.") % {"unit": unit.name},
+            thread=thread,
+            action=action,
+        )
     if not actor.has_role(*roles):
-        return MISSING_ROLE
-    return None
-
-
-def holds_role_at(actor: Actor, *, unit: OrgUnit | None, roles: tuple[str, ...]) -> bool:
-    return unit is not None and role_refusal(actor, unit=unit, roles=roles) is None
+        names = ", ".join(str(Role(r).label) for r in roles)
+        raise PermissionRefused(
+            _("This needs one of these roles: %(roles)s.") % {"roles": names},
+            thread=thread,
+            action=action,
+        )
 
 
 def level_roles(level: str | None) -> tuple[str, ...]:
     """The working roles of a level (who works that level's tasks)."""
     return tuple(role for role, role_level in ROLE_LEVEL.items() if role_level == level)
+
+
+def holding_unit(incident) -> OrgUnit:
+    """The unit of the level that holds the incident now (its branch once it is over)."""
+    level = incident.level
+    return incident.unit.ancestor_at(level) if level else incident.unit
 
 
 def instructing_unit(task) -> OrgUnit:
@@ -55,87 +96,173 @@ def instructing_roles(task) -> tuple[str, ...]:
     return level_roles(level_above(task.level))
 
 
-# --- what the pages ask ------------------------------------------------------------------
+# --- filing ----------------------------------------------------------------------------------
 
 
-def can_file(actor: Actor) -> bool:
-    """Staff of a branch with a filing role (tellers, branch managers)."""
+def check_may_file(actor: Actor, *, unit: OrgUnit, action: str = "incident.file") -> None:
+    """Raise unless `actor` may file an incident at the branch `unit`: an API client with
+    the incidents:write scope within its subtree, or staff of that branch with a filing
+    role (tellers, branch managers)."""
+    if actor.client is not None:
+        if not actor.has_scope(ApiScope.INCIDENTS_WRITE):
+            raise PermissionRefused(_("This API client lacks the incidents:write scope."))
+        if not actor.sees(unit):
+            raise OutOfScope()
+        return
+    check_role_at(actor, unit=unit, roles=FILING_ROLES, thread="", action=action)
+
+
+def may_file(actor: Actor) -> bool:
+    """Whether to offer filing: staff of a branch with a filing role."""
     return (
         actor.user is not None
         and actor.unit is not None
-        and actor.unit.level == "branch"
-        and actor.has_role(*FILING_ROLES)
+        and actor.unit.level == Level.BRANCH
+        and allowed(check_may_file, actor, unit=actor.unit)
     )
 
 
-def can_work_task(actor: Actor, task, incident) -> bool:
-    """Record an open task as done (or not applicable): its level's roles at its unit."""
-    return (
-        incident.is_open
-        and task.status == TaskStatus.OPEN
-        and holds_role_at(actor, unit=task.unit, roles=level_roles(task.level))
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def _check_task_worker(actor: Actor, *, task, incident, action: str) -> None:
+    """A task is worked by its level's roles at its unit."""
+    check_role_at(
+        actor,
+        unit=task.unit,
+        roles=level_roles(task.level),
+        thread=incident.thread,
+        action=action,
     )
+
+
+def _check_instructing_level(actor: Actor, *, task, incident, action: str) -> None:
+    """The level above the task's owner instructs (or dismisses) its waiting steps."""
+    check_role_at(
+        actor,
+        unit=instructing_unit(task),
+        roles=instructing_roles(task),
+        thread=incident.thread,
+        action=action,
+    )
+
+
+def _check_task_open(task, incident, action: str) -> None:
+    if not incident.is_open:
+        raise InvalidTransition(
+            _("The incident is %(state)s: its tasks can no longer change.")
+            % {"state": incident.get_state_display()},
+            thread=incident.thread,
+            action=action,
+        )
+    if task.status == TaskStatus.WAITING:
+        raise InvalidTransition(
+            _("This step waits for an instruction from the level above."),
+            thread=incident.thread,
+            action=action,
+        )
+    if task.is_finished:
+        raise Conflict(
+            _("This step was already recorded as %(status)s by someone else.")
+            % {"status": task.get_status_display()},
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def check_may_work_task(actor: Actor, *, task, incident, action: str = "task.complete") -> None:
+    """Raise unless `actor` may record the open `task` as done: its level's roles at its
+    unit (refused first), while the incident is open and the task open (InvalidTransition,
+    or Conflict when someone else already finished it)."""
+    _check_task_worker(actor, task=task, incident=incident, action=action)
+    _check_task_open(task, incident, action)
+
+
+def may_work_task(actor: Actor, *, task, incident) -> bool:
+    return allowed(check_may_work_task, actor, task=task, incident=incident)
+
+
+def check_may_instruct_task(actor: Actor, *, task, incident, action: str = "task.instruct") -> None:
+    """Raise unless `actor` may instruct the waiting `task`: the level above its owner, while
+    the incident is open and the task still waits."""
+    _check_instructing_level(actor, task=task, incident=incident, action=action)
+    if not incident.is_open:
+        raise InvalidTransition(thread=incident.thread, action=action)
+    if task.status != TaskStatus.WAITING:
+        raise Conflict(
+            _("This step is not waiting for an instruction any more."),
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def may_instruct_task(actor: Actor, *, task, incident) -> bool:
+    return allowed(check_may_instruct_task, actor, task=task, incident=incident)
 
 
 def task_may_be_not_applicable(task) -> bool:
+    """The step's own rule (whoever asks): only optional, conditional or instruction-waiting
+    steps may be marked not applicable."""
     step = task.step
     return not step.mandatory or step.conditional or step.awaits_instruction
 
 
-def can_instruct_task(actor: Actor, task, incident) -> bool:
-    """Instruct a waiting task (or decide it is not needed): the level above."""
-    return (
-        incident.is_open
-        and task.status == TaskStatus.WAITING
-        and holds_role_at(actor, unit=instructing_unit(task), roles=instructing_roles(task))
+def check_not_applicable_allowed(task, incident, action: str) -> None:
+    """Raise unless the task's step may be marked not applicable at all."""
+    if not task_may_be_not_applicable(task):
+        raise InvalidTransition(
+            _("This step is required for every incident of this type: record it as done."),
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def check_may_mark_not_applicable(
+    actor: Actor, *, task, incident, action: str = "task.not_applicable"
+) -> None:
+    """Raise unless `actor` may decide on this task now: a waiting step is dismissed by the
+    level above (while the incident is open), an open one by its workers. The step's own
+    rule (`check_not_applicable_allowed`) is checked by the service after the reason."""
+    if task.status == TaskStatus.WAITING:
+        _check_instructing_level(actor, task=task, incident=incident, action=action)
+        if not incident.is_open:
+            raise InvalidTransition(thread=incident.thread, action=action)
+    else:
+        _check_task_worker(actor, task=task, incident=incident, action=action)
+        _check_task_open(task, incident, action)
+
+
+def may_mark_not_applicable(actor: Actor, *, task, incident) -> bool:
+    return task_may_be_not_applicable(task) and allowed(
+        check_may_mark_not_applicable, actor, task=task, incident=incident
     )
 
 
-def can_mark_not_applicable(actor: Actor, task, incident) -> bool:
-    if not task_may_be_not_applicable(task):
-        return False
-    if task.status == TaskStatus.WAITING:
-        return can_instruct_task(actor, task, incident)
-    return can_work_task(actor, task, incident)
+# --- evidence --------------------------------------------------------------------------------
 
 
-SUB_BRANCH_ROLES = (Role.SUB_BRANCH_MONITOR, Role.SUB_BRANCH_SECURITY)
-HEAD_OFFICE_ROLES = (Role.HEAD_OFFICE_MONITOR, Role.HEAD_OFFICE_SECURITY)
-
-# (transition, state) -> roles that may use it at the unit holding the incident.
-TRANSITION_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("return", S.SUB_BRANCH_HANDLING): SUB_BRANCH_ROLES,
-    ("return", S.HEAD_OFFICE_HANDLING): HEAD_OFFICE_ROLES,
-    ("resubmit", S.RETURNED_TO_BRANCH): FILING_ROLES,
-    ("resubmit", S.RETURNED_TO_SUB_BRANCH): SUB_BRANCH_ROLES,
-    ("close", S.HEAD_OFFICE_HANDLING): (Role.HEAD_OFFICE_MONITOR,),
-    **{
-        ("withdraw", state): (LEVEL_LEAD_ROLE[level],)
-        for state, level in (
-            (S.FILED, "branch"),
-            (S.BRANCH_HANDLING, "branch"),
-            (S.RETURNED_TO_BRANCH, "branch"),
-            (S.SUB_BRANCH_HANDLING, "sub_branch"),
-        )
-    },
-}
+def check_may_attach(actor: Actor, *, incident, action: str = "evidence.attach") -> None:
+    """Raise unless `actor` may attach files to `incident`: staff who work at some level
+    and see it (API clients: their write scope was checked when the incident was locked)."""
+    if actor.user is not None and not (actor.working_levels() and actor.sees(incident.unit)):
+        raise PermissionRefused(thread=incident.thread, action=action)
 
 
-def holding_unit(incident) -> OrgUnit:
-    level = incident.level
-    return incident.unit.ancestor_at(level) if level else incident.unit
+def may_attach(actor: Actor, *, incident) -> bool:
+    return allowed(check_may_attach, actor, incident=incident)
 
 
-def can_transition(actor: Actor, incident, transition: str) -> bool:
-    roles = TRANSITION_ROLES.get((transition, incident.state))
-    if roles is None:
-        return False
-    return holds_role_at(actor, unit=holding_unit(incident), roles=roles)
+def check_may_attach_to_task(
+    actor: Actor, *, task, incident, action: str = "evidence.attach"
+) -> None:
+    """Raise unless `actor` may attach a file to `task`: its level's roles at its unit."""
+    _check_task_worker(actor, task=task, incident=incident, action=action)
 
 
-def available_transitions(actor: Actor, incident) -> list[str]:
-    return [
-        transition
-        for transition in ("resubmit", "return", "close", "withdraw")
-        if can_transition(actor, incident, transition)
-    ]
+# --- transitional names --------------------------------------------------------------------
+
+
+def can_work_task(actor: Actor, task, incident) -> bool:
+    """Old name of `may_work_task`, kept while controls still imports it (helper C's branch
+    switches to `may_work_task(actor, task=..., incident=...)`); remove after the merge."""
+    return may_work_task(actor, task=task, incident=incident)

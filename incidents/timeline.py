@@ -16,8 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fraudops.core.choices import Level
 from workflows.choices import EvidenceType
@@ -306,8 +306,6 @@ def _shorten(text: str, limit: int | None) -> str:
 
 def evidence_choice_label(choice) -> str:
     """A playbook choice is [value, Chinese label, English label]."""
-    from django.utils.translation import get_language
-
     value = choice[0]
     zh = choice[1] if len(choice) > 1 else value
     en = choice[2] if len(choice) > 2 else zh

@@ -23,7 +23,7 @@ from fraudops.core.errors import DomainError, InvalidInput, NotFound
 from workflows.choices import EvidenceType
 from workflows.models import IncidentType
 
-from . import permissions, selectors, services
+from . import actions, permissions, selectors, services
 from .choices import FINISHED_TASK_STATUSES
 from .forms import (
     FIELD_KEY,
@@ -92,7 +92,7 @@ def home(request):
             "tasks": tasks,
             "incidents": incidents,
             "overdue_count": overdue,
-            "may_file": permissions.can_file(actor),
+            "may_file": permissions.may_file(actor),
         },
     )
 
@@ -118,7 +118,7 @@ def incident_list(request):
 
 def _require_filer(request) -> Actor:
     actor = _actor(request)
-    if not permissions.can_file(actor):
+    if not permissions.may_file(actor):
         raise PermissionDenied(_("Only tellers and branch managers file incidents."))
     return actor
 
@@ -307,11 +307,12 @@ def incident_detail(request, number: str):
         task.files = files_by_task.get(task.pk, [])
         stash = request.session.pop(_stash_key(task.pk), None)
         task.stash = stash
-        task.can_work = permissions.can_work_task(actor, task, incident)
-        task.can_instruct = permissions.can_instruct_task(actor, task, incident)
-        task.can_not_applicable = permissions.can_mark_not_applicable(actor, task, incident)
-        task.may_be_not_applicable = permissions.task_may_be_not_applicable(task)
-        task.evidence_inputs = _evidence_inputs(task, stash) if task.can_work else []
+        task.may_work = permissions.may_work_task(actor, task=task, incident=incident)
+        task.may_instruct = permissions.may_instruct_task(actor, task=task, incident=incident)
+        task.may_mark_not_applicable = permissions.may_mark_not_applicable(
+            actor, task=task, incident=incident
+        )
+        task.evidence_inputs = _evidence_inputs(task, stash) if task.may_work else []
         task.evidence_shown = evidence_shown(task.step.evidence_fields(), task.evidence or {})
         by_level[task.level].append(task)
     for level in LEVEL_ORDER:
@@ -325,7 +326,7 @@ def incident_detail(request, number: str):
                     "unit": by_level[level][0].unit,
                 }
             )
-    transitions = permissions.available_transitions(actor, incident)
+    transitions = actions.offered(actor, incident=incident)
     timeline = timeline_entries(
         selectors.incident_timeline(incident=incident), tasks={t.pk: t for t in tasks}
     )
@@ -353,7 +354,7 @@ def incident_detail(request, number: str):
             "timeline": timeline,
             "general_files": files_by_task.get(None, []),
             "all_files": list(incident.evidence_files.all()),
-            "may_attach": bool(actor.working_levels()),
+            "may_attach": permissions.may_attach(actor, incident=incident),
             "holding_unit": permissions.holding_unit(incident) if incident.level else None,
         },
     )

@@ -4,12 +4,14 @@ people holding the right roles, through the REST API."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fraudops.core.choices import ROLE_LEVEL, Level, level_above
 from fraudops.core.models import AuditEvent, User
 from incidents.choices import IncidentState, TaskStatus
-from incidents.demo import TINY_PNG, sample_evidence, worker_for
+from incidents.demo import TINY_PNG, report_level, sample_evidence, worker_for
 from incidents.models import Incident, Task
+from workflows.services import playbook_new_version
 
 from .incident_data import TYPES, filing
 
@@ -35,8 +37,6 @@ def _work_level_via_api(api, incident: Incident, level: str) -> None:
             assert response.status_code == 200, response.json()
         worker = api(worker_for(task).username)
         if any(f.get("type") == "file" and f.get("required") for f in task.step.evidence):
-            from django.core.files.uploadedfile import SimpleUploadedFile
-
             response = worker.post(
                 f"/api/v1/incidents/{incident.number}/evidence/",
                 {"file": SimpleUploadedFile("card.png", TINY_PNG, "image/png"), "task": task.pk},
@@ -112,8 +112,6 @@ def test_incident_moves_up_when_the_report_is_done_without_waiting_for_slow_step
 
 
 def test_closing_is_refused_while_a_mandatory_step_is_open(api, bank):
-    from incidents.demo import report_level
-
     response = api("teller_bj_hd").post("/api/v1/incidents/", filing(), format="json")
     incident = Incident.objects.get(number=response.json()["number"])
     report_level(incident, Level.BRANCH)
@@ -131,8 +129,6 @@ def test_closing_is_refused_while_a_mandatory_step_is_open(api, bank):
 
 
 def test_return_for_more_information_and_resubmit(api, bank):
-    from incidents.demo import report_level
-
     response = api("teller_bj_hd").post("/api/v1/incidents/", filing(), format="json")
     number = response.json()["number"]
     incident = Incident.objects.get(number=number)
@@ -176,8 +172,6 @@ def test_withdraw_needs_a_reason_and_the_branch_manager(api, bank):
 
 
 def test_waiting_step_opens_only_on_the_instruction_of_the_level_above(api, bank):
-    from incidents.demo import report_level
-
     response = api("teller_bj_hd").post(
         "/api/v1/incidents/", filing("impostor_customer"), format="json"
     )
@@ -202,15 +196,11 @@ def test_waiting_step_opens_only_on_the_instruction_of_the_level_above(api, bank
 
 
 def test_incident_keeps_its_playbook_version_when_head_office_edits_the_playbook(api, bank, actor):
-    from workflows.services import playbook_new_version
-
     response = api("teller_bj_hd").post("/api/v1/incidents/", filing(), format="json")
     incident = Incident.objects.get(number=response.json()["number"])
     old = incident.playbook
     new = playbook_new_version(actor=actor("admin"), playbook=old)
     new.steps.filter(level=Level.SUB_BRANCH, code="share_in_region").update(deadline_minutes=30)
-    from incidents.demo import report_level
-
     report_level(incident, Level.BRANCH)
     share = incident.tasks.get(level=Level.SUB_BRANCH, step__code="share_in_region")
     assert share.step.playbook_id == old.pk

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from fraudops.core.choices import Level
 from incidents import services
 from incidents.demo import report_level
+from incidents.models import Incident
 
 from .incident_data import filing
 
@@ -74,8 +75,6 @@ def test_incident_page_only_within_the_unit_subtree(client, person, actor, usern
 def test_filing_form_refuses_a_bad_id_number_with_its_message_and_saves_nothing(
     client, person, bank
 ):
-    from incidents.models import Incident
-
     client.force_login(person("teller_bj_hd"))
     data = {
         "occurred_at": "2026-11-22T10:00",

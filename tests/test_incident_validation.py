@@ -4,6 +4,7 @@ nothing is half-saved (SPEC §6)."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fraudops.core.models import AuditEvent
 from incidents.models import Account, Incident, Party
@@ -113,8 +114,6 @@ def test_missing_required_fields_named(api, bank):
 
 
 def test_evidence_file_type_and_size_checked(api, bank, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = _post(api, filing())
     number = response.json()["number"]
     client = api("teller_bj_hd")

@@ -5,7 +5,7 @@ Each entry is a dict: ``label`` (translatable), ``url`` (a URL name) or ``href``
 ``active`` (path prefixes that mark it as the current page; ``"/"`` matches only the home
 page, ``"!/x/"`` excludes paths under /x/) and optionally ``visible``: the dotted path of a
 function taking an `Actor` and returning whether that person sees the link (for example
-``"incidents.permissions.can_file"``).
+``"incidents.permissions.may_file"``).
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ FRAUDOPS_NAV = [
         "label": _("File an incident"),
         "url": "incident_file_start",
         "active": ("/incidents/new/",),
-        "visible": "incidents.permissions.can_file",
+        "visible": "incidents.permissions.may_file",
     },
     {"label": _("Watch list"), "href": "/watchlist/", "active": ("/watchlist/",)},
     {"label": _("Account control"), "href": "/controls/", "active": ("/controls/",)},

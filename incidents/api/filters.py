@@ -1,6 +1,7 @@
 import django_filters
 
 from fraudops.core.choices import Level
+from fraudops.core.models import OrgUnit
 
 from ..choices import IncidentState, states_held_at
 from ..models import Incident
@@ -24,8 +25,6 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(state__in=states_held_at(value))
 
     def filter_unit(self, queryset, name, value):
-        from fraudops.core.models import OrgUnit
-
         unit = OrgUnit.objects.filter(code=value).first()
         if unit is None:
             return queryset.none()

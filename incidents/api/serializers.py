@@ -3,9 +3,9 @@ domain validation (Chinese IDs, phones, cards) so that the browser and the API a
 
 from rest_framework import serializers
 
+from ..actions import TRANSITIONS
 from ..choices import IncidentState, TaskStatus
 from ..models import Account, Evidence, Incident, Party, Task, Vehicle
-from ..services import TRANSITIONS
 
 
 class PartyInputSerializer(serializers.Serializer):
@@ -59,7 +59,7 @@ class IncidentFileSerializer(serializers.Serializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    transition = serializers.ChoiceField(choices=TRANSITIONS)
+    transition = serializers.ChoiceField(choices=list(TRANSITIONS))
     reason = serializers.CharField(required=False, allow_blank=True)
     expected_state = serializers.ChoiceField(
         choices=IncidentState.choices,

@@ -16,7 +16,8 @@ from fraudops.core.choices import Level
 from fraudops.core.errors import DomainError, NotFound
 from fraudops.core.models import AuditEvent
 from incidents import permissions, selectors, services
-from incidents.choices import IncidentState, TaskStatus
+from incidents.actions import TRANSITIONS
+from incidents.choices import OVER_STATES, IncidentState, TaskStatus, states_held_at
 from incidents.demo import TINY_PNG, report_level, work_level
 from incidents.models import Incident, Task
 from tests.incident_data import filing
@@ -557,7 +558,7 @@ def test_transition_helper_mirrors_the_service(actor, transition):
     incident = Incident.objects.select_related("unit__parent__parent").get(pk=incident.pk)
     for username in PEOPLE:
         who = actor(username)
-        shown = permissions.can_transition(who, incident, transition)
+        shown = TRANSITIONS[transition].may(who, incident=incident)
         with transaction.atomic():
             try:
                 services.incident_transition(
@@ -577,7 +578,7 @@ def test_task_helper_mirrors_the_service(actor):
     before = AuditEvent.objects.count()
     for username in PEOPLE:
         who = actor(username)
-        shown = permissions.can_mark_not_applicable(who, task, incident)
+        shown = permissions.may_mark_not_applicable(who, task=task, incident=incident)
         with transaction.atomic():
             try:
                 services.task_mark_not_applicable(actor=who, task_id=task.pk, reason="测试")
@@ -668,8 +669,6 @@ def test_write_pages_do_not_load_the_incident_page(client, person, actor):
 
 
 def test_states_held_at_a_level_and_the_incident_link(actor):
-    from incidents.choices import OVER_STATES, states_held_at
-
     assert states_held_at(Level.BRANCH) == [
         IncidentState.FILED,
         IncidentState.BRANCH_HANDLING,

@@ -1,0 +1,42 @@
+"""Writes to incidents. Every one checks role and unit scope (`incidents.permissions`, and
+`incidents.actions` for the incident's transitions), runs inside `atomic()`, locks the
+incident row first and then its task (`locks`: so two people acting at once get one success
+and one conflict), and writes its audit event in the same transaction.
+
+The browser, the API, the admin and management commands all call these functions. One
+module per aggregate:
+
+- `filing`: `incident_file` (validation of the filed data, the incident and its parties,
+  accounts and vehicles);
+- `tasks`: `task_complete`, `task_mark_not_applicable`, `task_instruct`;
+- `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
+  reporting up when a level's reporting step is done;
+- `evidence`: `evidence_attach`;
+- `recovery`: `incident_record_recovery`;
+- `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
+  order; `kit`: incidents' copies of the parsing and conflict helpers shared across apps.
+"""
+
+from ..actions import TRANSITIONS
+from .evidence import evidence_attach
+from .filing import MAX_PARTIES, incident_file
+from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
+from .recovery import incident_record_recovery
+from .tasks import task_complete, task_instruct, task_mark_not_applicable
+from .transitions import incident_transition
+
+__all__ = [
+    "MAX_PARTIES",
+    "TRANSITIONS",
+    "evidence_attach",
+    "incident_file",
+    "incident_lock",
+    "incident_record_recovery",
+    "incident_transition",
+    "scope_subtree_or_units",
+    "scope_subtree_writer",
+    "task_complete",
+    "task_instruct",
+    "task_lock",
+    "task_mark_not_applicable",
+]

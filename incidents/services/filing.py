@@ -1,0 +1,286 @@
+"""Filing an incident: its data validated in full before anything is written, then the
+incident, its parties, accounts and fraud vehicles, and the branch's playbook steps."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fraudops.core import chinese
+from fraudops.core.actors import Actor
+from fraudops.core.audit import audit_record
+from fraudops.core.choices import Level
+from fraudops.core.models import OrgUnit
+from fraudops.core.services import refusals_audited, sequence_next
+from workflows.models import IncidentType
+
+from .. import events, permissions
+from ..choices import (
+    AccountKind,
+    AccountRole,
+    Channel,
+    FraudScript,
+    IdType,
+    Outcome,
+    PartyRole,
+    StaffRole,
+    VehicleKind,
+)
+from ..models import Account, Incident, Party, Vehicle
+from .kit import Errors, clean_amount, clean_choice, clean_datetime, clean_text, save_or_conflict
+from .levels import level_tasks_open
+
+MAX_PARTIES = 50
+
+
+# --- validation of filed data --------------------------------------------------------------
+
+
+def _clean_party(errors: Errors, prefix: str, raw: dict) -> dict:
+    role = clean_choice(errors, f"{prefix}.role", raw.get("role"), PartyRole, required=True)
+    name = raw.get("name") or ""
+    if name:
+        name = errors.normalise(f"{prefix}.name", chinese.normalize_person_name, name)
+    id_type = clean_choice(errors, f"{prefix}.id_type", raw.get("id_type"), IdType)
+    id_number = raw.get("id_number") or ""
+    if id_number:
+        if not id_type:
+            id_type = IdType.RESIDENT_ID
+        if id_type == IdType.RESIDENT_ID:
+            id_number = errors.normalise(
+                f"{prefix}.id_number", chinese.normalize_id_number, id_number
+            )
+        elif id_type == IdType.USCC:
+            id_number = errors.normalise(
+                f"{prefix}.id_number", chinese.normalize_org_identifier, id_number
+            )
+        else:
+            id_number = clean_text(errors, f"{prefix}.id_number", id_number, max_length=32).upper()
+    phone = raw.get("phone") or ""
+    if phone:
+        phone = errors.normalise(f"{prefix}.phone", chinese.normalize_phone, phone)
+    staff_role = clean_choice(errors, f"{prefix}.staff_role", raw.get("staff_role"), StaffRole)
+    if role == PartyRole.INTERNAL_STAFF and not staff_role:
+        staff_role = StaffRole.OTHER
+    notes = clean_text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True)
+    if not (name or id_number or phone):
+        errors.add(prefix, _("Give at least a name, a document number or a phone number."))
+    return {
+        "role": role,
+        "name": name,
+        "id_type": id_type if id_number else "",
+        "id_number": id_number,
+        "phone": phone,
+        "staff_role": staff_role,
+        "notes": notes,
+    }
+
+
+def _clean_account(errors: Errors, prefix: str, raw: dict, *, party_count: int) -> dict:
+    role = clean_choice(errors, f"{prefix}.role", raw.get("role"), AccountRole, required=True)
+    kind = clean_choice(
+        errors, f"{prefix}.kind", raw.get("kind"), AccountKind, default=AccountKind.ACCOUNT
+    )
+    number = raw.get("number") or ""
+    if not number:
+        errors.add(f"{prefix}.number", _("This field is required."))
+    elif kind == AccountKind.CARD:
+        number = errors.normalise(f"{prefix}.number", chinese.normalize_card_number, number)
+    else:
+        number = errors.normalise(f"{prefix}.number", chinese.normalize_account_number, number)
+    holder = raw.get("holder_name") or ""
+    if holder:
+        holder = errors.normalise(f"{prefix}.holder_name", chinese.normalize_person_name, holder)
+    opening_unit = None
+    code = raw.get("opening_unit") or ""
+    if code:
+        opening_unit = OrgUnit.objects.filter(code=code).first()
+        if opening_unit is None:
+            errors.add(f"{prefix}.opening_unit", _("No org unit has this code."))
+    party_index = raw.get("party")
+    if party_index is not None and not (
+        isinstance(party_index, int) and 0 <= party_index < party_count
+    ):
+        errors.add(f"{prefix}.party", _("Refer to a party by its position in the list."))
+        party_index = None
+    return {
+        "role": role,
+        "kind": kind,
+        "number": number,
+        "holder_name": holder,
+        "bank_name": clean_text(
+            errors, f"{prefix}.bank_name", raw.get("bank_name"), max_length=100
+        ),
+        "at_this_bank": bool(raw.get("at_this_bank")) or opening_unit is not None,
+        "opening_unit": opening_unit,
+        "party_index": party_index,
+    }
+
+
+def _clean_vehicle(errors: Errors, prefix: str, raw: dict) -> dict:
+    kind = clean_choice(errors, f"{prefix}.kind", raw.get("kind"), VehicleKind, required=True)
+    value = clean_text(errors, f"{prefix}.value", raw.get("value"), max_length=500, required=True)
+    normalized = value
+    if value and kind == VehicleKind.PHISHING_URL:
+        result = errors.normalise(f"{prefix}.value", chinese.normalize_url, value)
+        normalized = result[0] if isinstance(result, tuple) else value
+    elif value and kind == VehicleKind.FRAUD_PHONE:
+        normalized = errors.normalise(f"{prefix}.value", chinese.normalize_phone, value)
+    return {
+        "kind": kind,
+        "value": value,
+        "normalized": normalized,
+        "notes": clean_text(
+            errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True
+        ),
+    }
+
+
+def _clean_filing(actor: Actor, data: dict) -> dict:
+    errors = Errors()
+    type_code = data.get("incident_type") or ""
+    incident_type = IncidentType.objects.filter(code=type_code, is_active=True).first()
+    if incident_type is None:
+        errors.add("incident_type", _("Choose one of the incident types."))
+    playbook = incident_type.current_playbook() if incident_type else None
+    if incident_type is not None and playbook is None:
+        errors.add("incident_type", _("This type has no current playbook yet."))
+
+    unit = actor.unit
+    unit_code = data.get("unit")
+    if unit_code:
+        unit = OrgUnit.objects.filter(code=unit_code).select_related("parent").first()
+        if unit is None:
+            errors.add("unit", _("No org unit has this code."))
+    if unit is not None and unit.level != Level.BRANCH:
+        errors.add("unit", _("Incidents are filed by a branch: give a branch's code."))
+
+    parties_raw = data.get("parties") or []
+    accounts_raw = data.get("accounts") or []
+    vehicles_raw = data.get("vehicles") or []
+    if len(parties_raw) + len(accounts_raw) + len(vehicles_raw) > MAX_PARTIES * 3:
+        errors.add("parties", _("Too many parties, accounts or vehicles in one filing."))
+    parties = [_clean_party(errors, f"parties[{i}]", p) for i, p in enumerate(parties_raw)]
+    accounts = [
+        _clean_account(errors, f"accounts[{i}]", a, party_count=len(parties))
+        for i, a in enumerate(accounts_raw)
+    ]
+    vehicles = [_clean_vehicle(errors, f"vehicles[{i}]", v) for i, v in enumerate(vehicles_raw)]
+
+    now = timezone.now()
+    occurred_at = clean_datetime(errors, "occurred_at", data.get("occurred_at"), required=True)
+    if occurred_at and occurred_at > now + datetime.timedelta(minutes=5):
+        errors.add("occurred_at", _("The time it happened cannot be in the future."))
+    cleaned = {
+        "incident_type": incident_type,
+        "playbook": playbook,
+        "unit": unit,
+        "occurred_at": occurred_at,
+        "summary": clean_text(
+            errors, "summary", data.get("summary"), max_length=5000, required=True, prose=True
+        ),
+        "channel": clean_choice(errors, "channel", data.get("channel"), Channel),
+        "fraud_script": clean_choice(errors, "fraud_script", data.get("fraud_script"), FraudScript),
+        "fraud_script_detail": clean_text(
+            errors, "fraud_script_detail", data.get("fraud_script_detail"), max_length=200
+        ),
+        "amount_lost": clean_amount(errors, "amount_lost", data.get("amount_lost")),
+        "amount_recovered": clean_amount(errors, "amount_recovered", data.get("amount_recovered")),
+        "amount_prevented": clean_amount(errors, "amount_prevented", data.get("amount_prevented")),
+        "outcome": clean_choice(
+            errors, "outcome", data.get("outcome"), Outcome, default=Outcome.UNKNOWN
+        ),
+        "serious": bool(data.get("serious")),
+        "external_reference": clean_text(
+            errors, "external_reference", data.get("external_reference"), max_length=64
+        ),
+        "parties": parties,
+        "accounts": accounts,
+        "vehicles": vehicles,
+    }
+    if cleaned["amount_recovered"] > cleaned["amount_lost"] > 0:
+        errors.add("amount_recovered", _("The amount recovered cannot exceed the amount lost."))
+    errors.raise_if_any()
+    return cleaned
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+@refusals_audited
+def incident_file(*, actor: Actor, data: dict) -> Incident:
+    """File an incident at a branch and start the branch's playbook steps.
+
+    `data` holds the incident's fields, `parties`, `accounts` and `vehicles` (see the API's
+    filing serializer). Everything is validated before anything is written; a bad value
+    raises InvalidInput naming each field at fault, and nothing is saved.
+    """
+    cleaned = _clean_filing(actor, data)
+    unit: OrgUnit = cleaned["unit"]
+    permissions.check_may_file(actor, unit=unit)
+
+    now = timezone.now()
+    with transaction.atomic():
+        number = f"FI-{now.year}-{sequence_next(name='incident', year=now.year):06d}"
+        incident = Incident.objects.create(
+            number=number,
+            incident_type=cleaned["incident_type"],
+            playbook=cleaned["playbook"],
+            unit=unit,
+            filed_by=actor.user,
+            filed_by_client=actor.client,
+            filed_at=now,
+            **{
+                key: cleaned[key]
+                for key in (
+                    "occurred_at",
+                    "summary",
+                    "channel",
+                    "fraud_script",
+                    "fraud_script_detail",
+                    "amount_lost",
+                    "amount_recovered",
+                    "amount_prevented",
+                    "outcome",
+                    "serious",
+                    "external_reference",
+                )
+            },
+        )
+        parties = [Party(incident=incident, **p) for p in cleaned["parties"]]
+        Party.objects.bulk_create(parties)
+        accounts = []
+        for raw in cleaned["accounts"]:
+            index = raw.pop("party_index")
+            accounts.append(
+                Account(
+                    incident=incident, party=parties[index] if index is not None else None, **raw
+                )
+            )
+        Account.objects.bulk_create(accounts)
+        Vehicle.objects.bulk_create([Vehicle(incident=incident, **v) for v in cleaned["vehicles"]])
+
+        incident.start()
+        save_or_conflict(incident, action="incident.file")
+        level_tasks_open(incident, Level.BRANCH, now=now)
+        audit_record(
+            actor=actor,
+            action="incident.filed",
+            thread=incident.thread,
+            target=incident.number,
+            before=None,
+            after={
+                "number": incident.number,
+                "type": incident.incident_type_id,
+                "unit": unit.code,
+                "state": incident.state,
+                "parties": len(parties),
+                "accounts": len(accounts),
+                "vehicles": len(cleaned["vehicles"]),
+            },
+        )
+        events.incident_filed(incident=incident)
+    return incident

@@ -1,0 +1,174 @@
+"""Working a level's tasks: recording a step as done (with its evidence), as not applicable
+(with the reason), and instructing a step that waits for the level above."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fraudops.core import chinese
+from fraudops.core.actors import Actor
+from fraudops.core.audit import audit_record
+from fraudops.core.errors import InvalidInput
+from fraudops.core.services import refusals_audited
+from workflows.choices import EvidenceType
+
+from .. import events, permissions
+from ..choices import TaskStatus
+from ..models import Task
+from .kit import Errors, clean_amount, clean_datetime, clean_text
+from .levels import task_due
+from .locks import task_lock
+from .transitions import incident_report_up
+
+
+def _clean_evidence(task: Task, evidence: dict) -> dict:
+    """The step's evidence fields, each cleaned by its type; InvalidInput names each field."""
+    errors = Errors()
+    cleaned: dict[str, Any] = {}
+    for field in task.step.evidence or []:
+        name, kind = field["name"], field.get("type", EvidenceType.TEXT)
+        value = evidence.get(name)
+        key = f"evidence.{name}"
+        if kind == EvidenceType.FILE:
+            if field.get("required") and not task.evidence_files.exists():
+                errors.add(key, _("Attach the file for this step first."))
+            continue
+        if value in (None, ""):
+            if field.get("required"):
+                errors.add(key, _("This field is required."))
+            continue
+        if kind == EvidenceType.BOOL:
+            cleaned[name] = value in (True, "true", "on", "1", 1, "yes")
+        elif kind == EvidenceType.AMOUNT:
+            cleaned[name] = str(clean_amount(errors, key, value))
+        elif kind == EvidenceType.DATETIME:
+            parsed = clean_datetime(errors, key, value)
+            cleaned[name] = parsed.isoformat() if parsed else None
+        elif kind == EvidenceType.URL:
+            result = errors.normalise(key, chinese.normalize_url, value)
+            cleaned[name] = result[0] if isinstance(result, tuple) else value
+        elif kind == EvidenceType.CHOICE:
+            allowed = [c[0] for c in field.get("choices", [])]
+            if value not in allowed:
+                errors.add(key, _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)})
+            cleaned[name] = value
+        else:
+            cleaned[name] = clean_text(
+                errors, key, value, max_length=5000, prose=kind == EvidenceType.TEXTAREA
+            )
+    errors.raise_if_any()
+    return cleaned
+
+
+@refusals_audited
+def task_complete(
+    *,
+    actor: Actor,
+    task_id: int,
+    note: str = "",
+    evidence: dict | None = None,
+) -> Task:
+    """Record a step as done with its evidence; a reporting step sends the incident up."""
+    action = "task.complete"
+    with transaction.atomic():
+        incident, task = task_lock(actor=actor, pk=task_id, action=action)
+        permissions.check_may_work_task(actor, task=task, incident=incident, action=action)
+        cleaned = _clean_evidence(task, evidence or {})
+        now = timezone.now()
+        before = {"status": task.status}
+        task.status = TaskStatus.DONE
+        task.completed_at = now
+        task.completed_by = actor.user
+        task.completed_by_client = actor.client
+        task.note = chinese.prose(note)[:5000]
+        task.evidence = cleaned
+        task.save()
+        audit_record(
+            actor=actor,
+            action="task.done",
+            thread=incident.thread,
+            target=f"task:{task.pk}",
+            before=before,
+            after={"status": task.status, "evidence": cleaned, "note": task.note},
+            data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
+        )
+        events.task_finished(task=task)
+        if task.step.reports_up:
+            incident_report_up(incident, task, actor=actor, now=now)
+    return task
+
+
+def _on_time(task: Task) -> bool | None:
+    if task.due_at is None or task.completed_at is None:
+        return None
+    return task.completed_at <= task.due_at
+
+
+@refusals_audited
+def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task:
+    """Record that a conditional step does not apply here, with the reason why."""
+    action = "task.not_applicable"
+    reason = chinese.prose(reason)
+    with transaction.atomic():
+        incident, task = task_lock(actor=actor, pk=task_id, action=action)
+        # A waiting step is dismissed by the level above, an open one by its workers.
+        permissions.check_may_mark_not_applicable(
+            actor, task=task, incident=incident, action=action
+        )
+        if not reason:
+            raise InvalidInput(fields={"reason": [_("Say why this step does not apply.")]})
+        step = task.step
+        permissions.check_not_applicable_allowed(task, incident, action)
+        before = {"status": task.status}
+        task.status = TaskStatus.NOT_APPLICABLE
+        task.completed_at = timezone.now()
+        task.completed_by = actor.user
+        task.completed_by_client = actor.client
+        task.note = reason[:5000]
+        task.save()
+        audit_record(
+            actor=actor,
+            action="task.not_applicable",
+            thread=incident.thread,
+            target=f"task:{task.pk}",
+            before=before,
+            after={"status": task.status, "reason": task.note},
+            data={"step": step.code, "level": task.level},
+        )
+        events.task_finished(task=task)
+    return task
+
+
+@refusals_audited
+def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
+    """The level above instructs a waiting step (e.g. "file the police report now"),
+    which opens it and starts its clock."""
+    action = "task.instruct"
+    instruction = chinese.prose(instruction)
+    with transaction.atomic():
+        incident, task = task_lock(actor=actor, pk=task_id, action=action)
+        permissions.check_may_instruct_task(actor, task=task, incident=incident, action=action)
+        if not instruction:
+            raise InvalidInput(fields={"instruction": [_("Write the instruction.")]})
+        now = timezone.now()
+        task.status = TaskStatus.OPEN
+        task.opened_at = now
+        task.due_at = task_due(task.step, incident=incident, started=now)
+        task.instructed_by = actor.user
+        task.instruction = instruction[:5000]
+        task.save()
+        audit_record(
+            actor=actor,
+            action="task.instructed",
+            thread=incident.thread,
+            target=f"task:{task.pk}",
+            before={"status": TaskStatus.WAITING},
+            after={"status": task.status, "due_at": task.due_at, "instruction": task.instruction},
+            data={"step": task.step.code, "level": task.level},
+        )
+        events.task_instructed(task=task)
+    return task
