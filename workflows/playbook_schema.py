@@ -251,8 +251,11 @@ def step_label(step: Mapping[str, Any]) -> str:
     return f"step {step.get('level')}/{step.get('code')}"
 
 
-def playbook_problems(steps: Sequence[Mapping[str, Any]], *, where: str = "") -> list[Problem]:
-    """What is wrong with a playbook's steps taken together (each step checked too).
+def playbook_problems(
+    steps: Sequence[Mapping[str, Any]], *, where: str = "", each_step: bool = True
+) -> list[Problem]:
+    """What is wrong with a playbook's steps taken together (and with each step, unless
+    `each_step` is False: the admin's step forms check their own step).
 
     Steps are in playbook order: by level (branch, sub-branch, head office), then within it.
     """
@@ -261,7 +264,8 @@ def playbook_problems(steps: Sequence[Mapping[str, Any]], *, where: str = "") ->
     level_order: list[int] = []
     for step in steps:
         step_where = f"{where} {step_label(step)}".strip()
-        problems += step_problems(step, where=step_where)
+        if each_step:
+            problems += step_problems(step, where=step_where)
         key = (step.get("level"), step.get("code"))
         if key in seen:
             problems.append(Problem(step_where, "code", _("is used twice at this level")))

@@ -360,3 +360,39 @@ def incident_type_save(
         if real:
             _incident_type_apply(actor=actor, incident_type=stored, changes=real)
     return stored
+
+
+def incident_type_delete(*, actor: Actor, incident_type: IncidentType) -> None:
+    """Delete a type that has no playbook yet (its playbooks protect it); records it."""
+    with transaction.atomic():
+        stored = IncidentType.objects.select_for_update().get(pk=incident_type.pk)
+        before = {name: getattr(stored, name) for name in TYPE_AUDITED}
+        pk = stored.pk
+        stored.delete()
+        audit_record(
+            actor=actor,
+            action="incident_type.deleted",
+            thread=f"playbook:{before['code']}",
+            target=f"incident_type:{pk}",
+            before=before,
+        )
+
+
+def playbook_delete(*, actor: Actor, playbook: Playbook) -> None:
+    """Delete a version no incident uses, with its steps. Raises PlaybookInUse."""
+    with transaction.atomic():
+        locked = _playbook_for_edit(playbook.pk)
+        before = {
+            "version": locked.version,
+            "is_current": locked.is_current,
+            "steps": [f"{s.level}.{s.code}" for s in locked.steps.order_by("level", "order")],
+        }
+        pk = locked.pk
+        locked.delete()
+        audit_record(
+            actor=actor,
+            action="playbook.deleted",
+            thread=f"playbook:{locked.incident_type.code}",
+            target=f"playbook:{pk}",
+            before=before,
+        )
