@@ -23,6 +23,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
+	$(PY) manage.py playbooks_load
 	$(PY) manage.py seed_demo
 
 # Serves the app on the embedded default (SQLite, file-system Celery broker) with a Celery

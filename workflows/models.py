@@ -9,6 +9,7 @@ from fraudops.core.i18n import pick
 from fraudops.core.models import LocalizedNameMixin
 
 from .choices import DeadlineFrom, IncidentGroup
+from .errors import PlaybookInUse
 
 _pick = pick  # the one zh/en pick (fraudops.core.i18n)
 
@@ -68,6 +69,16 @@ class Playbook(models.Model):
     def __str__(self) -> str:
         return f"{self.incident_type.code} v{self.version}"
 
+    def in_use(self) -> bool:
+        """Incidents follow this version (`Incident.playbook`): its steps are frozen."""
+        return self.pk is not None and self.incidents.exists()
+
+    def delete(self, *args, **kwargs):
+        # The incidents' PROTECT foreign key refuses too; this says why in words.
+        if self.in_use():
+            raise PlaybookInUse()
+        return super().delete(*args, **kwargs)
+
 
 class PlaybookStep(models.Model):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="steps")
@@ -119,6 +130,25 @@ class PlaybookStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.playbook} {self.level}.{self.code}"
+
+    # A version in use is frozen however the step is written to (services, admin, shell).
+    # Queryset update()/delete() bypass these: only the services write steps.
+    def save(self, *args, **kwargs) -> None:
+        self.refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def refuse_if_frozen(self) -> None:
+        """Raise PlaybookInUse when incidents use this step's playbook (or, for a step
+        being moved, the playbook it is stored under)."""
+        in_use = Q(pk=self.playbook_id)
+        if self.pk is not None:
+            in_use |= Q(steps__pk=self.pk)
+        if Playbook.objects.filter(in_use, incidents__isnull=False).exists():
+            raise PlaybookInUse()
 
     @property
     def title(self) -> str:

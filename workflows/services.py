@@ -1,71 +1,163 @@
-"""Writes to playbooks: loading the bank's defaults and versioning them."""
+"""Writes to incident types and playbooks: loading the files, versioning, head office's edits.
+
+Every write is audited in its own transaction. A playbook version that incidents use is
+frozen (PlaybookStep.save/delete refuse too); change it by copying it as a new version.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
+from fraudops.core.choices import LEVEL_ORDER, Level
+from fraudops.core.errors import InvalidInput
 
+from .errors import PlaybookInUse
 from .models import IncidentType, Playbook, PlaybookStep
+from .playbook_files import PLAYBOOK_DIR, playbook_files_read
+from .playbook_schema import STEP_KEYS, step_problems
 
-STEP_FIELDS = [
-    "level",
-    "code",
-    "title_zh",
-    "title_en",
-    "guidance_zh",
-    "guidance_en",
-    "owner_role",
-    "mandatory",
-    "conditional",
-    "awaits_instruction",
-    "reports_up",
-    "deadline_minutes",
-    "deadline_from",
-]
+# What the loader sets on an incident type from its file.
+TYPE_FIELDS: tuple[str, ...] = (
+    "group",
+    "name_zh",
+    "name_en",
+    "description_zh",
+    "description_en",
+    "ordering",
+)
+# What head office may edit on a step: its keys and its place within the level.
+STEP_EDITABLE: tuple[str, ...] = ("order", *STEP_KEYS)
+# What an edit of an incident type records.
+TYPE_AUDITED: tuple[str, ...] = ("code", *TYPE_FIELDS, "is_active")
 
 
-def playbooks_load_defaults(
-    *, incident_type_model=IncidentType, playbook_model=Playbook, step_model=PlaybookStep
-) -> int:
-    """Create every default type that does not exist yet, with version 1 of its playbook.
+@dataclass
+class PlaybooksLoaded:
+    """What one `playbooks_load` did, by type code."""
 
-    Takes the models as arguments so the data migration can pass its historical models.
-    Types that already exist are left alone: head office's edits are never overwritten.
+    created: list[str] = field(default_factory=list)
+    new_versions: list[str] = field(default_factory=list)
+    types_updated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.new_versions or self.types_updated)
+
+
+def _step_rows(spec_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The PlaybookStep rows of a file's steps: `order` is the position within the level."""
+    orders: dict[str, int] = {}
+    rows = []
+    for step in spec_steps:
+        orders[step["level"]] = orders.get(step["level"], 0) + 1
+        rows.append({"order": orders[step["level"]], **{key: step[key] for key in STEP_KEYS}})
+    return rows
+
+
+def _stored_rows(steps: list[PlaybookStep]) -> list[dict[str, Any]]:
+    steps = sorted(steps, key=lambda s: (LEVEL_ORDER.index(Level(s.level)), s.order, s.code))
+    return [{name: getattr(step, name) for name in STEP_EDITABLE} for step in steps]
+
+
+def _create_steps(playbook: Playbook, rows: list[dict[str, Any]]) -> None:
+    # bulk_create: a new version is never in use, and the loader runs for every test's bank.
+    PlaybookStep.objects.bulk_create(PlaybookStep(playbook=playbook, **row) for row in rows)
+
+
+def playbooks_load(*, actor: Actor, directory: Path | None = None) -> PlaybooksLoaded:
+    """Make the database hold the playbook files (default: the shipped ones). Idempotent.
+
+    - A type that does not exist yet is created with version 1 of its playbook.
+    - A type's names, description, group and order follow its file.
+    - When the file's steps differ from every stored version of the type, they become a new
+      current version; versions already stored (in use or not) are never modified. When
+      they equal a stored version, nothing changes: loading the same files twice changes
+      nothing, and a newer version head office made in the admin stays current.
+
+    Raises PlaybookFileError (every problem, by file, step and field) before writing
+    anything when a file is unsound.
     """
-    from .playbook_data import INCIDENT_TYPES
-
-    created = 0
+    specs = playbook_files_read(directory)
+    loaded = PlaybooksLoaded()
     with transaction.atomic():
-        for ordering, spec in enumerate(INCIDENT_TYPES):
-            incident_type, was_created = incident_type_model.objects.get_or_create(
-                code=spec["code"],
-                defaults={
-                    "group": spec["group"],
-                    "name_zh": spec["name_zh"],
-                    "name_en": spec["name_en"],
-                    "description_zh": spec.get("description_zh", ""),
-                    "description_en": spec.get("description_en", ""),
-                    "ordering": ordering,
-                },
+        types = {
+            t.code: t
+            for t in IncidentType.objects.select_for_update().filter(
+                code__in=[spec["code"] for spec in specs]
             )
-            if not was_created:
-                continue
-            playbook = playbook_model.objects.create(
-                incident_type=incident_type, version=1, is_current=True, notes="Bank default."
-            )
-            orders: dict[str, int] = {}
-            for step in spec["steps"]:
-                orders[step["level"]] = orders.get(step["level"], 0) + 1
-                step_model.objects.create(
-                    playbook=playbook,
-                    order=orders[step["level"]],
-                    evidence=step.get("evidence", []),
-                    **{name: step[name] for name in STEP_FIELDS if name in step},
+        }
+        stored: dict[int, list[Playbook]] = {}
+        for playbook in Playbook.objects.filter(incident_type__in=types.values()).prefetch_related(
+            "steps"
+        ):
+            stored.setdefault(playbook.incident_type_id, []).append(playbook)
+        for spec in specs:
+            rows = _step_rows(spec["steps"])
+            source = f"workflows/playbooks/{spec['code']}.yaml"
+            incident_type = types.get(spec["code"])
+            if incident_type is None:
+                incident_type = IncidentType.objects.create(
+                    code=spec["code"], **{name: spec[name] for name in TYPE_FIELDS}
                 )
-            created += 1
-    return created
+                playbook = Playbook.objects.create(
+                    incident_type=incident_type, version=1, is_current=True, notes="Bank default."
+                )
+                _create_steps(playbook, rows)
+                audit_record(
+                    actor=actor,
+                    action="playbook.loaded",
+                    thread=f"playbook:{incident_type.code}",
+                    target=f"playbook:{playbook.pk}",
+                    after={"version": 1, "steps": len(rows)},
+                    data={"file": source},
+                )
+                loaded.created.append(incident_type.code)
+                continue
+            changes = {
+                name: spec[name]
+                for name in TYPE_FIELDS
+                if getattr(incident_type, name) != spec[name]
+            }
+            if changes:
+                _incident_type_apply(actor=actor, incident_type=incident_type, changes=changes)
+                loaded.types_updated.append(incident_type.code)
+            versions = stored.get(incident_type.pk, [])
+            if any(_stored_rows(list(p.steps.all())) == rows for p in versions):
+                continue
+            latest = max((p.version for p in versions), default=0)
+            Playbook.objects.filter(incident_type=incident_type, is_current=True).update(
+                is_current=False
+            )
+            playbook = Playbook.objects.create(
+                incident_type=incident_type,
+                version=latest + 1,
+                is_current=True,
+                notes=f"Loaded from {source}.",
+            )
+            _create_steps(playbook, rows)
+            audit_record(
+                actor=actor,
+                action="playbook.version_created",
+                thread=f"playbook:{incident_type.code}",
+                target=f"playbook:{playbook.pk}",
+                before={"version": latest},
+                after={"version": playbook.version, "steps": len(rows)},
+                data={"file": source},
+            )
+            loaded.new_versions.append(incident_type.code)
+    return loaded
+
+
+def playbooks_load_defaults() -> PlaybooksLoaded:
+    """`playbooks_load` of the shipped files, as the system (the tests' demo bank)."""
+    return playbooks_load(actor=Actor.system(), directory=PLAYBOOK_DIR)
 
 
 def playbook_new_version(*, actor: Actor, playbook: Playbook, notes: str = "") -> Playbook:
@@ -98,3 +190,209 @@ def playbook_new_version(*, actor: Actor, playbook: Playbook, notes: str = "") -
             after={"version": new.version},
         )
     return new
+
+
+def playbook_update(*, actor: Actor, playbook: Playbook, notes: str) -> Playbook:
+    """Change a version's change notes (the only field of a version head office edits;
+    notes describe the version, so a version in use may get them too)."""
+    with transaction.atomic():
+        stored = Playbook.objects.select_for_update().get(pk=playbook.pk)
+        if stored.notes == notes:
+            return stored
+        before = stored.notes
+        stored.notes = notes
+        stored.save(update_fields=["notes"])
+        audit_record(
+            actor=actor,
+            action="playbook.updated",
+            thread=f"playbook:{stored.incident_type.code}",
+            target=f"playbook:{stored.pk}",
+            before={"notes": before},
+            after={"notes": notes},
+        )
+    playbook.notes = notes
+    return stored
+
+
+def _step_snapshot(step: PlaybookStep, names: tuple[str, ...] | list[str] = STEP_EDITABLE) -> dict:
+    return {name: getattr(step, name) for name in names}
+
+
+def _refuse_invalid_step(step: PlaybookStep) -> None:
+    problems = step_problems(_step_snapshot(step, STEP_KEYS))
+    if problems:
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            top = problem.field.split("[", 1)[0].split(".", 1)[0]
+            text = str(problem.message)
+            fields.setdefault(top, []).append(
+                text if top == problem.field else f"{problem.field}: {text}"
+            )
+        raise InvalidInput(fields=fields)
+
+
+def _playbook_for_edit(playbook_id: int) -> Playbook:
+    """The playbook row, locked; refused when incidents use it."""
+    playbook = (
+        Playbook.objects.select_for_update().select_related("incident_type").get(pk=playbook_id)
+    )
+    if playbook.in_use():
+        raise PlaybookInUse()
+    return playbook
+
+
+def playbook_step_create(
+    *, actor: Actor, playbook: Playbook, data: Mapping[str, Any]
+) -> PlaybookStep:
+    """Add a step to a version no incident uses yet, validated by the playbook schema.
+
+    Raises PlaybookInUse (the version is frozen) or InvalidInput (by field).
+    """
+    unknown = set(data) - set(STEP_EDITABLE)
+    if unknown:
+        raise ValueError(f"not step fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _playbook_for_edit(playbook.pk)
+        step = PlaybookStep(playbook=locked, **data)
+        _refuse_invalid_step(step)
+        step.save()
+        audit_record(
+            actor=actor,
+            action="playbook_step.created",
+            thread=f"playbook:{locked.incident_type.code}",
+            target=f"playbook_step:{step.pk}",
+            after=_step_snapshot(step),
+            data={"playbook": str(locked)},
+        )
+    return step
+
+
+def playbook_step_update(
+    *, actor: Actor, step: PlaybookStep, changes: Mapping[str, Any]
+) -> PlaybookStep:
+    """Change fields of a step of a version no incident uses yet (`changes`: field → new
+    value), validated by the playbook schema; records the fields' before and after.
+
+    Raises PlaybookInUse (the version is frozen) or InvalidInput (by field).
+    """
+    unknown = set(changes) - set(STEP_EDITABLE)
+    if unknown:
+        raise ValueError(f"not step fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _playbook_for_edit(step.playbook_id)
+        stored = PlaybookStep.objects.get(pk=step.pk, playbook=locked)
+        before = _step_snapshot(stored)
+        for name, value in changes.items():
+            setattr(stored, name, value)
+        after = _step_snapshot(stored)
+        changed = [name for name in STEP_EDITABLE if before[name] != after[name]]
+        if not changed:
+            return stored
+        _refuse_invalid_step(stored)
+        stored.save()
+        audit_record(
+            actor=actor,
+            action="playbook_step.updated",
+            thread=f"playbook:{locked.incident_type.code}",
+            target=f"playbook_step:{stored.pk}",
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+            data={"playbook": str(locked), "step": f"{stored.level}.{stored.code}"},
+        )
+    return stored
+
+
+def playbook_step_delete(*, actor: Actor, step: PlaybookStep) -> None:
+    """Remove a step from a version no incident uses yet. Raises PlaybookInUse."""
+    with transaction.atomic():
+        locked = _playbook_for_edit(step.playbook_id)
+        stored = PlaybookStep.objects.get(pk=step.pk, playbook=locked)
+        before = _step_snapshot(stored)
+        pk = stored.pk
+        stored.delete()
+        audit_record(
+            actor=actor,
+            action="playbook_step.deleted",
+            thread=f"playbook:{locked.incident_type.code}",
+            target=f"playbook_step:{pk}",
+            before=before,
+            data={"playbook": str(locked)},
+        )
+
+
+def _incident_type_apply(
+    *, actor: Actor, incident_type: IncidentType, changes: Mapping[str, Any]
+) -> None:
+    before = {name: getattr(incident_type, name) for name in changes}
+    for name, value in changes.items():
+        setattr(incident_type, name, value)
+    incident_type.save()
+    audit_record(
+        actor=actor,
+        action="incident_type.updated",
+        thread=f"playbook:{incident_type.code}",
+        target=f"incident_type:{incident_type.pk}",
+        before=before,
+        after={name: getattr(incident_type, name) for name in changes},
+    )
+
+
+def incident_type_save(
+    *, actor: Actor, incident_type: IncidentType, changes: Mapping[str, Any]
+) -> IncidentType:
+    """Create `incident_type` (when it has no pk yet) or apply `changes` (field → new value)
+    to the stored one; records before and after."""
+    with transaction.atomic():
+        if incident_type.pk is None:
+            for name, value in changes.items():
+                setattr(incident_type, name, value)
+            incident_type.save()
+            audit_record(
+                actor=actor,
+                action="incident_type.created",
+                thread=f"playbook:{incident_type.code}",
+                target=f"incident_type:{incident_type.pk}",
+                after={name: getattr(incident_type, name) for name in TYPE_AUDITED},
+            )
+            return incident_type
+        stored = IncidentType.objects.select_for_update().get(pk=incident_type.pk)
+        real = {name: value for name, value in changes.items() if getattr(stored, name) != value}
+        if real:
+            _incident_type_apply(actor=actor, incident_type=stored, changes=real)
+    return stored
+
+
+def incident_type_delete(*, actor: Actor, incident_type: IncidentType) -> None:
+    """Delete a type that has no playbook yet (its playbooks protect it); records it."""
+    with transaction.atomic():
+        stored = IncidentType.objects.select_for_update().get(pk=incident_type.pk)
+        before = {name: getattr(stored, name) for name in TYPE_AUDITED}
+        pk = stored.pk
+        stored.delete()
+        audit_record(
+            actor=actor,
+            action="incident_type.deleted",
+            thread=f"playbook:{before['code']}",
+            target=f"incident_type:{pk}",
+            before=before,
+        )
+
+
+def playbook_delete(*, actor: Actor, playbook: Playbook) -> None:
+    """Delete a version no incident uses, with its steps. Raises PlaybookInUse."""
+    with transaction.atomic():
+        locked = _playbook_for_edit(playbook.pk)
+        before = {
+            "version": locked.version,
+            "is_current": locked.is_current,
+            "steps": [f"{s.level}.{s.code}" for s in locked.steps.order_by("level", "order")],
+        }
+        pk = locked.pk
+        locked.delete()
+        audit_record(
+            actor=actor,
+            action="playbook.deleted",
+            thread=f"playbook:{locked.incident_type.code}",
+            target=f"playbook:{pk}",
+            before=before,
+        )

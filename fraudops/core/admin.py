@@ -3,8 +3,28 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Actor
 from .models import ApiClient, AuditEvent, OrgUnit, OutboxMessage, RoleAssignment, User
 from .outbox import outbox_retry
+from .services import (
+    api_client_create,
+    api_client_delete,
+    api_client_rotate_key,
+    api_client_update,
+    org_unit_delete,
+    org_unit_save,
+    role_assignment_delete,
+    role_assignment_save,
+)
+
+# Security-relevant data (org units, roles, API clients) changes only through the audited
+# services: save_model, save_formset and delete_model call them, never Model.save().
+
+
+def form_changes(form, *, adding: bool = False) -> dict:
+    """The fields a model form changed (all of them when adding), by name, as cleaned."""
+    names = form.fields if adding else form.changed_data
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
 
 @admin.register(OrgUnit)
@@ -14,6 +34,21 @@ class OrgUnitAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_zh", "name_en"]
     readonly_fields = ["path"]
     ordering = ["path"]
+
+    def save_model(self, request, obj, form, change):
+        saved = org_unit_save(
+            actor=Actor.from_request(request),
+            unit=obj,
+            changes=form_changes(form, adding=not change),
+        )
+        obj.pk, obj.path = saved.pk, saved.path
+
+    def delete_model(self, request, obj):
+        org_unit_delete(actor=Actor.from_request(request), unit=obj)
+
+    def delete_queryset(self, request, queryset):
+        for unit in queryset:
+            self.delete_model(request, unit)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -40,6 +75,26 @@ class UserAdmin(BaseUserAdmin):
     def roles(self, obj):
         return ", ".join(str(a.get_role_display()) for a in obj.role_assignments.all())
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        actor = Actor.from_request(request)
+        formset.save(commit=False)  # sorts the forms into new, changed and deleted roles
+        for assignment in formset.deleted_objects:
+            role_assignment_delete(actor=actor, assignment=assignment)
+        for assignment, names in formset.changed_objects:
+            role_assignment_save(
+                actor=actor,
+                assignment=assignment,
+                changes={name: getattr(assignment, name) for name in names},
+            )
+        for assignment in formset.new_objects:
+            role_assignment_save(
+                actor=actor,
+                assignment=assignment,
+                changes={"user": form.instance, "role": assignment.role},
+            )
+
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
@@ -51,20 +106,28 @@ class ApiClientAdmin(admin.ModelAdmin):
     actions = ["rotate_key"]
 
     def save_model(self, request, obj, form, change):
-        raw = obj.issue_key() if not change else None
-        super().save_model(request, obj, form, change)
-        if raw:
-            messages.warning(
-                request,
-                _("Token for %(name)s (shown only once; store it now): %(token)s")
-                % {"name": obj.name, "token": raw},
-            )
+        actor = Actor.from_request(request)
+        if change:
+            api_client_update(actor=actor, client=obj, changes=form_changes(form))
+            return
+        raw = api_client_create(actor=actor, client=obj, changes=form_changes(form, adding=True))
+        messages.warning(
+            request,
+            _("Token for %(name)s (shown only once; store it now): %(token)s")
+            % {"name": obj.name, "token": raw},
+        )
+
+    def delete_model(self, request, obj):
+        api_client_delete(actor=Actor.from_request(request), client=obj)
+
+    def delete_queryset(self, request, queryset):
+        for client in queryset:
+            self.delete_model(request, client)
 
     @admin.action(description=_("Issue a new token (the old one stops working)"))
     def rotate_key(self, request, queryset):
         for client in queryset:
-            raw = client.issue_key()
-            client.save(update_fields=["key_prefix", "key_hash"])
+            raw = api_client_rotate_key(actor=Actor.from_request(request), client=client)
             messages.warning(
                 request,
                 _("Token for %(name)s (shown only once; store it now): %(token)s")

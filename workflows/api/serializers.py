@@ -4,28 +4,16 @@ from rest_framework import serializers
 from fraudops.core.choices import LEVEL_ORDER
 
 from ..models import Playbook, PlaybookStep
+from ..playbook_schema import STEP_KEYS
 from ..selectors import steps_by_level
 
 
 class PlaybookStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlaybookStep
-        fields = [
-            "code",
-            "order",
-            "title_zh",
-            "title_en",
-            "guidance_zh",
-            "guidance_en",
-            "owner_role",
-            "mandatory",
-            "conditional",
-            "awaits_instruction",
-            "reports_up",
-            "deadline_minutes",
-            "deadline_from",
-            "evidence",
-        ]
+        # The schema's one step key list; the API leaves out the level (steps come grouped by
+        # level) and adds the position within it.
+        fields = ["code", "order", *(key for key in STEP_KEYS if key not in ("level", "code"))]
 
 
 class StepsByLevelSerializer(serializers.Serializer):
