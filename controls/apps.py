@@ -7,10 +7,12 @@ class ControlsConfig(AppConfig):
     verbose_name = _("Account control")
 
     def ready(self) -> None:
-        from incidents.panels import register_badges, register_panel
+        # Registrations with the apps below us. Imported here, not at the top: these modules
+        # import models, which the app registry allows only once every app is loaded.
+        from incidents.panels import register_badges, register_panel  # incident page hooks
 
-        from . import webhooks  # noqa: F401 - registers the "webhook" outbox handler
-        from .panels import incident_badges, incident_panel_context
+        from . import webhooks  # noqa: F401 - importing it registers the "webhook" outbox handler
+        from .panels import incident_badges, incident_panel_context  # imports models
 
         register_panel(
             "controls",
@@ -20,13 +22,13 @@ class ControlsConfig(AppConfig):
         )
         register_badges("controls", incident_badges)
 
-        from workflows.sweep import register_subject_guard
+        from workflows.sweep import register_subject_guard  # the sweep's registry (imports models)
 
-        from .clock_guards import assistance_guard, control_guard
+        from .clock_guards import assistance_guard, control_guard  # imports models
 
         register_subject_guard("controls.controlrequest", control_guard)
         register_subject_guard("controls.assistancerequest", assistance_guard)
 
-        from .timeline import register as register_timeline
+        from .timeline import register as register_timeline  # imports models
 
         register_timeline()
