@@ -7,12 +7,15 @@ class ControlsConfig(AppConfig):
     verbose_name = _("Account control")
 
     def ready(self) -> None:
-        # Registrations with the apps below us. Imported here, not at the top: these modules
-        # import models, which the app registry allows only once every app is loaded.
-        from incidents.panels import register_badges, register_panel  # incident page hooks
+        # Registrations with the apps below us. These imports are here, not at the top of the
+        # file, because the modules import models, which Django allows only once every app is
+        # loaded (that is, in ready()).
+        # The incident page's panel and badges hooks:
+        from incidents.panels import register_badges, register_panel
 
-        from . import webhooks  # noqa: F401 - importing it registers the "webhook" outbox handler
-        from .panels import incident_badges, incident_panel_context  # imports models
+        # Importing webhooks registers its "webhook" outbox handler:
+        from . import webhooks  # noqa: F401
+        from .panels import incident_badges, incident_panel_context
 
         register_panel(
             "controls",
@@ -22,13 +25,15 @@ class ControlsConfig(AppConfig):
         )
         register_badges("controls", incident_badges)
 
-        from workflows.sweep import register_subject_guard  # the sweep's registry (imports models)
+        # The escalation sweep asks our guards before escalating our clocks:
+        from workflows.sweep import register_subject_guard
 
-        from .clock_guards import assistance_guard, control_guard  # imports models
+        from .clock_guards import assistance_guard, control_guard
 
         register_subject_guard("controls.controlrequest", control_guard)
         register_subject_guard("controls.assistancerequest", assistance_guard)
 
-        from .timeline import register as register_timeline  # imports models
+        # Timeline sentences for our audit actions:
+        from .timeline import register as register_timeline
 
         register_timeline()
