@@ -7,9 +7,14 @@ class ControlsConfig(AppConfig):
     verbose_name = _("Account control")
 
     def ready(self) -> None:
+        # Registrations with the apps below us. These imports are here, not at the top of the
+        # file, because the modules import models, which Django allows only once every app is
+        # loaded (that is, in ready()).
+        # The incident page's panel and badges hooks:
         from incidents.panels import register_badges, register_panel
 
-        from . import webhooks  # noqa: F401 - registers the "webhook" outbox handler
+        # Importing webhooks registers its "webhook" outbox handler:
+        from . import webhooks  # noqa: F401
         from .panels import incident_badges, incident_panel_context
 
         register_panel(
@@ -20,6 +25,7 @@ class ControlsConfig(AppConfig):
         )
         register_badges("controls", incident_badges)
 
+        # The escalation sweep asks our guards before escalating our clocks:
         from clocks.sweep import register_subject_guard
 
         from .clock_guards import assistance_guard, control_guard
@@ -27,6 +33,7 @@ class ControlsConfig(AppConfig):
         register_subject_guard("controls.controlrequest", control_guard)
         register_subject_guard("controls.assistancerequest", assistance_guard)
 
+        # Timeline sentences for our audit actions:
         from .timeline import register as register_timeline
 
         register_timeline()

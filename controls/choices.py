@@ -62,7 +62,7 @@ class DeliveryChannel(models.TextChoices):
 
 
 class ClockKind(models.TextChoices):
-    """The clocks this app starts (workflows.clocks)."""
+    """The clocks this app starts (clocks.services)."""
 
     APPROVAL = "controls.freeze_approval", _("Account control approval")
     AUTHORISATION = "controls.reversal_authorisation", _("Remittance reversal authorisation")

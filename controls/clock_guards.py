@@ -5,22 +5,12 @@ changing right now are skipped (SKIP LOCKED) and looked at again by the next swe
 from __future__ import annotations
 
 from .choices import PENDING_STATES, AssistanceState
-from .models import AssistanceRequest, ControlRequest
+from .lock_objects import assistance_states_skip_locked, control_states_skip_locked
 
 
 def control_guard(ids: list[int]) -> dict[int, bool]:
-    rows = (
-        ControlRequest.objects.select_for_update(skip_locked=True)
-        .filter(pk__in=ids)
-        .values_list("pk", "state")
-    )
-    return {pk: state in PENDING_STATES for pk, state in rows}
+    return {pk: state in PENDING_STATES for pk, state in control_states_skip_locked(ids)}
 
 
 def assistance_guard(ids: list[int]) -> dict[int, bool]:
-    rows = (
-        AssistanceRequest.objects.select_for_update(skip_locked=True)
-        .filter(pk__in=ids)
-        .values_list("pk", "state")
-    )
-    return {pk: state == AssistanceState.OPEN for pk, state in rows}
+    return {pk: state == AssistanceState.OPEN for pk, state in assistance_states_skip_locked(ids)}

@@ -1,34 +1,35 @@
-"""Telling people about account control: who is told, in both languages, through the
-notifications app (its outbox row is written in the caller's transaction).
+"""Telling people about account control: who is told, what they read, in both languages,
+through the notifications app (its outbox row is written in the caller's transaction).
 
 Messages are written once as English source strings (marked for translation) and rendered in
-Chinese and English, so that each person reads the notification in their own language.
+Chinese and English, so that each person reads the notification in their own language. The
+services call one function per occasion (`control_requested`, `control_approved`, …) inside
+their transaction; delivery happens after commit, once per key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db.models import Q
-from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fraudops.core.choices import Level, Role
 from fraudops.core.models import OrgUnit, User
 from notifications.services import Message, notification_send
 
+from .choices import ControlKind, InstructionStatus
+from .kit import bilingual, duration_text
+from .models import AssistanceRequest, ControlRequest
+from .permissions import approver_role
+from .presentation import assistance_url, clock_time, control_url
+
 Params = Callable[[], dict]
 
 
-def _render(message: str, params: Params) -> tuple[str, str]:
-    """`message` % params() in Chinese and in English (params are evaluated per language, so
-    choice labels and unit names come out in that language)."""
-    rendered = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            values = {key: str(value) for key, value in params().items()}
-            rendered.append(gettext(message) % values)
-    return rendered[0], rendered[1]
+# --- who ----------------------------------------------------------------------------------------
 
 
 def users_with_role(
@@ -76,8 +77,8 @@ def notify(
     recipients = sorted({pk for pk in user_ids if pk})
     if not recipients:
         return
-    title_zh, title_en = _render(title, params)
-    body_zh, body_en = _render(body, params)
+    title_zh, title_en = bilingual(title, params)
+    body_zh, body_en = bilingual(body, params)
     notification_send(
         message=Message(
             key=key[:190],
@@ -91,4 +92,189 @@ def notify(
             url=url,
             thread=thread,
         )
+    )
+
+
+# --- what: one function per occasion ----------------------------------------------------------
+
+
+def _params(control: ControlRequest, incident, **extra) -> Params:
+    """Notification parameters of a request, evaluated once per language."""
+
+    def params() -> dict:
+        return {
+            "number": control.number,
+            "kind": ControlKind(control.kind).label,
+            "account": control.account_number,
+            "incident": incident.number,
+            "amount": control.amount if control.amount is not None else _("whole account"),
+            "unit": control.approving_unit.name,
+            **{key: value() if callable(value) else value for key, value in extra.items()},
+        }
+
+    return params
+
+
+def assistance_requested(*, assistance: AssistanceRequest, incident) -> None:
+    """The region asked is told at once; head office is copied."""
+    url = assistance_url(assistance)
+
+    def params() -> dict:
+        return {
+            "incident": incident.number,
+            "from": assistance.from_unit.name,
+            "to": assistance.to_unit.name,
+            "minutes": settings.CONTROLS_ACKNOWLEDGE_MINUTES,
+            "summary": incident.summary[:200],
+        }
+
+    notify(
+        user_ids=users_with_role(units=[assistance.to_unit], role=Role.SUB_BRANCH_MONITOR),
+        title=gettext_noop("Assistance requested by %(from)s on %(incident)s"),
+        body=gettext_noop(
+            "Accounts held in your region received money in incident %(incident)s. "
+            "Acknowledge within %(minutes)s minutes, investigate and control the payee "
+            "account and the accounts that transacted with it. %(summary)s"
+        ),
+        params=params,
+        url=url,
+        key=f"controls:assistance:{assistance.pk}:asked",
+        thread=incident.thread,
+        tone="danger",
+    )
+    notify(
+        user_ids=head_office_monitors(),
+        title=gettext_noop("Copy: %(from)s asked %(to)s for assistance on %(incident)s"),
+        body=gettext_noop(
+            "Head office is copied on this cross-region request to control accounts. %(summary)s"
+        ),
+        params=params,
+        url=url,
+        key=f"controls:assistance:{assistance.pk}:copied",
+        thread=incident.thread,
+    )
+
+
+def assistance_acknowledged(
+    *, assistance: AssistanceRequest, incident, elapsed: float, note: str
+) -> None:
+    """The requester and the requesting region's monitors learn it was acknowledged."""
+
+    def params() -> dict:
+        return {
+            "incident": incident.number,
+            "to": assistance.to_unit.name,
+            "elapsed": duration_text(elapsed),
+            "note": note,
+        }
+
+    notify(
+        user_ids=[
+            assistance.requested_by_id,
+            *users_with_role(units=[assistance.from_unit], role=Role.SUB_BRANCH_MONITOR),
+        ],
+        title=gettext_noop("%(to)s acknowledged the assistance request on %(incident)s"),
+        body=gettext_noop("Acknowledged after %(elapsed)s. %(note)s"),
+        params=params,
+        url=assistance_url(assistance),
+        key=f"controls:assistance:{assistance.pk}:acknowledged",
+        thread=incident.thread,
+    )
+
+
+def control_requested(*, control: ControlRequest, incident, url: str) -> None:
+    """The approvers of a new request (never the requester) are asked to decide by `url`."""
+    notify(
+        user_ids=users_with_role(
+            units=[control.approving_unit],
+            role=approver_role(control.kind),
+            exclude=[control.requested_by_id],
+        ),
+        title=gettext_noop("%(kind)s %(number)s awaits your decision"),
+        body=gettext_noop(
+            "Incident %(incident)s: %(kind)s on account %(account)s, amount %(amount)s. "
+            "Decide by %(due)s."
+        ),
+        params=_params(control, incident, due=lambda: clock_time(control.due_at)),
+        url=url,
+        key=f"controls:{control.pk}:requested",
+        thread=incident.thread,
+        tone="danger",
+    )
+
+
+def control_approved(*, control: ControlRequest, incident) -> None:
+    """The requester learns it was approved and sent to core banking."""
+    notify(
+        user_ids=[control.requested_by_id],
+        title=gettext_noop("%(kind)s %(number)s approved"),
+        body=gettext_noop(
+            "Incident %(incident)s: %(kind)s on account %(account)s was approved in "
+            "%(elapsed)s and sent to core banking."
+        ),
+        params=_params(control, incident, elapsed=lambda: duration_text(control.approval_seconds)),
+        url=control_url(control),
+        key=f"controls:{control.pk}:approved",
+        thread=incident.thread,
+    )
+
+
+def second_approval_needed(*, control: ControlRequest, incident, first_approver_id: int) -> None:
+    """The other approvers are asked for the second approval."""
+    notify(
+        user_ids=users_with_role(
+            units=[control.approving_unit],
+            role=approver_role(control.kind),
+            exclude=[control.requested_by_id, first_approver_id],
+        ),
+        title=gettext_noop("%(kind)s %(number)s needs a second approval"),
+        body=gettext_noop(
+            "Incident %(incident)s: %(kind)s on account %(account)s, amount %(amount)s, "
+            "is above the limit for one approver. Give the second approval."
+        ),
+        params=_params(control, incident),
+        url=control_url(control),
+        key=f"controls:{control.pk}:first_approved",
+        thread=incident.thread,
+        tone="danger",
+    )
+
+
+def control_rejected(*, control: ControlRequest, incident, reason: str) -> None:
+    """The requester learns it was rejected, and why."""
+    notify(
+        user_ids=[control.requested_by_id],
+        title=gettext_noop("%(kind)s %(number)s rejected"),
+        body=gettext_noop("Incident %(incident)s, account %(account)s: %(reason)s"),
+        params=_params(control, incident, reason=reason),
+        url=control_url(control),
+        key=f"controls:{control.pk}:rejected",
+        thread=incident.thread,
+        tone="warning",
+    )
+
+
+def instruction_confirmed(
+    *, control: ControlRequest, incident, result: str, reference: str, detail: str
+) -> None:
+    """The requester and the approvers learn what core banking did."""
+    executed = result == InstructionStatus.EXECUTED
+    notify(
+        user_ids=[
+            control.requested_by_id,
+            control.first_approved_by_id,
+            control.second_approved_by_id,
+        ],
+        title=gettext_noop("%(kind)s %(number)s executed by core banking")
+        if executed
+        else gettext_noop("%(kind)s %(number)s FAILED in core banking"),
+        body=gettext_noop(
+            "Incident %(incident)s, account %(account)s: core banking reference "
+            "%(reference)s. %(detail)s"
+        ),
+        params=_params(control, incident, reference=reference or "-", detail=detail),
+        url=control_url(control),
+        key=f"controls:{control.pk}:{result}",
+        thread=incident.thread,
+        tone="info" if executed else "danger",
     )

@@ -22,9 +22,9 @@ from .permissions import may_acknowledge, may_decide, may_release, may_request, 
 
 def _annotate(control: ControlRequest, actor: Actor, *, assisting: set[int], incident) -> None:
     control.incident = incident
-    control.can_decide = may_decide(actor, control=control)
-    control.can_withdraw = may_withdraw(actor, control=control)
-    control.can_release = may_release(
+    control.may_decide = may_decide(actor, control=control)
+    control.may_withdraw = may_withdraw(actor, control=control)
+    control.may_release = may_release(
         actor,
         control=control,
         incident=incident,
@@ -54,9 +54,7 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
         control.has_open_release = control.pk in open_releases
         _annotate(control, actor, assisting=assisting, incident=incident)
     for assistance in assistances:
-        assistance.can_acknowledge = assistance.state == "open" and may_acknowledge(
-            actor, assistance=assistance
-        )
+        assistance.may_acknowledge = may_acknowledge(actor, assistance=assistance)
 
     accounts = list(incident.accounts.all())
     by_account = {account.pk: [] for account in accounts}

@@ -1,5 +1,13 @@
-"""Who may request, approve and see account control. The services raise; the pages ask the
-`may_*` twins to decide which buttons to show."""
+"""Who may request, decide, release, acknowledge and confirm account control.
+
+One vocabulary: `check_may_<verb>(actor, …)` raises the refusal (with its message, refused as
+the service's action) and is what the services call; `may_<verb>(actor, …)` is derived from
+it (True when the check would not raise, and the object is in a state where the verb
+applies) and is what the pages and their buttons ask. Nothing else decides who may act.
+
+`approver_role` says which role decides a kind; `webhook_subscribed` is not a permission of
+an actor but the rule choosing which API clients receive an instruction.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope, Level, Role
 from fraudops.core.errors import DomainError, FourEyesRefused, OutOfScope, PermissionRefused
 
-from .choices import ControlKind, ControlState
+from .choices import AssistanceState, ControlKind, ControlState
 
 BRANCH_REQUESTER_ROLES = (Role.TELLER, Role.BRANCH_MANAGER)
 
@@ -114,6 +122,26 @@ def check_may_decide(actor: Actor, *, control, action: str) -> None:
         )
 
 
+def check_may_release(
+    actor: Actor,
+    *,
+    control,
+    incident,
+    assisting_unit_ids: set[int] = frozenset(),
+    action: str = "control.release_request",
+) -> None:
+    """Raise unless `actor` may ask to release the hold `control`: whoever may request on
+    the incident, or the monitors of the region that approved the hold."""
+    check_may_request(
+        actor,
+        incident=incident,
+        kind=ControlKind.RELEASE,
+        assisting_unit_ids=assisting_unit_ids,
+        control=control,
+        action=action,
+    )
+
+
 def check_may_withdraw(actor: Actor, *, control) -> None:
     thread = control.incident.thread
     _staff_only(actor, thread=thread, action="control.withdraw")
@@ -144,6 +172,19 @@ def check_may_acknowledge(actor: Actor, *, assistance) -> None:
         )
 
 
+def check_may_confirm(actor: Actor, *, action: str = "control.confirm") -> None:
+    """Raise unless `actor` is core banking: an API client with the freezes:write scope."""
+    if actor.client is None:
+        raise PermissionRefused(
+            _("Instructions are confirmed by core banking through the API."), action=action
+        )
+    if not actor.has_scope(ApiScope.FREEZES_WRITE):
+        raise PermissionRefused(_("This API client lacks the freezes:write scope."), action=action)
+
+
+# --- the pages' twins -------------------------------------------------------------------------
+
+
 def _allowed(check, *args, **kwargs) -> bool:
     try:
         check(*args, **kwargs)
@@ -170,23 +211,29 @@ def may_release(
     actor: Actor, *, control, incident, assisting_unit_ids, has_open_release: bool
 ) -> bool:
     """Whether to offer "Release…": an executed hold with no release on its way, to someone
-    who may request on the incident (control_release_request checks the same)."""
+    check_may_release lets through (control_release_request checks the same)."""
     return (
         control.is_hold
         and control.state == ControlState.EXECUTED
         and not has_open_release
-        and may_request(
+        and _allowed(
+            check_may_release,
             actor,
-            incident=incident,
-            kind=ControlKind.RELEASE,
-            assisting_unit_ids=assisting_unit_ids,
             control=control,
+            incident=incident,
+            assisting_unit_ids=assisting_unit_ids,
         )
     )
 
 
 def may_acknowledge(actor: Actor, *, assistance) -> bool:
-    return _allowed(check_may_acknowledge, actor, assistance=assistance)
+    return assistance.state == AssistanceState.OPEN and _allowed(
+        check_may_acknowledge, actor, assistance=assistance
+    )
+
+
+def may_confirm(actor: Actor) -> bool:
+    return _allowed(check_may_confirm, actor)
 
 
 def webhook_subscribed(client, unit) -> bool:

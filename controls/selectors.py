@@ -135,6 +135,13 @@ def assistance_get(*, actor: Actor, pk: int) -> AssistanceRequest:
     return assistance
 
 
+def assisting_unit_ids(*, incident) -> set[int]:
+    """The regions asked for assistance on `incident` (their monitors may act on it)."""
+    return set(
+        AssistanceRequest.objects.filter(incident=incident).values_list("to_unit_id", flat=True)
+    )
+
+
 def my_requests(*, actor: Actor, limit: int = 20) -> list[ControlRequest]:
     if actor.user is None:
         return []

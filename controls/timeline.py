@@ -3,15 +3,16 @@ reader's language (registered with incidents.timeline from AppConfig.ready()).""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fraudops.core.models import OrgUnit
+from incidents import timeline as incident_timeline
 
 from .choices import ControlKind, DeliveryChannel
-from .services import duration_text
+from .kit import duration_text
+from .presentation import clock_time
 
 # What a refused account-control action was trying to do ("Refused: tried to …").
 ATTEMPTS = {
@@ -145,7 +146,7 @@ def _assistance_requested(event, context) -> str:
         "copied); to acknowledge by %(due)s"
     ) % {
         "unit": _unit(context, after.get("to")),
-        "due": timezone.localtime(due).strftime("%H:%M") if due else "-",
+        "due": clock_time(due) if due else "-",
     }
 
 
@@ -173,11 +174,9 @@ RENDERERS = {
 
 
 def register() -> None:
-    from incidents import timeline
-
     for action, render in RENDERERS.items():
-        timeline.register_timeline_action(action, render)
+        incident_timeline.register_timeline_action(action, render)
     # incidents.timeline names refused attempts from this table; it has no register
     # function for it, so add ours without touching its own entries.
     for action, label in ATTEMPTS.items():
-        timeline.ATTEMPTS.setdefault(action, label)
+        incident_timeline.ATTEMPTS.setdefault(action, label)

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fraudops.core.actors import Actor
-from fraudops.core.errors import DomainError, NotFound
+from fraudops.core.errors import DomainError, InvalidInput, NotFound
 from fraudops.core.models import AuditEvent
 from incidents.models import Incident
 
 from . import selectors, services
 from .choices import IN_FLIGHT_STATES, UNFINISHED_STATES, ControlKind, ControlState
 from .forms import HoldRequestForm, ReasonForm, ReversalRequestForm
+from .kit import duration_text
 from .models import ControlRequest
 from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
 
@@ -52,8 +53,6 @@ def _control_or_404(actor: Actor, number: str) -> ControlRequest:
 
 
 def _form_errors(form) -> DomainError:
-    from fraudops.core.errors import InvalidInput
-
     return InvalidInput(fields={k: [str(m) for m in v] for k, v in form.errors.items()})
 
 
@@ -66,16 +65,14 @@ def queue(request):
     actor = Actor.from_request(request)
     pending = list(selectors.approval_queue(actor=actor))
     for control in pending:
-        control.can_decide = may_decide(actor, control=control)
+        control.may_decide = may_decide(actor, control=control)
         control.is_mine = control.requested_by_id == request.user.pk
         parties = list(control.incident.parties.all())
         control.victims = [p for p in parties if p.role == "victim"]
         control.payees = [p for p in parties if p.role in ("payee", "fraudster")]
     assistances = list(selectors.assistance_queue(actor=actor)[:50])
     for assistance in assistances:
-        assistance.can_acknowledge = assistance.state == "open" and may_acknowledge(
-            actor, assistance=assistance
-        )
+        assistance.may_acknowledge = may_acknowledge(actor, assistance=assistance)
         assistance.received = actor.unit is not None and assistance.to_unit_id == actor.unit.pk
     in_flight = []
     if actor.unit is not None:
@@ -106,15 +103,15 @@ def request_detail(request, number: str):
     actor = Actor.from_request(request)
     control = _control_or_404(actor, number)
     incident = control.incident
-    control.can_decide = may_decide(actor, control=control)
-    control.can_withdraw = may_withdraw(actor, control=control)
+    control.may_decide = may_decide(actor, control=control)
+    control.may_withdraw = may_withdraw(actor, control=control)
     releases = list(control.release_requests.order_by("requested_at"))
     open_release = next((r for r in releases if r.state in UNFINISHED_STATES), None)
-    control.can_release = may_release(
+    control.may_release = may_release(
         actor,
         control=control,
         incident=incident,
-        assisting_unit_ids=set(incident.assistance_requests.values_list("to_unit_id", flat=True)),
+        assisting_unit_ids=selectors.assisting_unit_ids(incident=incident),
         has_open_release=open_release is not None,
     )
     events = list(
@@ -162,7 +159,7 @@ def approve(request, number: str):
                 _("%(number)s approved %(elapsed)s after the request; sent to core banking.")
                 % {
                     "number": control.number,
-                    "elapsed": services.duration_text(control.approval_seconds),
+                    "elapsed": duration_text(control.approval_seconds),
                 },
             )
     return HttpResponseRedirect(_next(request, reverse("controls:queue")))
@@ -260,11 +257,11 @@ def authorise(request, number: str):
                 _("Reversal %(number)s authorised %(elapsed)s after the request.")
                 % {
                     "number": control.number,
-                    "elapsed": services.duration_text(control.approval_seconds),
+                    "elapsed": duration_text(control.approval_seconds),
                 },
             )
         return HttpResponseRedirect(reverse("controls:authorise", args=[number]))
-    control.can_decide = may_decide(actor, control=control)
+    control.may_decide = may_decide(actor, control=control)
     return render(
         request,
         "controls/authorise.html",
@@ -353,10 +350,8 @@ def assistance_detail(request, pk: int):
     except NotFound:
         raise Http404 from None
     incident = assistance.incident
-    assistance.can_acknowledge = assistance.state == "open" and may_acknowledge(
-        actor, assistance=assistance
-    )
-    assisting = set(incident.assistance_requests.values_list("to_unit_id", flat=True))
+    assistance.may_acknowledge = may_acknowledge(actor, assistance=assistance)
+    assisting = selectors.assisting_unit_ids(incident=incident)
     controls = list(
         ControlRequest.objects.filter(incident=incident)
         .select_related("opening_unit", "approving_unit", "requested_by")
@@ -364,7 +359,7 @@ def assistance_detail(request, pk: int):
     )
     for control in controls:
         control.incident = incident
-        control.can_decide = may_decide(actor, control=control)
+        control.may_decide = may_decide(actor, control=control)
     return render(
         request,
         "controls/assistance_detail.html",

@@ -28,7 +28,9 @@ from fraudops.core.outbox import TransientError, outbox_handler
 
 from .choices import DeliveryChannel
 from .models import FreezeInstruction, WebhookDelivery
+from .payloads import webhook_document
 from .permissions import webhook_subscribed
+from .services import instructions_mark_delivered
 
 SIGNATURE_HEADER = "X-FraudOps-Signature"
 TIMESTAMP_HEADER = "X-FraudOps-Timestamp"
@@ -72,13 +74,7 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def webhook_body(*, instruction: FreezeInstruction, event: str) -> bytes:
-    from .api.serializers import FreezeInstructionSerializer
-
-    document = {
-        "event": event,
-        "delivery": f"{instruction.pk}:{event}",
-        "instruction": FreezeInstructionSerializer(instruction).data,
-    }
+    document = webhook_document(instruction=instruction, event=event)
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
@@ -147,8 +143,6 @@ def webhook_deliver(payload: dict) -> None:
         response_excerpt=excerpt.decode("utf-8", "replace")[:500],
     )
     if ok:
-        from .services import instructions_mark_delivered
-
         instructions_mark_delivered(
             actor=Actor.for_client(client),
             instruction_ids=[instruction.pk],

@@ -1,6 +1,7 @@
 """Shapes of the account-control API. Input serializers check structure only; the services
 do the domain validation so that the browser and the API agree. The instruction's shape is
-also the webhook's body."""
+also the webhook's body: it is built by the domain (`controls.payloads`), which the
+serializer returns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rest_framework import serializers
 
 from ..choices import HOLD_KIND_CHOICES, ControlKind, ControlState, InstructionStatus
 from ..models import AssistanceRequest, ControlRequest, FreezeInstruction
+from ..payloads import instruction_payload
 
 # --- input -----------------------------------------------------------------------------------
 
@@ -268,7 +270,8 @@ class ReleasedInstructionSerializer(serializers.Serializer):
 
 
 class FreezeInstructionSerializer(serializers.ModelSerializer):
-    """One instruction to core banking (also the body of the webhook, under "instruction")."""
+    """One instruction to core banking (also the body of the webhook, under "instruction").
+    The declared fields document it; the answer is `controls.payloads.instruction_payload`."""
 
     currency = serializers.SerializerMethodField()
     incident = serializers.CharField(source="control.incident.number")
@@ -326,6 +329,15 @@ class FreezeInstructionSerializer(serializers.ModelSerializer):
             "payee_bank": control.payee_bank,
             "payee_name": control.account_holder,
         }
+
+    def to_representation(self, obj):
+        """The domain's document (`controls.payloads.instruction_payload`), which the webhook
+        sends too. A test keeps it identical to what the declared fields produce
+        (`declared_representation`), so the OpenAPI document stays true."""
+        return instruction_payload(obj)
+
+    def declared_representation(self, obj):
+        return super().to_representation(obj)
 
 
 class AssistanceRequestSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from incidents.templatetags.incident_ui import yuan as incident_yuan
 
 from ..choices import ControlState
-from ..services import duration_text
+from ..kit import duration_text
 
 register = template.Library()
 

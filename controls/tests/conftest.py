@@ -6,10 +6,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import get_resolver
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
 from incidents.services import incident_file
+
+# Load the URL configuration (and so every API view module) now, at collection, outside any
+# freeze_time block. These tests import the API serializers (and so drf-spectacular) at
+# collection; a view module that evaluates `datetime.date` at import (workflows.api.views'
+# OpenApiParameter types) and is first imported by a test running under freeze_time would
+# capture freezegun's FakeDate instead, and the OpenAPI schema test would then warn.
+URL_PATTERNS = get_resolver().url_patterns
 
 PAYEE_BJ = "6217000010000000001"  # held at BR-BJ-CY: same region as the filing branch
 PAYEE_SH = "6217000020000000002"  # held at BR-SH-PD: another region

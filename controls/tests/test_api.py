@@ -4,16 +4,30 @@ confirmed by core banking, releases, reversals, timeliness, idempotency."""
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from controls.api.serializers import ControlRequestSerializer, FreezeInstructionSerializer
 from controls.choices import ControlKind, ControlState, DeliveryChannel, InstructionStatus
 from controls.models import ControlRequest, FreezeInstruction
-from controls.services import control_request_approve, control_requests_create
+from controls.payloads import instruction_payload
+from controls.selectors import freeze_instruction_list, with_related
+from controls.services import (
+    control_release_request,
+    control_request_approve,
+    control_request_reject,
+    control_requests_create,
+    reversal_request_create,
+)
+from controls.webhooks import webhook_body
+from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope
 from fraudops.core.models import AuditEvent
+from incidents.selectors import incident_timeline
+from incidents.timeline import timeline_entries
 
 from .conftest import PAYEE_BJ, PAYEE_SH, file_incident
 
@@ -337,8 +351,6 @@ def test_reversal_is_authorised_by_the_remote_authoriser_in_one_step(api, incide
 
 
 def _reversal(actor, incident, amount="20000"):
-    from controls.services import reversal_request_create
-
     reversal = reversal_request_create(
         actor=actor("teller_bj_hd"),
         incident_id=incident.pk,
@@ -353,9 +365,6 @@ def _reversal(actor, incident, amount="20000"):
 def test_executed_reversal_adds_to_the_incidents_amount_recovered(
     api, actor, incident, core_banking
 ):
-    from incidents.selectors import incident_timeline
-    from incidents.timeline import timeline_entries
-
     incident.amount_recovered = 1000
     incident.save(update_fields=["amount_recovered"])
     reversal = _reversal(actor, incident)
@@ -568,14 +577,6 @@ def test_schema_documents_the_control_endpoints(api):
 def test_hand_built_answer_matches_the_declared_fields(actor, incident, core_banking, settings):
     """The request's JSON is built by hand for speed; it must equal what the serializer's
     declared fields (and so the OpenAPI document) say, in every state."""
-    from controls.api.serializers import ControlRequestSerializer
-    from controls.selectors import with_related
-    from controls.services import (
-        control_release_request,
-        control_request_reject,
-        reversal_request_create,
-    )
-
     executed = _approved(actor, incident)
     _confirm(core_banking, executed.instruction.pk)
     control_release_request(actor=actor("teller_bj_hd"), control_id=executed.pk, reason="解除")
@@ -604,3 +605,39 @@ def test_hand_built_answer_matches_the_declared_fields(actor, incident, core_ban
     for control in controls:
         serializer = ControlRequestSerializer(control)
         assert serializer.data == serializer.declared_representation(control), control.number
+
+
+def test_instruction_document_is_the_declared_fields_and_the_webhooks_body(
+    actor, incident, core_banking
+):
+    """The instruction's document is built by the domain (controls.payloads) for the pull
+    API and the webhook alike; it must equal the serializer's declared fields, and the
+    webhook must carry exactly it, for holds, releases and reversals, pending or confirmed."""
+    executed = _approved(actor, incident)
+    _confirm(core_banking, executed.instruction.pk)
+    release = control_release_request(
+        actor=actor("teller_bj_hd"), control_id=executed.pk, reason="解除"
+    )
+    control_request_approve(actor=actor("monitor_bj"), control_id=release.pk)
+    reversal = _reversal(actor, incident, amount="1234.5")
+    _confirm(
+        core_banking, reversal.instruction.pk, result="failed", reference="", detail="余额不足"
+    )
+    instructions = list(freeze_instruction_list(actor=Actor.for_client(core_banking.client_record)))
+    assert {i.kind for i in instructions} == {"stop_payment", "release", "reversal"}
+    assert any(i.releases_id for i in instructions) and any(i.delivered_via for i in instructions)
+    for instruction in instructions:
+        serializer = FreezeInstructionSerializer(instruction)
+        declared = serializer.declared_representation(instruction)
+        assert instruction_payload(instruction) == declared, instruction.reference
+        assert serializer.data == declared
+        event = "freeze_instruction.issued"
+        expected = {
+            "event": event,
+            "delivery": f"{instruction.pk}:{event}",
+            "instruction": declared,
+        }
+        assert (
+            webhook_body(instruction=instruction, event=event)
+            == json.dumps(expected, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        )

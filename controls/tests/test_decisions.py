@@ -4,6 +4,7 @@ approvers above the threshold, instructions issued, clocks stopped."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 
@@ -18,6 +19,7 @@ from controls.services import (
     control_requests_create,
 )
 from fraudops.core.errors import (
+    Conflict,
     FourEyesRefused,
     InvalidInput,
     InvalidTransition,
@@ -47,8 +49,6 @@ def requested(actor, incident, account):
 
 
 def _clock(subject) -> Clock:
-    from django.contrib.contenttypes.models import ContentType
-
     return Clock.objects.get(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
     )
@@ -200,8 +200,6 @@ def test_only_the_requester_withdraws_a_pending_request(actor, requested):
 
 
 def test_expected_state_guards_against_a_stale_page(actor, requested):
-    from fraudops.core.errors import Conflict
-
     control = requested()
     control_request_approve(actor=actor("monitor_bj"), control_id=control.pk)
     with pytest.raises(Conflict):

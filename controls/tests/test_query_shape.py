@@ -7,7 +7,9 @@ import re
 import pytest
 
 from controls import selectors
+from controls.choices import ControlKind
 from controls.models import ControlRequest
+from controls.services import control_requests_create
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +38,6 @@ def test_every_read_stays_within_the_join_limit(actor, username):
 def test_related_rows_arrive_in_a_constant_number_of_queries(
     actor, incident, django_assert_num_queries
 ):
-    from controls.choices import ControlKind
-    from controls.services import control_requests_create
-
     control_requests_create(
         actor=actor("teller_bj_hd"),
         incident_id=incident.pk,

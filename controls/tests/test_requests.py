@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from clocks.models import Clock
 from controls.choices import AssistanceState, ClockKind, ControlKind, ControlState
 from controls.models import AssistanceRequest, ControlRequest
-from controls.services import AccountNotControllable, control_requests_create
+from controls.services import (
+    AccountNotControllable,
+    control_requests_create,
+    reversal_request_create,
+)
+from fraudops.core.actors import Actor
 from fraudops.core.errors import Conflict, InvalidInput, NotFound, PermissionRefused
 from fraudops.core.models import AuditEvent, OutboxMessage
 
@@ -195,8 +203,6 @@ def test_whole_account_hold_counts_the_amount_lost(actor, person, settings):
 
 
 def test_api_clients_cannot_request_account_control(incident, account, core_banking):
-    from fraudops.core.actors import Actor
-
     with pytest.raises(PermissionRefused):
         _request(
             Actor.for_client(core_banking.client_record),
@@ -282,12 +288,6 @@ def test_a_freeze_or_someone_outside_the_branch_leaves_the_step_to_the_branch(
 
 
 def test_reversal_completes_the_step_as_a_reversal(actor, incident):
-    import datetime
-
-    from django.utils import timezone
-
-    from controls.services import reversal_request_create
-
     reversal = reversal_request_create(
         actor=actor("teller_bj_hd"),
         incident_id=incident.pk,

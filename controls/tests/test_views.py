@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -251,9 +253,6 @@ def test_overdue_request_is_marked_in_the_queue(browser, actor, incident):
 
 def test_one_click_approve_finds_the_request_once(browser, actor, incident):
     """The decision is one locking lookup by number, not a page read first."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     control = _request(actor, incident, PAYEE_BJ)
     client = browser("monitor_bj")
     with CaptureQueriesContext(connection) as queries:

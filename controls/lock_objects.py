@@ -1,0 +1,157 @@
+"""Every row lock account control takes, in one place.
+
+Lock order (every write takes the locks it needs in this order, never the other way round,
+so two writes never wait on each other in a cycle):
+
+1. the incident (`incident_lock`, `incident_lock_by_id`): creating requests, so a request
+   never lands on an incident being closed; releasing; a reversal executed (its amount
+   recovered);
+2. the hold a release names (`control_lock_by_id` on `releases_id`), when core banking
+   confirms the release;
+3. the request (`control_lock`, `control_lock_by_id`);
+4. the request's assistance request (`open_assistance_lock`, when deciding answers it;
+   `assistance_lock` takes it alone);
+5. the request's instruction (`instruction_lock`).
+
+All of them are `SELECT … FOR UPDATE OF <the row's own table>` (`of=("self",)`: joined rows
+fetched with it are not locked) on one row; batches lock one row per transaction, in primary
+key order. The escalation sweep's guards skip rows somebody holds (`*_states_skip_locked`).
+Helpers whose name does not end in `_by_id` refuse what the actor may not see as NotFound,
+so existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from fraudops.core.actors import Actor
+from fraudops.core.errors import NotFound
+from incidents.models import Incident
+
+from .choices import AssistanceState
+from .models import AssistanceRequest, ControlRequest, FreezeInstruction
+from .selectors import assisting_unit_ids
+
+# --- 1. the incident --------------------------------------------------------------------------
+
+
+def incident_lock(*, actor: Actor, incident_id: int) -> Incident:
+    """Lock the incident; refuse it as not found when the actor may not see it (its subtree,
+    or a region asked for assistance on it)."""
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("unit", "unit__parent", "incident_type")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise NotFound(_("No such incident."))
+    if not (
+        actor.sees(incident.unit)
+        or (actor.unit is not None and actor.unit.pk in assisting_unit_ids(incident=incident))
+    ):
+        raise NotFound(_("No such incident."))
+    return incident
+
+
+def incident_lock_by_id(incident_id: int, *, related: tuple[str, ...] = ()) -> Incident:
+    """Lock the incident of a request or instruction the caller already found in scope."""
+    return (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .get(pk=incident_id)
+    )
+
+
+# --- 2 and 3. requests ------------------------------------------------------------------------
+
+
+def _control_visible(actor: Actor, control: ControlRequest) -> bool:
+    # The approving sub-branch first: the common case (a decider) needs no further query.
+    if actor.sees(control.approving_unit) or actor.sees(control.incident.unit):
+        return True
+    return control.opening_unit is not None and actor.sees(control.opening_unit)
+
+
+def control_lock(
+    *, actor: Actor, control_id: int | None = None, number: str | None = None
+) -> ControlRequest:
+    """Lock one request, found by id or by its number (the API's key: one query, not two)."""
+    lookup = {"pk": control_id} if control_id is not None else {"number": number}
+    control = (
+        ControlRequest.objects.select_for_update(of=("self",))
+        .select_related(
+            "incident", "approving_unit", "opening_unit", "requested_by", "requesting_unit"
+        )
+        .filter(**lookup)
+        .order_by()
+        .first()
+    )
+    if control is None or not _control_visible(actor, control):
+        raise NotFound(_("No such account control request."))
+    return control
+
+
+def control_lock_by_id(control_id: int, *, related: tuple[str, ...] = ()) -> ControlRequest:
+    """Lock a request the caller reached through a row already found in scope."""
+    return (
+        ControlRequest.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .get(pk=control_id)
+    )
+
+
+# --- 4. assistance requests -------------------------------------------------------------------
+
+
+def assistance_lock(*, actor: Actor, assistance_id: int) -> AssistanceRequest:
+    """Lock an assistance request seen by the region asked or in the incident's subtree."""
+    assistance = (
+        AssistanceRequest.objects.select_for_update(of=("self",))
+        .select_related("incident", "to_unit", "from_unit")
+        .filter(pk=assistance_id)
+        .first()
+    )
+    if assistance is None or not (
+        actor.sees(assistance.to_unit) or actor.sees(assistance.incident.unit)
+    ):
+        raise NotFound(_("No such assistance request."))
+    return assistance
+
+
+def open_assistance_lock(*, assistance_id: int, to_unit_id: int) -> AssistanceRequest | None:
+    """Lock a request's assistance request if it is still open and was sent to `to_unit_id`."""
+    return (
+        AssistanceRequest.objects.select_for_update(of=("self",))
+        .select_related("to_unit")
+        .filter(pk=assistance_id, state=AssistanceState.OPEN, to_unit_id=to_unit_id)
+        .first()
+    )
+
+
+# --- 5. instructions --------------------------------------------------------------------------
+
+
+def instruction_lock(instruction_id: int) -> FreezeInstruction:
+    return FreezeInstruction.objects.select_for_update(of=("self",)).get(pk=instruction_id)
+
+
+# --- the escalation sweep's guards ------------------------------------------------------------
+
+
+def control_states_skip_locked(ids: list[int]) -> list[tuple[int, str]]:
+    """(pk, state) of the requests not locked by someone else right now."""
+    return list(
+        ControlRequest.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=ids)
+        .values_list("pk", "state")
+    )
+
+
+def assistance_states_skip_locked(ids: list[int]) -> list[tuple[int, str]]:
+    """(pk, state) of the assistance requests not locked by someone else right now."""
+    return list(
+        AssistanceRequest.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=ids)
+        .values_list("pk", "state")
+    )

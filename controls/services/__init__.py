@@ -1,0 +1,50 @@
+"""Writes to account control, one module per aggregate:
+
+- `requests`: `control_requests_create` (stop-payment / freeze on accounts), and what
+  every new request shares (number, approval clock, approvers told, playbook step);
+- `reversals`: `reversal_request_create` (冲正, authorised by the remote authorisation centre);
+- `releases`: `control_release_request` (lifting an executed hold);
+- `decisions`: `control_request_approve`, `control_request_reject`, `control_request_withdraw`;
+- `assistance`: `assistance_acknowledge` (cross-region assistance, raised by `requests`);
+- `instructions`: `instructions_mark_delivered`, `instruction_confirm` (core banking; the
+  instruction is issued by `decisions`).
+
+Each one checks who is acting and in which unit (`controls.permissions`), runs inside
+`atomic()`, takes its row locks through `controls.lock_objects` in that module's one order
+(incident, the hold a release names, the request, its assistance request, its instruction),
+audits on the incident's thread in the same transaction, and leaves every side effect
+(notifications: `controls.notify`; webhooks: the outbox) to after commit.
+
+The browser, the API, the admin and the demo builder all call these functions; import them
+from `controls.services`.
+"""
+
+from .assistance import assistance_acknowledge
+from .decisions import control_request_approve, control_request_reject, control_request_withdraw
+from .instructions import CONFIRM_RESULTS, instruction_confirm, instructions_mark_delivered
+from .releases import control_release_request
+from .requests import (
+    MAX_TARGETS,
+    PLAYBOOK_ACTIONS,
+    PLAYBOOK_STEP,
+    AccountNotControllable,
+    control_requests_create,
+)
+from .reversals import reversal_request_create
+
+__all__ = [
+    "CONFIRM_RESULTS",
+    "MAX_TARGETS",
+    "PLAYBOOK_ACTIONS",
+    "PLAYBOOK_STEP",
+    "AccountNotControllable",
+    "assistance_acknowledge",
+    "control_release_request",
+    "control_request_approve",
+    "control_request_reject",
+    "control_request_withdraw",
+    "control_requests_create",
+    "instruction_confirm",
+    "instructions_mark_delivered",
+    "reversal_request_create",
+]
