@@ -88,6 +88,14 @@ FRAUDOPS_NAV = [
 # A deadline shows amber ("soon") when less than this many minutes remain (fraudops.core.formats).
 FRAUDOPS_DEADLINE_SOON_MINUTES = 10
 
+# `manage.py seed_demo`: each app that has demo data names its builder here, in dependency
+# order (the project's settings sit above every app, so core's command imports none).
+FRAUDOPS_DEMO_BUILDERS = [
+    "incidents.demo_incidents.demo_incidents_build",
+    "controls.demo.demo_controls_build",
+    "watchlist.demo.demo_watchlist_build",
+]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,14 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 from fraudops.core.demo_bank import DEMO_PASSWORD, demo_bank_build
-
-# Each app that has demo data names its builder here, in dependency order.
-DEMO_BUILDERS = [
-    "incidents.demo_incidents.demo_incidents_build",
-    "controls.demo.demo_controls_build",
-    "watchlist.demo.demo_watchlist_build",
-]
 
 
 class Command(BaseCommand):
@@ -19,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet=False, **options):
         logins = demo_bank_build()
-        for path in DEMO_BUILDERS:
+        for path in settings.FRAUDOPS_DEMO_BUILDERS:
             count = import_string(path)()
             self.stdout.write(f"{path}: {count} created")
         if quiet:
