@@ -31,6 +31,7 @@ from .choices import (
     NominationStatus,
     ScreeningChannel,
 )
+from .subjects import subject_display
 
 
 class WatchlistSettings(models.Model):
@@ -230,8 +231,6 @@ class Entry(ConcurrentTransitionMixin, Subject):
 
     @property
     def display_value(self) -> str:
-        from .subjects import subject_display
-
         return subject_display(self)
 
     @property
@@ -385,8 +384,6 @@ class Nomination(ConcurrentTransitionMixin, Subject):
 
     @property
     def display_value(self) -> str:
-        from .subjects import subject_display
-
         return subject_display(self)
 
     @property
