@@ -13,6 +13,7 @@ from fraudops.core.errors import PermissionRefused
 from fraudops.core.models import AuditEvent, OutboxMessage
 from watchlist import csvio, services
 from watchlist.models import Entry, EntryChange, EntryKey, ImportJob
+from watchlist.services import review_on_default
 
 HEADER = "kind,name,id_number,org_code,account_number,phone,url,reason,review_on\n"
 GOOD = (
@@ -78,8 +79,6 @@ def test_duplicates_within_the_file_and_already_listed_values_are_errors(actor, 
 
 
 def test_import_publishes_as_an_approval_does_and_audits_with_the_uploaders_address(actor):
-    from watchlist.services import review_on_default
-
     text = (
         "kind,phone,reason,review_on,expires_on\n"
         "phone,13700137000,诈骗电话,２０３０－０１－０２,2031-01-01\n"  # typed full-width
