@@ -16,7 +16,7 @@ from incidents.panels import incident_badges
 from tests.incident_data import PAYEE_ACCOUNT, filing
 from watchlist import services
 from watchlist.models import IncidentScreeningHit, Nomination, ScreeningLog
-from watchlist.testing import publish_entry
+from watchlist.tests.helpers import publish_entry
 
 
 @pytest.fixture

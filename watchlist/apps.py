@@ -7,13 +7,15 @@ class WatchlistConfig(AppConfig):
     verbose_name = _("Watch list")
 
     def ready(self) -> None:
+        # Imported here, not at the top: registrations need every app's models loaded, which
+        # is only true once Django calls ready().
         from clocks.sweep import register_subject_guard
         from incidents import events, panels
         from incidents.timeline import register_timeline_action
 
         from . import (
-            csvio,  # noqa: F401 - registers the import's outbox handler
             incident_hooks,
+            tasks,  # noqa: F401 - registers the import's outbox handler (tasks._relay_import)
         )
 
         events.subscribe("incident_filed", incident_hooks.on_incident_filed)

@@ -1,9 +1,8 @@
 """Bulk CSV import (head office) and CSV export of the watch list.
 
-An import is checked row by row first; if any row is wrong nothing is published and the
-per-row error report can be downloaded. Only a clean file is published, in one transaction
-(all or nothing). The work runs in a Celery task; progress is kept on the ImportJob row
-(updated outside the publishing transaction) and polled by the page.
+The file format: its columns, reading and decoding it, checking every row, the per-row
+error report, and the export. The import itself (upload, run, publish) is
+`services/imports.py`, which calls these.
 
 Files may be UTF-8 (with or without the BOM Excel adds) or GB18030/GBK, which is what Excel
 on a Chinese Windows saves "CSV" as.
@@ -13,21 +12,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fraudops.core import chinese
-from fraudops.core.actors import Actor
-from fraudops.core.audit import audit_record
-from fraudops.core.errors import InvalidInput, PermissionRefused
-from fraudops.core.outbox import TransientError, outbox_enqueue, outbox_handler
-from fraudops.core.services import refusals_audited
+from fraudops.core.errors import InvalidInput
 
-from . import permissions, services, subjects
-from .choices import EntryKind, EntryStatus, ImportStatus, NominationStatus, OutboxKind
+from . import subjects
+from .choices import EntryKind, EntryStatus, NominationStatus
+from .inputs import date_clean
 from .models import Entry, ImportJob, Nomination
 
 IMPORT_COLUMNS = (
@@ -92,7 +87,7 @@ def _decode(raw: bytes) -> str:
     raise InvalidInput(fields={"file": [_("Save the file as UTF-8 or GBK text (CSV).")]})
 
 
-def _read(job: ImportJob) -> tuple[list[str], list[dict[str, str]]]:
+def file_read(job: ImportJob) -> tuple[list[str], list[dict[str, str]]]:
     with job.file.open("rb") as handle:
         raw = handle.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
@@ -133,60 +128,14 @@ def _unescape(value: str) -> str:
     return value
 
 
-@refusals_audited
-def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob:
-    """Head office uploads a CSV file; its rows are checked and published by a task."""
-    if not permissions.can_decide(actor):
-        raise PermissionRefused(
-            _("Only head-office operations monitors import entries."), action="watchlist.import"
-        )
-    name = getattr(uploaded_file, "name", "") or "import.csv"
-    if not name.lower().endswith((".csv", ".txt")):
-        raise InvalidInput(fields={"file": [_("Upload a .csv file.")]})
-    if getattr(uploaded_file, "size", 0) > MAX_IMPORT_BYTES:
-        raise InvalidInput(fields={"file": [_("The file is larger than 20 MB; split it.")]})
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            created_by=actor.user,
-            file=uploaded_file,
-            original_name=name[:255],
-            reason=chinese.prose(reason)[:2000],
-        )
-        audit_record(
-            actor=actor,
-            action="watchlist.import_uploaded",
-            thread=f"watchlist-import:{job.pk}",
-            target=job.original_name,
-            after={"file": job.original_name},
-        )
-        # Through the outbox: if the broker is down at commit, the job still runs later.
-        outbox_enqueue(
-            kind=OutboxKind.IMPORT_RUN,
-            payload={"job_id": job.pk, "ip": actor.ip},
-            dedupe_key=f"watchlist-import:{job.pk}",
-        )
-    return job
-
-
-@outbox_handler(OutboxKind.IMPORT_RUN)
-def _relay_import(payload: dict) -> None:
-    """Queue the import task. The import is not run here: it can take minutes and commits
-    its progress as it goes, which the relay's short task and transaction cannot hold. The
-    task is idempotent (a job that already started is skipped), so queueing twice is safe."""
-    from .tasks import import_run as import_task
-
-    try:
-        import_task.apply_async(args=(payload["job_id"], payload.get("ip")), retry=False)
-    except Exception as exc:  # whatever the broker raises: try again later
-        raise TransientError(f"Could not queue import job {payload['job_id']}: {exc}") from exc
-
-
-def _progress(job_id: int, **fields) -> None:
-    ImportJob.objects.filter(pk=job_id).update(**fields)
-
-
-def _check_rows(job: ImportJob, rows: list[dict[str, str]]) -> tuple[list[dict], list[list[str]]]:
-    """Validate every row; returns the cleaned rows and the error lines (line, column, error)."""
+def rows_check(
+    job: ImportJob,
+    rows: list[dict[str, str]],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[dict], list[list[str]]]:
+    """Validate every row; returns the cleaned rows and the error lines (line, column, error).
+    `progress(n)` is told every PROGRESS_EVERY rows how many were checked."""
     aliases = _kind_aliases()
     today = timezone.localdate()
     cleaned_rows: list[dict] = []
@@ -213,7 +162,7 @@ def _check_rows(job: ImportJob, rows: list[dict[str, str]]) -> tuple[list[dict],
         dates = {}
         for column in ("review_on", "expires_on"):
             try:
-                dates[column] = services._date(row.get(column), field=column, today=today)
+                dates[column] = date_clean(row.get(column), field=column, today=today)
             except InvalidInput as exc:
                 problems += [(column, m) for m in exc.fields[column]]
         if cleaned:
@@ -229,8 +178,8 @@ def _check_rows(job: ImportJob, rows: list[dict[str, str]]) -> tuple[list[dict],
             cleaned_rows.append(
                 {"line": line, "kind": kind, "subject": cleaned, "reason": reason[:2000], **dates}
             )
-        if (index + 1) % PROGRESS_EVERY == 0:
-            _progress(job.pk, processed_rows=index + 1)
+        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1)
     # Already listed or awaiting a decision: one query each for the whole file.
     keys = [r["subject"]["value_key"] for r in cleaned_rows]
     listed = set()
@@ -259,7 +208,7 @@ def _check_rows(job: ImportJob, rows: list[dict[str, str]]) -> tuple[list[dict],
     return cleaned_rows, errors
 
 
-def _error_report(header: list[str], rows: list[dict[str, str]], errors: list[list[str]]) -> str:
+def error_report(header: list[str], rows: list[dict[str, str]], errors: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["line", "column", "error", *header])
@@ -267,44 +216,6 @@ def _error_report(header: list[str], rows: list[dict[str, str]], errors: list[li
         original = rows[int(line) - 2]
         writer.writerow([line, column, message, *[original.get(h, "") for h in header]])
     return out.getvalue()
-
-
-def import_run(*, job_id: int, ip: str | None = None) -> ImportJob | None:
-    """Check and publish an uploaded file (the Celery task calls this). Idempotent: a job
-    that already started is left alone. `ip`: where the file was uploaded from, for the
-    audit trail."""
-    now = timezone.now()
-    if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.VALIDATING, started_at=now
-    ):
-        return None
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    with translation.override(job.created_by.language or "zh-hans"):
-        try:
-            header, rows = _read(job)
-        except InvalidInput as exc:
-            message = " ".join(m for messages in exc.fields.values() for m in messages)
-            _progress(
-                job.pk, status=ImportStatus.FAILED, message=message, finished_at=timezone.now()
-            )
-            return ImportJob.objects.get(pk=job.pk)
-        _progress(job.pk, total_rows=len(rows), processed_rows=0)
-        cleaned_rows, errors = _check_rows(job, rows)
-        if errors:
-            _progress(
-                job.pk,
-                status=ImportStatus.FAILED,
-                processed_rows=len(rows),
-                error_count=len(errors),
-                error_report=_error_report(header, rows, errors),
-                message=_("Nothing was imported: %(n)d problems in %(rows)d rows.")
-                % {"n": len(errors), "rows": len({e[0] for e in errors})},
-                finished_at=timezone.now(),
-            )
-            return ImportJob.objects.get(pk=job.pk)
-        _progress(job.pk, status=ImportStatus.WRITING, processed_rows=len(rows))
-        services.entries_import_publish(job=job, rows=cleaned_rows, ip=ip)
-    return ImportJob.objects.get(pk=job.pk)
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from incidents.models import Incident
 
 from . import services
 from .models import Entry, Nomination
+from .selectors import incident_offers
 
 
 def _id(body17: str) -> str:
@@ -220,8 +221,6 @@ def demo_watchlist_build() -> int:
         incident = Incident.objects.filter(external_reference=reference).first()
         if incident is None:
             continue
-        from .selectors import incident_offers
-
         offer = next(
             (
                 o

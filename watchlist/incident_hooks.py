@@ -133,7 +133,7 @@ def _relay_rescreen(payload: dict) -> None:
 def panel_context(incident: Incident, actor: Actor) -> dict | None:
     """The watch-list block on the incident page."""
     hits = list(selectors.incident_hits(incident=incident))
-    may_nominate = permissions.can_nominate(actor)
+    may_nominate = permissions.may_nominate(actor)
     offers = selectors.incident_offers(incident=incident) if may_nominate else []
     nominations = list(Nomination.objects.filter(source_incident=incident).order_by("-created_at"))
     if not (hits or offers or nominations):
@@ -143,7 +143,7 @@ def panel_context(incident: Incident, actor: Actor) -> dict | None:
         "watch_offers": offers,
         "watch_nominations": nominations,
         "watch_may_nominate": may_nominate,
-        "watch_may_read": permissions.can_read(actor),
+        "watch_may_read": permissions.may_read(actor),
         "watch_open": NominationStatus.OPEN,
         "watch_default_reason": _("Involved in incident %(number)s.") % {"number": incident.number},
     }

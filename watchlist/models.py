@@ -1,7 +1,7 @@
 """The watch list (运营关注名单): entries, nominations, lookup keys, the change feed, the
 screening log, hits on incidents, CSV imports and head office's settings.
 
-State changes go through watchlist/services.py; the FSM transitions here hold only the
+State changes go through watchlist/services/; the FSM transitions here hold only the
 change of state.
 """
 
@@ -31,6 +31,7 @@ from .choices import (
     NominationStatus,
     ScreeningChannel,
 )
+from .subjects import subject_display
 
 
 class WatchlistSettings(models.Model):
@@ -230,8 +231,6 @@ class Entry(ConcurrentTransitionMixin, Subject):
 
     @property
     def display_value(self) -> str:
-        from .subjects import subject_display
-
         return subject_display(self)
 
     @property
@@ -385,8 +384,6 @@ class Nomination(ConcurrentTransitionMixin, Subject):
 
     @property
     def display_value(self) -> str:
-        from .subjects import subject_display
-
         return subject_display(self)
 
     @property
@@ -413,7 +410,7 @@ class Nomination(ConcurrentTransitionMixin, Subject):
 class EntryChange(models.Model):
     """The change feed core banking follows: one row per publish, update, removal, expiry.
 
-    `seq` is allocated under a row lock held to commit (see services._feed_allocate), so
+    `seq` is allocated under a row lock held to commit (see services.locks.feed_allocate), so
     it increases in commit order and a reader never skips a change committed late.
     """
 

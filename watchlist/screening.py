@@ -26,14 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import OperationalError, ProgrammingError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from fraudops.core import chinese
 from fraudops.core.actors import Actor
+from fraudops.core.errors import InvalidInput
 
 from . import matching
 from .choices import (
@@ -42,19 +41,17 @@ from .choices import (
     ORGANISATION_NAME_KINDS,
     Decision,
     EntryStatus,
-    KeyKind,
     NameKeyKind,
     ScreeningChannel,
 )
 from .models import Entry, EntryKey, NameKey, ScreeningLog, WatchlistSettings
+from .probes import MAX_FIELD_LENGTH, PreparedParty, prepare_party
 from .selectors import watchlist_settings
-from .subjects import compact_upper, org_code_keys
 
 logger = logging.getLogger(__name__)
 
 SCREEN_FIELDS = ("name", "id_number", "phone", "account", "url", "org_code", "bill_number")
 MAX_PARTIES = 100
-MAX_FIELD_LENGTH = 500
 MAX_HITS = 50
 # Candidates read per name key (a key shared by more listed names than this is a very common
 # name; its first ones by id are scored) and, on the portable path, per party.
@@ -96,82 +93,6 @@ class PartyResult:
         }
 
 
-@dataclass
-class _Party:
-    exact: list[tuple[str, str, str]]  # (field, key kind, normalised value)
-    name: matching.NameQuery | None
-    invalid: list[str]
-    canonical: str  # what the digest is computed over
-
-
-def _try(func, value):
-    try:
-        return func(value)
-    except ValidationError:
-        return None
-
-
-def prepare_party(raw: dict) -> _Party:
-    """Normalise one party's fields into the keys to probe. Invalid values are reported
-    (`invalid_fields`) and probe nothing: every stored identifier is a valid one."""
-    exact: list[tuple[str, str, str]] = []
-    invalid: list[str] = []
-    canonical: list[str] = []
-
-    def value(name: str) -> str:
-        return chinese.fold(str(raw.get(name) or ""))[:MAX_FIELD_LENGTH]
-
-    if text := value("id_number"):
-        number = _try(chinese.normalize_id_number, text)
-        if number:
-            exact.append(("id_number", KeyKind.ID_NUMBER, number))
-        org = _try(chinese.normalize_org_identifier, text) if not number else None
-        for code in org_code_keys(org) if org else []:
-            exact.append(("id_number", KeyKind.ORG_CODE, code))
-        document = compact_upper(text)
-        exact.append(("id_number", KeyKind.DOCUMENT, document))
-        if not number and not org and not document:
-            invalid.append("id_number")
-        canonical.append(f"id_number={number or document}")
-    if text := value("org_code"):
-        code = _try(chinese.normalize_org_identifier, text)
-        if code:
-            exact += [("org_code", KeyKind.ORG_CODE, c) for c in org_code_keys(code)]
-        else:
-            invalid.append("org_code")
-        canonical.append(f"org_code={code or compact_upper(text)}")
-    if text := value("phone"):
-        phone = _try(chinese.normalize_phone, text)
-        if phone:
-            exact.append(("phone", KeyKind.PHONE, phone))
-        else:
-            invalid.append("phone")
-        canonical.append(f"phone={phone or compact_upper(text)}")
-    if text := value("account"):
-        number = _try(chinese.normalize_account_number, text)
-        if number:
-            exact.append(("account", KeyKind.ACCOUNT, number))
-        else:
-            invalid.append("account")
-        canonical.append(f"account={number or compact_upper(text)}")
-    if text := value("url"):
-        result = _try(chinese.normalize_url, text)
-        if result:
-            url, domain = result
-            exact += [("url", KeyKind.URL, url[:255]), ("url", KeyKind.DOMAIN, domain)]
-        else:
-            invalid.append("url")
-        canonical.append(f"url={result[0] if result else text}")
-    if text := value("bill_number"):
-        exact.append(("bill_number", KeyKind.BILL, compact_upper(text)))
-        canonical.append(f"bill_number={compact_upper(text)}")
-    name = None
-    if text := value("name"):
-        name = matching.name_query(text)
-        canonical.append(f"name={name.person.simplified if name else text}")
-    return _Party(exact=exact, name=name, invalid=invalid, canonical="|".join(canonical))
-
-
 def screening_parties(data) -> list[dict]:
     """Check a screening request body (the shape ScreeningInputSerializer documents).
 
@@ -179,8 +100,6 @@ def screening_parties(data) -> list[dict]:
     and the serializer costs a quarter of a millisecond a call. Refuses with the API's
     usual `invalid_input` error.
     """
-    from fraudops.core.errors import InvalidInput
-
     parties = data.get("parties") if isinstance(data, dict) else None
     if not isinstance(parties, list) or not parties:
         raise InvalidInput(fields={"parties": ["Send a list of 1 to 100 parties."]})
@@ -303,7 +222,7 @@ def _name_lookup(keys: set[tuple[str, str]], today, limit: int):
     return by_key, entries
 
 
-def _score_names(party: _Party, by_key, entries, profiles, threshold: float) -> list[Hit]:
+def _score_names(party: PreparedParty, by_key, entries, profiles, threshold: float) -> list[Hit]:
     assert party.name is not None
     candidates: set[int] = set()
     for key in party.name.keys:

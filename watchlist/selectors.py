@@ -11,21 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
-from fraudops.core.errors import InvalidInput, NotFound, PermissionRefused
+from fraudops.core.errors import InvalidInput, NotFound
 from fraudops.core.models import AuditEvent
 from incidents.choices import AccountRole, IdType, PartyRole, VehicleKind
 from incidents.models import Incident
 
-from . import permissions, subjects
-from .choices import DocumentType, EntryKind, EntryStatus, NominationStatus
+from . import matching, permissions, subjects
+from .choices import DocumentType, EntryKind, EntryStatus, KeyKind, NominationStatus
 from .models import (
     Entry,
     EntryChange,
+    EntryKey,
     ImportJob,
     IncidentScreeningHit,
+    NameKey,
     Nomination,
     WatchlistSettings,
 )
+from .probes import prepare_party
 
 
 def watchlist_settings() -> WatchlistSettings:
@@ -36,15 +39,10 @@ def watchlist_settings() -> WatchlistSettings:
     return row
 
 
-def _require_reader(actor: Actor) -> None:
-    if not permissions.can_read(actor):
-        raise PermissionRefused(_("The watch list is open to monitors, security and auditors."))
-
-
 def entry_list(
     *, actor: Actor, kind: str = "", status: str = "", query: str = ""
 ) -> QuerySet[Entry]:
-    _require_reader(actor)
+    permissions.check_may_read(actor)
     qs = Entry.objects.select_related("nominating_unit", "source_incident")
     if kind:
         qs = qs.filter(kind=kind)
@@ -60,11 +58,6 @@ def _search(text: str) -> Q:
     """Index lookups only (the list may hold a million entries): an identifier in any of
     its normalised forms, a name by its pinyin and Latin keys, or an entry number; the
     free-text features of forged bills and fake cards are searched among those kinds."""
-    from . import matching
-    from .choices import KeyKind
-    from .models import EntryKey, NameKey
-    from .screening import prepare_party
-
     party = prepare_party(
         {"id_number": text, "phone": text, "account": text, "url": text, "org_code": text}
     )
@@ -104,7 +97,7 @@ PAGE_RELATED = (
 
 def entry_get(*, actor: Actor, entry_id: int, related: tuple[str, ...] = PAGE_RELATED) -> Entry:
     """One entry by primary key (`related`: what the caller shows of its relations)."""
-    _require_reader(actor)
+    permissions.check_may_read(actor)
     entry = Entry.objects.select_related(*related).filter(pk=entry_id).first()
     if entry is None:
         raise NotFound(_("No such entry."))
@@ -140,7 +133,7 @@ ENTRY_API_FIELDS = (
 def entry_row(*, actor: Actor, entry_id: int) -> dict[str, Any]:
     """One entry as plain data for the API: a single primary-key read (the benchmark's
     baseline), with its exact keys while active."""
-    _require_reader(actor)
+    permissions.check_may_read(actor)
     row = (
         Entry.objects.filter(pk=entry_id)
         .values(
@@ -176,7 +169,7 @@ def entry_history(*, entry: Entry) -> QuerySet[AuditEvent]:
 
 def entries_due_for_review(*, actor: Actor, today=None) -> QuerySet[Entry]:
     """Active entries whose review date has come (oldest first)."""
-    _require_reader(actor)
+    permissions.check_may_read(actor)
     today = today or timezone.localdate()
     return (
         Entry.objects.filter(status=EntryStatus.ACTIVE, review_on__lte=today)
@@ -187,8 +180,7 @@ def entries_due_for_review(*, actor: Actor, today=None) -> QuerySet[Entry]:
 
 def nomination_list(*, actor: Actor, status: str = "") -> QuerySet[Nomination]:
     """Head office sees every nomination; a sub-branch its own unit's."""
-    if not (permissions.can_read(actor) or permissions.can_nominate(actor)):
-        raise PermissionRefused()
+    permissions.check_may_see_nominations(actor)
     qs = Nomination.objects.select_related(
         "nominating_unit", "nominated_by", "decided_by", "source_incident", "entry"
     )
@@ -235,7 +227,7 @@ def parse_cursor(cursor: str | None) -> int:
 
 def changes_since(*, actor: Actor, cursor: str | None, limit: int = FEED_PAGE) -> dict[str, Any]:
     """Every publish, update, removal and expiry after `cursor`, in commit order."""
-    _require_reader(actor)
+    permissions.check_may_read(actor)
     after = parse_cursor(cursor)
     limit = max(1, min(int(limit or FEED_PAGE), FEED_MAX_PAGE))
     rows = list(
@@ -408,8 +400,7 @@ def incidents_with_active_hits(*, incident_ids: list[int]) -> dict[int, str]:
 
 
 def import_list(*, actor: Actor) -> QuerySet[ImportJob]:
-    if not permissions.can_decide(actor):
-        raise PermissionRefused()
+    permissions.check_may_import(actor, action="")
     return ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
 
 

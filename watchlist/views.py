@@ -56,9 +56,12 @@ def _refused(request, exc: DomainError, form=None) -> None:
     messages.error(request, text)
 
 
-def _require_reader(actor: Actor) -> None:
-    if not permissions.can_read(actor):
-        raise PermissionDenied(_("The watch list is open to monitors, security and auditors."))
+def _check(check, actor: Actor, **kwargs) -> None:
+    """Run a `permissions.check_may_*`: its refusal answers 403 (with its message)."""
+    try:
+        check(actor, **kwargs)
+    except PermissionRefused as exc:
+        raise PermissionDenied(str(exc.message)) from None
 
 
 def _documents_text(documents) -> str:
@@ -71,7 +74,7 @@ def _kind_fields(kind: str) -> list[str]:
 
 def _counts(actor: Actor) -> dict:
     """The numbers in the watch list's sub-navigation (two cheap counts)."""
-    if not permissions.can_read(actor):
+    if not permissions.may_read(actor):
         return {}
     return {
         "open_nominations": selectors.nomination_list(actor=actor)
@@ -92,7 +95,7 @@ def _page(request, queryset):
 @require_GET
 def entry_list(request):
     actor = _actor(request)
-    if not permissions.can_read(actor):
+    if not permissions.may_read(actor):
         return redirect("watchlist:screening")
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -111,9 +114,9 @@ def entry_list(request):
             "page": page,
             "entries": page.object_list,
             "counts": _counts(actor),
-            "may_decide": permissions.can_decide(actor),
-            "may_nominate": permissions.can_nominate(actor),
-            "may_export": permissions.can_export(actor),
+            "may_import": permissions.may_import(actor),
+            "may_nominate": permissions.may_nominate(actor),
+            "may_export": permissions.may_export(actor),
             "export_query": request.GET.urlencode(),
         },
     )
@@ -144,7 +147,7 @@ def entry_detail(request, entry_id: int):
             "history": selectors.entry_history(entry=entry),
             "changes": entry.changes.order_by("seq"),
             "nominations": entry.nominations.select_related("nominating_unit", "nominated_by"),
-            "may_maintain": permissions.can_decide(actor) and entry.is_active,
+            "may_maintain": permissions.may_maintain(actor, entry=entry),
             "review_due": entry.is_active and entry.review_on <= timezone.localdate(),
             "counts": _counts(actor),
         },
@@ -156,7 +159,7 @@ def entry_detail(request, entry_id: int):
 def entry_edit(request, entry_id: int):
     actor = _actor(request)
     entry = _entry_or_404(actor, entry_id)
-    if not (permissions.can_decide(actor) and entry.is_active):
+    if not permissions.may_maintain(actor, entry=entry):  # and still active
         raise PermissionDenied(_("Only head-office operations monitors maintain the watch list."))
     initial = {
         **{f: getattr(entry, f) for f in KIND_FIELDS[entry.kind] if f != "documents"},
@@ -228,7 +231,7 @@ def entry_review(request, entry_id: int):
 @require_GET
 def review_list(request):
     actor = _actor(request)
-    _require_reader(actor)
+    _check(permissions.check_may_read, actor)
     page = _page(request, selectors.entries_due_for_review(actor=actor))
     return render(
         request,
@@ -241,8 +244,7 @@ def review_list(request):
 @require_GET
 def export_csv(request):
     actor = _actor(request)
-    if not permissions.can_export(actor):
-        raise PermissionDenied(_("Head-office monitors and auditors export the watch list."))
+    _check(permissions.check_may_export, actor)
     form = EntryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.entry_list(
@@ -266,8 +268,7 @@ def export_csv(request):
 @require_GET
 def nomination_list(request):
     actor = _actor(request)
-    if not (permissions.can_read(actor) or permissions.can_nominate(actor)):
-        raise PermissionDenied()
+    _check(permissions.check_may_see_nominations, actor)
     show = request.GET.get("show", "open")
     status = NominationStatus.OPEN if show == "open" else ""
     page = _page(request, selectors.nomination_list(actor=actor, status=status))
@@ -279,8 +280,8 @@ def nomination_list(request):
             "nominations": page.object_list,
             "show": show,
             "counts": _counts(actor),
-            "may_nominate": permissions.can_nominate(actor),
-            "may_decide": permissions.can_decide(actor),
+            "may_nominate": permissions.may_nominate(actor),
+            "may_decide": permissions.may_decide(actor),
         },
     )
 
@@ -299,11 +300,6 @@ def _nomination_or_404(actor: Actor, nomination_id: int):
 def nomination_detail(request, nomination_id: int):
     actor = _actor(request)
     nomination = _nomination_or_404(actor, nomination_id)
-    may_decide = (
-        permissions.can_decide(actor)
-        and nomination.is_open
-        and actor.user.pk != nomination.nominated_by_id
-    )
     return render(
         request,
         "watchlist/nomination_detail.html",
@@ -312,14 +308,11 @@ def nomination_detail(request, nomination_id: int):
             "fields": _kind_fields(nomination.kind),
             "labels": SUBJECT_LABELS,
             "history": selectors.nomination_history(nomination=nomination),
-            "may_decide": may_decide,
+            "may_decide": permissions.may_decide(actor, nomination=nomination),
             "own_nomination": nomination.is_open
-            and permissions.can_decide(actor)
-            and actor.user.pk == nomination.nominated_by_id,
-            "may_withdraw": nomination.is_open
-            and permissions.can_nominate(actor)
-            and actor.unit is not None
-            and actor.unit.pk == nomination.nominating_unit_id,
+            and permissions.may_decide(actor)
+            and permissions.is_nominator(actor, nomination=nomination),
+            "may_withdraw": permissions.may_withdraw(actor, nomination=nomination),
             "form": DecisionForm(),
             "counts": _counts(actor),
         },
@@ -380,10 +373,7 @@ def nomination_withdraw(request, nomination_id: int):
 @require_http_methods(["GET", "POST"])
 def nomination_new(request):
     actor = _actor(request)
-    if not permissions.can_nominate(actor):
-        raise PermissionDenied(
-            _("Only sub-branch and head-office operations monitors nominate entries.")
-        )
+    _check(permissions.check_may_nominate, actor)
     kind = request.POST.get("kind") or request.GET.get("kind") or EntryKind.PERSON
     if kind not in EntryKind.values:
         kind = EntryKind.PERSON
@@ -491,7 +481,7 @@ def screening_page(request):
             "result": result,
             "hits": shown,
             "invalid": [form.fields[f].label for f in (result.invalid_fields if result else [])],
-            "may_read": permissions.can_read(actor),
+            "may_read": permissions.may_read(actor),
             "threshold": selectors.watchlist_settings().name_review_threshold,
             "counts": _counts(actor),
         },
@@ -505,12 +495,11 @@ def screening_page(request):
 @require_http_methods(["GET", "POST"])
 def import_list(request):
     actor = _actor(request)
-    if not permissions.can_decide(actor):
-        raise PermissionDenied(_("Only head-office operations monitors import entries."))
+    _check(permissions.check_may_import, actor)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = csvio.import_create(
+            job = services.import_create(
                 actor=actor,
                 uploaded_file=form.cleaned_data["file"],
                 reason=form.cleaned_data["reason"],

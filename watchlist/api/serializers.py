@@ -5,6 +5,7 @@ from rest_framework import serializers
 from ..choices import Decision, EntryKind, MatchRule
 from ..models import Entry, Nomination
 from ..screening import MAX_FIELD_LENGTH, MAX_PARTIES, SCREEN_FIELDS
+from ..subjects import exact_keys
 
 
 class PartySerializer(serializers.Serializer):
@@ -93,8 +94,6 @@ class EntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_keys(self, entry: Entry) -> list[dict]:
-        from ..subjects import exact_keys
-
         if not entry.is_active:
             return []
         return [{"kind": k, "value": v} for k, v in sorted(exact_keys(entry))]

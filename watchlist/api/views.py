@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from fraudops.core.actors import Actor
 from fraudops.core.api.mixins import IDEMPOTENCY_PARAMETER, IdempotentMixin
 from fraudops.core.choices import ApiScope
-from fraudops.core.errors import InvalidInput, NotFound, PermissionRefused
+from fraudops.core.errors import InvalidInput, NotFound
 from incidents.models import Incident
 
 from .. import permissions, selectors, services
@@ -51,8 +51,7 @@ class ScreeningApi(APIView):
     )
     def post(self, request):
         actor = Actor.from_request(request)
-        if not permissions.can_screen(actor):
-            raise PermissionRefused()
+        permissions.check_may_screen(actor)
         parties = screening_parties(request.data)
         results = screen(actor=actor, parties=parties, channel=ScreeningChannel.API)
         return Response({"results": [result.as_dict() for result in results]})
@@ -124,11 +123,6 @@ class EntryDetailApi(APIView):
         return Response(row)
 
 
-def _staff_only(actor: Actor) -> None:
-    if actor.user is None:
-        raise PermissionRefused(_("Nominations are made and decided by people, not API clients."))
-
-
 class NominationListApi(IdempotentMixin, generics.ListAPIView):
     """Nominations the caller may see (GET); nominate a subject (POST, monitors)."""
 
@@ -138,7 +132,7 @@ class NominationListApi(IdempotentMixin, generics.ListAPIView):
 
     def get_queryset(self):
         actor = Actor.from_request(self.request)
-        _staff_only(actor)
+        permissions.check_may_handle_nominations(actor)
         return selectors.nomination_list(
             actor=actor, status=self.request.query_params.get("status", "")
         )
@@ -151,7 +145,7 @@ class NominationListApi(IdempotentMixin, generics.ListAPIView):
     )
     def post(self, request):
         actor = Actor.from_request(request)
-        _staff_only(actor)
+        permissions.check_may_handle_nominations(actor)
         serializer = NominationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -190,7 +184,7 @@ class NominationDecisionApi(IdempotentMixin, APIView):
     )
     def post(self, request, nomination_id: int):
         actor = Actor.from_request(request)
-        _staff_only(actor)
+        permissions.check_may_handle_nominations(actor)
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

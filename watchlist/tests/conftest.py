@@ -2,7 +2,7 @@ import functools
 
 import pytest
 
-from watchlist.testing import nominate_entry, publish_entry
+from watchlist.tests.helpers import nominate_entry, publish_entry
 
 
 @pytest.fixture

@@ -1,11 +1,15 @@
 """The REST API core banking uses: screening (answer shape, each identifier kind, names,
 scopes, the time budget, the log) and the change feed (in order, across pages)."""
 
+import time
+
 import pytest
+from django.db import OperationalError, connection
 
 from fraudops.core.choices import ApiScope
 from watchlist import screening, services
-from watchlist.models import EntryChange, ScreeningLog
+from watchlist.api.serializers import EntrySerializer
+from watchlist.models import Entry, EntryChange, ScreeningLog
 
 ID = "110105199003071239"
 USCC = "91110000600037341L"
@@ -194,8 +198,6 @@ def test_out_of_time_screening_answers_review_never_clear(core_banking, listed, 
 
 
 def _raise_timeout(*args, **kwargs):
-    from django.db import OperationalError
-
     raise OperationalError("canceling statement due to statement timeout")
 
 
@@ -204,10 +206,6 @@ def test_the_database_gives_up_at_the_deadline_and_the_answer_is_review(
 ):
     """PostgreSQL cancels the statement (statement_timeout); SQLite's progress handler
     interrupts it. Either way the caller gets `review`, quickly."""
-    import time
-
-    from django.db import connection
-
     real = screening._exact_lookup
 
     def slow(*args, **kwargs):
@@ -296,9 +294,6 @@ def test_entry_detail_by_primary_key(core_banking, listed):
 
 
 def test_entry_detail_has_the_fields_its_schema_documents(core_banking, listed, api):
-    from watchlist.api.serializers import EntrySerializer
-    from watchlist.models import Entry
-
     entry = listed["person"]
     detail = core_banking.get(f"/api/v1/watchlist/entries/{entry.pk}").json()
     assert set(detail) == set(EntrySerializer().fields)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from fraudops.core.choices import ApiScope
-from watchlist import screening
+from watchlist import screening, services
 from watchlist.models import ScreeningLog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -83,8 +83,6 @@ def test_fast_path_out_of_time_answers_review(client, publish, monkeypatch, sett
 def test_fast_path_reads_open_syllable_keys_only_when_the_threshold_admits_them(
     client, publish, actor
 ):
-    from watchlist import services
-
     publish("person", {"name": "王小明"})
     assert _screen(client, {"name": "王小敏"})[0]["decision"] == "review"
     assert _screen(client, {"name": "王小朋"})[0]["decision"] == "clear"

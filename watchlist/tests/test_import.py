@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from fraudops.core.errors import PermissionRefused
 from fraudops.core.models import AuditEvent, OutboxMessage
-from watchlist import csvio
+from watchlist import csvio, services
 from watchlist.models import Entry, EntryChange, EntryKey, ImportJob
+from watchlist.services import review_on_default
 
 HEADER = "kind,name,id_number,org_code,account_number,phone,url,reason,review_on\n"
 GOOD = (
@@ -27,7 +28,7 @@ GOOD = (
 
 def _upload(actor, text: str, *, encoding: str = "utf-8", reason: str = "", name="list.csv"):
     upload = SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
-    return csvio.import_create(actor=actor("ho_monitor"), uploaded_file=upload, reason=reason)
+    return services.import_create(actor=actor("ho_monitor"), uploaded_file=upload, reason=reason)
 
 
 def test_clean_file_is_published_in_one_go(actor, django_capture_on_commit_callbacks):
@@ -35,7 +36,7 @@ def test_clean_file_is_published_in_one_go(actor, django_capture_on_commit_callb
         job = _upload(actor, HEADER + GOOD)
     assert len(callbacks) == 1  # the outbox relay is kicked after commit
     assert OutboxMessage.objects.get(kind="watchlist.import_run").payload["job_id"] == job.pk
-    job = csvio.import_run(job_id=job.pk)
+    job = services.import_run(job_id=job.pk)
     assert job.status == "done"
     assert job.created_count == 6 and job.total_rows == 6 and job.percent == 100
     assert Entry.objects.filter(status="active", import_job=job).count() == 6
@@ -44,14 +45,14 @@ def test_clean_file_is_published_in_one_go(actor, django_capture_on_commit_callb
     assert EntryChange.objects.filter(action="publish").count() == 6
     assert AuditEvent.objects.filter(action="watchlist.entry_published").count() == 6
     assert str(Entry.objects.get(kind="website").review_on) == "2030-01-01"
-    assert csvio.import_run(job_id=job.pk) is None  # idempotent: never runs twice
+    assert services.import_run(job_id=job.pk) is None  # idempotent: never runs twice
 
 
 def test_a_bad_row_imports_nothing_and_the_report_names_the_row(actor):
     bad = GOOD.replace("110105199003071239", "110105199003071238").replace(
         "+86 139 0013 9000", "12345"
     )
-    job = csvio.import_run(job_id=_upload(actor, HEADER + bad + "spaceship,,,,,,,x,\n").pk)
+    job = services.import_run(job_id=_upload(actor, HEADER + bad + "spaceship,,,,,,,x,\n").pk)
     assert job.status == "failed"
     assert not Entry.objects.exists()
     assert not EntryChange.objects.exists()
@@ -69,7 +70,7 @@ def test_a_bad_row_imports_nothing_and_the_report_names_the_row(actor):
 def test_duplicates_within_the_file_and_already_listed_values_are_errors(actor, publish):
     publish("phone", {"phone": "13900139000"})
     text = HEADER + GOOD + "account,,,,6217000010001234567,,,重复,\n"
-    job = csvio.import_run(job_id=_upload(actor, text).pk)
+    job = services.import_run(job_id=_upload(actor, text).pk)
     assert job.status == "failed"
     errors = {(e["line"], e["error"]) for e in csvio.error_lines(job.error_report)}
     assert ("8", "与本文件第 5 行相同。") in errors or any(line == "8" for line, _ in errors)
@@ -78,15 +79,13 @@ def test_duplicates_within_the_file_and_already_listed_values_are_errors(actor, 
 
 
 def test_import_publishes_as_an_approval_does_and_audits_with_the_uploaders_address(actor):
-    from watchlist.services import review_on_default
-
     text = (
         "kind,phone,reason,review_on,expires_on\n"
         "phone,13700137000,诈骗电话,２０３０－０１－０２,2031-01-01\n"  # typed full-width
         "phone,13700137001,诈骗电话,,\n"
         "phone,13700137002,诈骗电话,,\n"
     )
-    job = csvio.import_run(job_id=_upload(actor, text).pk, ip="10.0.0.1")
+    job = services.import_run(job_id=_upload(actor, text).pk, ip="10.0.0.1")
     assert job.status == "done", job.error_report
     listed = Entry.objects.get(phone="+8613700137000")
     assert (str(listed.review_on), str(listed.expires_on)) == ("2030-01-02", "2031-01-01")
@@ -103,7 +102,7 @@ def test_import_publishes_as_an_approval_does_and_audits_with_the_uploaders_addr
 
 def test_import_dates_are_checked_as_the_services_check_them(actor):
     text = "kind,phone,reason,review_on,expires_on\nphone,13700137000,x,2000-01-01,30/06/2027\n"
-    job = csvio.import_run(job_id=_upload(actor, text).pk)
+    job = services.import_run(job_id=_upload(actor, text).pk)
     assert job.status == "failed"
     errors = [(e["column"], e["error"]) for e in csvio.error_lines(job.error_report)]
     assert [column for column, _message in errors] == ["review_on", "expires_on"]
@@ -111,13 +110,13 @@ def test_import_dates_are_checked_as_the_services_check_them(actor):
 
 def test_gbk_file_from_excel_and_file_level_reason(actor):
     text = "kind,name,phone\nphone,,13700137000\n"
-    job = csvio.import_run(job_id=_upload(actor, text, encoding="gbk", reason="批量导入").pk)
+    job = services.import_run(job_id=_upload(actor, text, encoding="gbk", reason="批量导入").pk)
     assert job.status == "done"
     assert Entry.objects.get().reason == "批量导入"
 
 
 def test_unknown_columns_fail_the_file(actor):
-    job = csvio.import_run(job_id=_upload(actor, "kind,colour\nphone,red\n").pk)
+    job = services.import_run(job_id=_upload(actor, "kind,colour\nphone,red\n").pk)
     assert job.status == "failed"
     assert "colour" in job.message
 
@@ -125,7 +124,7 @@ def test_unknown_columns_fail_the_file(actor):
 def test_only_head_office_monitors_import(actor):
     upload = SimpleUploadedFile("x.csv", b"kind\n", content_type="text/csv")
     with pytest.raises(PermissionRefused):
-        csvio.import_create(actor=actor("monitor_bj"), uploaded_file=upload)
+        services.import_create(actor=actor("monitor_bj"), uploaded_file=upload)
     assert not ImportJob.objects.exists()
 
 
@@ -134,11 +133,9 @@ def test_export_imports_again_elsewhere(actor, publish):
     publish("person", {"name": "李强", "id_number": "110105199003071239"})
     text = "".join(csvio.export_stream(Entry.objects.all())).lstrip("\ufeff")
     Entry.objects.all().delete() if False else None
-    from watchlist import services
-
     for entry in Entry.objects.all():
         services.entry_remove(actor=actor("ho_monitor"), entry_id=entry.pk, reason="迁移")
-    job = csvio.import_run(job_id=_upload(actor, text).pk)
+    job = services.import_run(job_id=_upload(actor, text).pk)
     assert job.status == "done", job.error_report
     assert Entry.objects.filter(status="active").count() == 2
 
@@ -151,7 +148,7 @@ def test_upload_page_and_progress_status(client, person, actor):
     assert response["Location"] == reverse("watchlist:import_detail", args=[job.pk])
     status = client.get(reverse("watchlist:import_status", args=[job.pk])).json()
     assert status["status"] == "pending" and status["finished"] is False
-    csvio.import_run(job_id=job.pk)
+    services.import_run(job_id=job.pk)
     status = client.get(reverse("watchlist:import_status", args=[job.pk])).json()
     assert status == {
         "status": "done",
@@ -168,7 +165,7 @@ def test_upload_page_and_progress_status(client, person, actor):
 
 
 def test_error_report_download(client, person, actor):
-    job = csvio.import_run(job_id=_upload(actor, HEADER + "phone,,,,,123,,x,\n").pk)
+    job = services.import_run(job_id=_upload(actor, HEADER + "phone,,,,,123,,x,\n").pk)
     client.force_login(person("ho_monitor"))
     response = client.get(reverse("watchlist:import_errors", args=[job.pk]))
     assert response.status_code == 200

@@ -19,7 +19,7 @@ from fraudops.core.errors import (
     PermissionRefused,
 )
 from fraudops.core.models import AuditEvent
-from watchlist import selectors, services
+from watchlist import selectors, services, tasks
 from watchlist.choices import EntryStatus, NominationStatus
 from watchlist.models import Entry, EntryChange, EntryKey, NameKey, Nomination
 from watchlist.screening import screen
@@ -229,8 +229,6 @@ def test_expired_entry_no_longer_hits_even_before_the_sweep(actor, publish):
 
 
 def test_sweep_expires_in_batches_until_a_batch_comes_back_short(publish, monkeypatch):
-    from watchlist import tasks
-
     monkeypatch.setattr(tasks, "EXPIRE_BATCH", 2)
     batches = []
 

@@ -13,7 +13,7 @@ from fraudops.core.outbox import outbox_relay_batch
 from incidents import services as incident_services
 from incidents.models import Incident
 from tests.incident_data import filing
-from watchlist import csvio, screening, tasks
+from watchlist import screening, services, tasks
 from watchlist.choices import OutboxKind
 from watchlist.models import ImportJob, IncidentScreeningHit
 
@@ -76,7 +76,7 @@ def test_a_rescreening_out_of_time_again_is_retried_later(actor, monkeypatch):
 
 def _upload(actor) -> ImportJob:
     upload = SimpleUploadedFile("list.csv", b"kind,phone,reason\nphone,13700137000,x\n")
-    return csvio.import_create(actor=actor("ho_monitor"), uploaded_file=upload)
+    return services.import_create(actor=actor("ho_monitor"), uploaded_file=upload)
 
 
 def test_import_job_is_queued_through_the_outbox_and_survives_a_broker_outage(actor, monkeypatch):

@@ -1,15 +1,15 @@
 """Helpers for tests that need watch-list entries (watchlist/tests and the cross-app
 scenarios in tests/): entries are published through the real lifecycle, a sub-branch
-monitor nominating and a head-office monitor approving."""
+monitor nominating and a head-office monitor approving. Test code only: production modules
+never import it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from fraudops.core.actors import Actor
-
-from . import services
-from .models import Entry, Nomination
+from watchlist import services
+from watchlist.models import Entry, Nomination
 
 
 def nominate_entry(

@@ -1,0 +1,58 @@
+"""Head office's settings of the watch list: the name-review threshold and the periods.
+
+Locks: the settings row only (order in `locks.py`).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fraudops.core.actors import Actor
+from fraudops.core.audit import audit_record
+from fraudops.core.errors import InvalidInput
+from fraudops.core.services import refusals_audited
+
+from .. import permissions
+from ..inputs import threshold_clean
+from ..models import WatchlistSettings
+from .locks import settings_for_update
+
+
+@refusals_audited
+def settings_update(
+    *,
+    actor: Actor,
+    name_review_threshold,
+    review_period_days: int,
+    nomination_decision_days: int,
+) -> WatchlistSettings:
+    """Head office (or an administrator) changes the screening threshold and periods."""
+    permissions.check_may_change_settings(actor)
+    threshold = threshold_clean(name_review_threshold)
+    if int(review_period_days) < 1 or int(nomination_decision_days) < 1:
+        raise InvalidInput(fields={"review_period_days": [_("Enter at least one day.")]})
+    with transaction.atomic():
+        row = settings_for_update()
+        before = {
+            "name_review_threshold": row.name_review_threshold,
+            "review_period_days": row.review_period_days,
+            "nomination_decision_days": row.nomination_decision_days,
+        }
+        row.name_review_threshold = threshold
+        row.review_period_days = int(review_period_days)
+        row.nomination_decision_days = int(nomination_decision_days)
+        row.updated_by = actor.user
+        row.save()
+        audit_record(
+            actor=actor,
+            action="watchlist.settings_updated",
+            thread="watchlist:settings",
+            before=before,
+            after={
+                "name_review_threshold": row.name_review_threshold,
+                "review_period_days": row.review_period_days,
+                "nomination_decision_days": row.nomination_decision_days,
+            },
+        )
+    return row
