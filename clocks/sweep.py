@@ -177,6 +177,7 @@ def _advance(clock: Clock, *, stage: str, now) -> None:
 def _pg_insert(model, columns: list[str], rows: list[tuple], *, suffix: str = "") -> list:
     """One multi-row INSERT through psycopg2's execute_values (the batch's hot path on
     PostgreSQL: Django's bulk_create costs more in Python than the database spends)."""
+    # Only on PostgreSQL: the embedded SQLite default need not have psycopg2 importable.
     from psycopg2.extras import execute_values
 
     names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
