@@ -1,6 +1,8 @@
 """Who may call an endpoint at all; what they may touch is decided by the services."""
 
 from rest_framework import permissions
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from ..choices import Role
 
@@ -12,7 +14,7 @@ class IsActor(permissions.BasePermission):
     Staff are scoped by role and unit in the services and selectors; auditors only read.
     """
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         client = getattr(request._request, "api_client", None)
         if client is not None:
             scopes = getattr(view, "required_scopes", {})
