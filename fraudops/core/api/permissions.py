@@ -1,10 +1,16 @@
 """Who may call an endpoint at all; what they may touch is decided by the services."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import permissions
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
 from ..choices import Role
+
+if TYPE_CHECKING:  # rest_framework.views imports the permission classes: a cycle at run time
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class IsActor(permissions.BasePermission):
