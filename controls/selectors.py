@@ -283,8 +283,12 @@ def control_timeliness(
     if until is not None:
         qs = qs.filter(incident__filed_at__lt=until)
     by_incident: dict[int, list[ControlRequest]] = defaultdict(list)
+    # The states too: ConcurrentTransitionMixin reads each row's state when it loads it,
+    # one query per row and per model if deferred.
     for control in qs.only(
         "kind",
+        "state",
+        "incident__state",
         "requested_at",
         "approved_at",
         "executed_at",

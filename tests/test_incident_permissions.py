@@ -122,7 +122,9 @@ def test_conditional_step_not_applicable_needs_a_reason(api, incident):
 
 
 def test_anonymous_requests_are_refused(client, incident):
-    assert client.get("/api/v1/incidents/").status_code in (401, 403)
+    response = client.get("/api/v1/incidents/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="fraudops"'
 
 
 @pytest.mark.parametrize(

@@ -60,21 +60,22 @@ def test_teller_requests_stop_payment_in_own_region_goes_to_that_region(actor, i
         ("manager_bj_hd", True),
         ("monitor_bj", True),
         ("ho_monitor", True),
-        ("teller_bj_cy", False),  # another branch of the same region
-        ("security_bj", False),
-        ("authoriser_bj", False),
-        ("monitor_sh", False),  # another region, not (yet) asked for assistance
-        ("auditor", False),
+        ("teller_bj_cy", NotFound),  # another branch of the same region: not shown (404)
+        ("security_bj", PermissionRefused),  # sees the incident, wrong role (403)
+        ("authoriser_bj", PermissionRefused),
+        ("monitor_sh", NotFound),  # another region, not (yet) asked for assistance
+        ("auditor", PermissionRefused),
     ],
 )
 def test_who_may_request_a_stop_payment(actor, incident, account, username, allowed):
     target = {"account": account(PAYEE_BJ).pk}
-    if allowed:
+    if allowed is True:
         [control] = _request(actor(username), incident, target)
         assert control.requested_by.username == username
     else:
-        with pytest.raises((PermissionRefused, NotFound)):
+        with pytest.raises(allowed) as refused:
             _request(actor(username), incident, target)
+        assert type(refused.value) is allowed
         assert not ControlRequest.objects.exists()
 
 

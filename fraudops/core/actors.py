@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from .choices import ROLE_LEVEL, Role
 from .models import ApiClient, OrgUnit, User
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,13 @@ class Actor:
         return cls()
 
     @classmethod
-    def from_request(cls, request) -> Actor:
+    def from_request(cls, request: HttpRequest) -> Actor:
         ip = client_ip(request)
         client = getattr(request, "api_client", None)
         if client is not None:
             return cls.for_client(client, ip=ip)
-        return cls.for_user(request.user, ip=ip)
+        # Pages call this behind login_required, the API behind IsActor: a signed-in user.
+        return cls.for_user(cast(User, request.user), ip=ip)
 
     @property
     def is_system(self) -> bool:
@@ -84,7 +89,7 @@ class Actor:
         return self.unit.path if self.unit else "/nothing/"
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     # Behind a reverse proxy, the proxy sets REMOTE_ADDR to itself and X-Forwarded-For
     # carries the client; we trust only what the deployment's proxy writes (the last hop).
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from .actors import Actor
+from .errors import DomainError
 from .models import AuditEvent
 
 
@@ -34,9 +35,9 @@ def audit_record(
     action: str,
     thread: str = "",
     target: str = "",
-    before: dict | None = None,
-    after: dict | None = None,
-    data: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
     outcome: str = "ok",
 ) -> AuditEvent:
     return AuditEvent.objects.create(
@@ -74,9 +75,9 @@ def _fields(
     action: str,
     thread: str = "",
     target: str = "",
-    before: dict | None = None,
-    after: dict | None = None,
-    data: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
     outcome: str = "ok",
 ) -> dict[str, Any]:
     return {
@@ -96,7 +97,7 @@ def _fields(
     }
 
 
-def audit_refusal(*, actor: Actor, error) -> AuditEvent:
+def audit_refusal(*, actor: Actor, error: DomainError) -> AuditEvent:
     """Record a refused action. Called after the refused change has rolled back."""
     return audit_record(
         actor=actor,

@@ -4,7 +4,14 @@ Every refusal carries a stable `code`, a translatable message and, where it is a
 the fields at fault.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
@@ -14,7 +21,15 @@ class DomainError(Exception):
     # Refusals are recorded in the audit trail (outside the rolled-back transaction).
     audited = False
 
-    def __init__(self, message=None, *, code=None, fields=None, thread: str = "", action: str = ""):
+    def __init__(
+        self,
+        message: StrOrPromise | None = None,
+        *,
+        code: str | None = None,
+        fields: dict[str, Any] | None = None,
+        thread: str = "",
+        action: str = "",
+    ) -> None:
         self.message = message or self.default_message
         self.code = code or self.default_code
         self.fields = fields or {}

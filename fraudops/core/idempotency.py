@@ -13,6 +13,7 @@ import contextlib
 import datetime
 import hashlib
 import json
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -77,7 +78,7 @@ def idempotency_claim(
     raise IdempotencyInProgress()
 
 
-def idempotency_complete(*, record: IdempotencyRecord, status: int, body) -> None:
+def idempotency_complete(*, record: IdempotencyRecord, status: int, body: Any) -> None:
     if status >= 500:
         # Nothing was committed by a failed request: let the client retry with the same key.
         IdempotencyRecord.objects.filter(pk=record.pk).delete()

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -61,9 +62,9 @@ class OrgUnit(LocalizedNameMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         old_path = self.path
-        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        self.path = (self.parent.path if self.parent is not None else "/") + f"{self.code}/"
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             # Moved or renamed: carry the subtree along.
@@ -222,12 +223,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_label}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit events are append-only.")
 
 

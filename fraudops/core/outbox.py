@@ -20,6 +20,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 from django.db import transaction
@@ -32,22 +33,25 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BATCH_SIZE = 100
 
-_handlers: dict[str, Callable[[dict], None]] = {}
+_handlers: dict[str, Callable[[dict[str, Any]], None]] = {}
 
 
 class TransientError(Exception):
     """The handler could not deliver now (network, remote 5xx): try again later."""
 
 
-def outbox_handler(kind: str):
-    def register(func: Callable[[dict], None]) -> Callable[[dict], None]:
+Handler = Callable[[dict[str, Any]], None]
+
+
+def outbox_handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(func: Handler) -> Handler:
         _handlers[kind] = func
         return func
 
     return register
 
 
-def outbox_enqueue(*, kind: str, payload: dict, dedupe_key: str | None = None) -> None:
+def outbox_enqueue(*, kind: str, payload: dict[str, Any], dedupe_key: str | None = None) -> None:
     """Write a side effect to the outbox, inside the caller's transaction.
 
     With a `dedupe_key`, enqueueing the same effect twice keeps one row: one

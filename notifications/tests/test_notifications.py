@@ -211,4 +211,6 @@ def test_api_clients_have_no_inbox(core_banking):
 
 
 def test_anonymous_callers_are_refused(api, bank):
-    assert api().get("/api/v1/notifications/unread-count/").status_code in (401, 403)
+    response = api().get("/api/v1/notifications/unread-count/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="fraudops"'

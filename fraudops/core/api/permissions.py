@@ -1,8 +1,16 @@
 """Who may call an endpoint at all; what they may touch is decided by the services."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import permissions
 
 from ..choices import Role
+
+if TYPE_CHECKING:  # rest_framework.views imports the permission classes: a cycle at run time
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class IsActor(permissions.BasePermission):
@@ -12,7 +20,7 @@ class IsActor(permissions.BasePermission):
     Staff are scoped by role and unit in the services and selectors; auditors only read.
     """
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         client = getattr(request._request, "api_client", None)
         if client is not None:
             scopes = getattr(view, "required_scopes", {})

@@ -1,0 +1,218 @@
+"""The exact number of queries of every list page and list endpoint, by URL name.
+
+`tests/test_query_counts.py` renders each one with N rows and with 2N rows (as the pinned
+`user` sees them) and asserts both counts equal the pinned number: the count is exact, and
+it does not grow with the rows.
+
+What counts as a list URL (checked by `test_every_list_url_is_pinned`):
+  * every named URL of the project's own apps that takes no path parameter (our
+    parameter-free GET URLs are collections: queues, inboxes, lists, figures, feeds,
+    exports), unless NOT_A_LIST names it with its reason (forms, POST-only writes, counts);
+  * and, with parameters, every URL whose name ends in `list` or `timeline` (the list of
+    one incident's events).
+A new list page or list endpoint therefore fails that test until it is pinned here.
+
+A pinned count may differ between SQLite and PostgreSQL (savepoints, ...): pin
+`{"sqlite": 6, "postgresql": 7}`. When a change moves a count, the failure shows the
+counts measured and the queries; re-pin only after reading why it moved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from freezegun import freeze_time
+
+from controls.choices import ControlKind
+from controls.services import control_request_approve
+from controls.tests.factories import ControlRequestFactory
+from fraudops.core.actors import Actor
+from fraudops.core.models import User
+from fraudops.core.tests.factories import OrgUnitFactory
+from incidents import services as incident_services
+from incidents.models import Incident
+from incidents.tests.factories import IncidentFactory
+from notifications.tests.factories import NotificationFactory
+from watchlist import csvio
+from watchlist.tests.factories import EntryFactory, NominationFactory
+
+# Who reads: a demo-bank username (signed in with a session), or CORE_BANKING (the core
+# banking system's API client, head office, every scope).
+CORE_BANKING = "api:core-banking"
+
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6300010000000500010d0a2db40000000049454e44ae426082"
+)
+
+Kwargs = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Pin:
+    """`rows(n)` adds n rows the `user` sees (through the real services) and returns the
+    URL's kwargs; it is called once for N and again for N more."""
+
+    user: str
+    rows: Callable[[int, dict[str, Any]], Kwargs]
+    queries: int | dict[str, int]
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def exact(pinned: int | dict[str, int]) -> int:
+    """A pinned count for this database: `exact({"sqlite": 6, "postgresql": 7})`."""
+    from django.db import connection
+
+    return pinned[connection.vendor] if isinstance(pinned, dict) else pinned
+
+
+def _actor(username: str) -> Actor:
+    return Actor.for_user(User.objects.select_related("unit").get(username=username))
+
+
+def _incidents(n: int, state: dict[str, Any], filer: str = "teller_bj_hd") -> Kwargs:
+    IncidentFactory.create_batch(n, filer=filer)
+    return {}
+
+
+def _controls(n: int, state: dict[str, Any]) -> Kwargs:
+    ControlRequestFactory.create_batch(n)
+    return {}
+
+
+def _assistance(n: int, state: dict[str, Any]) -> Kwargs:
+    # Held in Shanghai, requested by a Beijing branch: Shanghai is asked to assist.
+    ControlRequestFactory.create_batch(n, kind=ControlKind.FREEZE, opening_unit="BR-SH-PD")
+    return {}
+
+
+def _instructions(n: int, state: dict[str, Any]) -> Kwargs:
+    monitor = _actor("monitor_bj")
+    for control in ControlRequestFactory.create_batch(n):
+        control_request_approve(actor=monitor, control_id=control.pk)
+    return {}
+
+
+def _org_units(n: int, state: dict[str, Any]) -> Kwargs:
+    OrgUnitFactory.create_batch(n)
+    return {}
+
+
+def _playbooks(n: int, state: dict[str, Any]) -> Kwargs:
+    # Reference data with no service to add it: new incident types, each with a current
+    # playbook copied from telecom fraud's (steps included).
+    from workflows.models import IncidentType, Playbook
+
+    source = Playbook.objects.get(incident_type__code="telecom_fraud", is_current=True)
+    steps = list(source.steps.all())
+    start = IncidentType.objects.count()
+    for i in range(start, start + n):
+        kind = IncidentType.objects.get(code="telecom_fraud")
+        kind.pk = None
+        kind.code = f"copy_{i}"
+        kind.save()
+        book = Playbook.objects.get(pk=source.pk)
+        book.pk = None
+        book.incident_type = kind
+        book.save()
+        for step in steps:
+            step.pk = None
+            step.playbook = book
+            step.save()
+    return {}
+
+
+def _entries(n: int, state: dict[str, Any]) -> Kwargs:
+    EntryFactory.create_batch(n)
+    return {}
+
+
+def _entries_due(n: int, state: dict[str, Any]) -> Kwargs:
+    # Published a year ago: their review date has come.
+    with freeze_time(timezone.now() - datetime.timedelta(days=400)):
+        EntryFactory.create_batch(n)
+    return {}
+
+
+def _nominations(n: int, state: dict[str, Any]) -> Kwargs:
+    NominationFactory.create_batch(n)
+    return {}
+
+
+def _imports(n: int, state: dict[str, Any]) -> Kwargs:
+    actor = _actor("ho_monitor")
+    for i in range(n):
+        upload = SimpleUploadedFile(f"list-{i}.csv", b"kind,phone\nphone,13900139000\n")
+        csvio.import_create(actor=actor, uploaded_file=upload, reason="批量导入")
+    return {}
+
+
+def _notifications(n: int, state: dict[str, Any], username: str = "teller_bj_hd") -> Kwargs:
+    NotificationFactory.create_batch(n, recipient=username)
+    return {}
+
+
+def _timeline(n: int, state: dict[str, Any]) -> Kwargs:
+    # One incident; each file attached is an event on its timeline.
+    if "incident" not in state:
+        state["incident"] = IncidentFactory()
+    incident: Incident = state["incident"]
+    teller = _actor("teller_bj_hd")
+    for i in range(n):
+        incident_services.evidence_attach(
+            actor=teller,
+            incident_id=incident.pk,
+            uploaded_file=SimpleUploadedFile(f"卡{i}.png", TINY_PNG),
+        )
+    return {"number": incident.number}
+
+
+QUERY_COUNTS: dict[str, Pin] = {
+    # --- pages ------------------------------------------------------------------------
+    "home": Pin("teller_bj_hd", _incidents, 12),
+    "incident_list": Pin("monitor_bj", _incidents, 10),
+    "controls:queue": Pin("monitor_bj", _controls, 12),
+    "notifications:inbox": Pin("teller_bj_hd", _notifications, 6),
+    "watchlist:entry_list": Pin("ho_monitor", _entries, 8),
+    "watchlist:review_list": Pin("ho_monitor", _entries_due, 8),
+    "watchlist:nomination_list": Pin("ho_monitor", _nominations, 8),
+    "watchlist:import_list": Pin("ho_monitor", _imports, 7),
+    "watchlist:export_csv": Pin("ho_monitor", _entries, 4),
+    "workflows:timeliness": Pin("monitor_bj", _incidents, 7),
+    # --- API --------------------------------------------------------------------------
+    "api-incident-list": Pin("monitor_bj", _incidents, 5),
+    "api-incident-timeline": Pin("teller_bj_hd", _timeline, 5),
+    "api-control-list": Pin("monitor_bj", _controls, 8),
+    "api-assistance-list": Pin("monitor_sh", _assistance, 7),
+    "api-instruction-list": Pin(CORE_BANKING, _instructions, 3, {"status": "pending"}),
+    "api-control-timeliness": Pin("monitor_bj", _instructions, 4),
+    "api-playbook-list": Pin("monitor_bj", _playbooks, 4),
+    "api-org-unit-list": Pin("ho_monitor", _org_units, 5),
+    "api-watchlist-entries": Pin(CORE_BANKING, _entries, 3),
+    "api-watchlist-nominations": Pin("ho_monitor", _nominations, 5),
+    "api-watchlist-changes": Pin(CORE_BANKING, _entries, 2),
+    "api-notification-list": Pin("teller_bj_hd", _notifications, 4),
+    "api-timeliness": Pin("monitor_bj", _incidents, 5),
+}
+
+# Named URLs without path parameters that are not lists, with the reason.
+NOT_A_LIST: dict[str, str] = {
+    "healthz": "a liveness probe",
+    "api-schema": "the OpenAPI document",
+    "api-docs": "the API's documentation page",
+    "login": "a form",
+    "logout": "POST only",
+    "incident_file_start": "the menu of incident types to file (reference data, a form)",
+    "watchlist:nomination_new": "a form",
+    "watchlist:screening": "a form; its POST screens one party",
+    "notifications:mark-read": "POST only",
+    "api-reversal-create": "POST only",
+    "api-notification-read": "POST only",
+    "api-notification-unread-count": "one number",
+    "api-screening": "POST only: screens the parties sent",
+}
