@@ -163,7 +163,7 @@ def _deliver(message: OutboxMessage) -> None:
 
 # The relay task lives here, beside what it runs, so the kicker can publish it without an
 # import cycle; `fraudops.core.tasks` re-exports it under the name beat and workers know.
-@shared_task(
+@shared_task(  # type: ignore[untyped-decorator]  # celery ships no type hints
     name="fraudops.core.tasks.outbox_relay", ignore_result=True, time_limit=60, soft_time_limit=50
 )
 def outbox_relay() -> int:
