@@ -1,7 +1,7 @@
 """The timeliness API: per incident and per unit and period (moved from workflows.api)."""
 
-import datetime
-
+# OpenApiTypes, not datetime.date: a type read at import time under freezegun is its fake.
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,9 +38,9 @@ class UnitTimelinessApi(APIView):
         parameters=[
             OpenApiParameter("unit", str, description="Org unit code (default: your own)."),
             OpenApiParameter(
-                "from", datetime.date, description="First day (default: 30 days ago)."
+                "from", OpenApiTypes.DATE, description="First day (default: 30 days ago)."
             ),
-            OpenApiParameter("to", datetime.date, description="Last day (default: today)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (default: today)."),
         ],
     )
     def get(self, request):
