@@ -16,9 +16,10 @@ from fraudops.core.errors import InvalidInput
 from fraudops.core.services import refusals_audited
 from workflows.choices import EvidenceType
 
-from .. import events, permissions
+from .. import permissions
 from ..choices import TaskStatus
 from ..models import Task
+from ..task_clocks import task_clock_stop, task_clocks_start
 from .kit import Errors, clean_amount, clean_datetime, clean_text
 from .levels import task_due
 from .locks import task_lock
@@ -96,7 +97,7 @@ def task_complete(
             after={"status": task.status, "evidence": cleaned, "note": task.note},
             data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
         )
-        events.task_finished(task=task)
+        task_clock_stop(task=task)
         if task.step.reports_up:
             incident_report_up(incident, task, actor=actor, now=now)
     return task
@@ -139,7 +140,7 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
             after={"status": task.status, "reason": task.note},
             data={"step": step.code, "level": task.level},
         )
-        events.task_finished(task=task)
+        task_clock_stop(task=task)
     return task
 
 
@@ -170,5 +171,5 @@ def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
             after={"status": task.status, "due_at": task.due_at, "instruction": task.instruction},
             data={"step": task.step.code, "level": task.level},
         )
-        events.task_instructed(task=task)
+        task_clocks_start(incident=incident, tasks=[task])
     return task

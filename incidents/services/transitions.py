@@ -18,9 +18,9 @@ from fraudops.core.choices import Level
 from fraudops.core.errors import InvalidInput
 from fraudops.core.services import refusals_audited
 
-from .. import events
 from ..actions import TRANSITIONS
 from ..models import Incident, Task
+from ..task_clocks import incident_clocks_stop_if_over
 from .kit import check_expected_state, save_or_conflict
 from .levels import level_tasks_open
 from .locks import incident_lock
@@ -99,5 +99,5 @@ def incident_transition(
             after=incident_snapshot(incident),
             data={"transition": transition, "reason": reason},
         )
-        events.incident_transitioned(incident=incident, transition=transition)
+        incident_clocks_stop_if_over(incident=incident)
     return incident
