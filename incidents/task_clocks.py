@@ -10,6 +10,7 @@ withdrawing the incident stops every clock on its thread (`incident_clocks_stop_
 from __future__ import annotations
 
 from clocks.services import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
+from fraudops.core.i18n import pick
 
 from .choices import OVER_STATES, ClockKind, TaskStatus
 from .models import Incident, Task
@@ -26,8 +27,8 @@ def _task_clock(task, incident) -> ClockStart | None:
         unit=task.unit,
         owner_role=task.owner_role,
         thread=incident.thread,
-        title_zh=f"{incident.number} {step.title_zh or step.title_en}",
-        title_en=f"{incident.number} {step.title_en or step.title_zh}",
+        title_zh=f"{incident.number} {pick(step.title_zh, step.title_en, language='zh-hans')}",
+        title_en=f"{incident.number} {pick(step.title_zh, step.title_en, language='en')}",
         url=incident.get_absolute_url(),
         step_code=step.code,
     )
