@@ -5,7 +5,7 @@ guard does not pass).
 
 `TRANSITIONS` is the one registry: the incident page offers the actions whose check passes
 (`offered`), the API accepts their names, and `incidents.services.incident_transition` runs
-them (locking, `expected_state`, saving, the audit event and the incident event stay in the
+them (locking, `expected_state`, saving, the audit event and stopping the clocks stay in the
 service, the same for every transition). Reporting up is not here: it happens on its own
 when a level's reporting step is done.
 """

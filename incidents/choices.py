@@ -177,3 +177,15 @@ class TimelinessResult(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     PENDING = "pending", _("Not yet due")
     NO_DEADLINE = "no_deadline", _("No deadline")
+
+
+TIMELINESS_RESULT_COLOURS = colours(
+    TimelinessResult,
+    {
+        TimelinessResult.ON_TIME: "ok",
+        TimelinessResult.LATE: "warning",
+        TimelinessResult.OVERDUE: "danger",
+        TimelinessResult.PENDING: "info",
+        TimelinessResult.NO_DEADLINE: "",
+    },
+)

@@ -4,20 +4,16 @@ IncidentsConfig.ready())."""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clocks.choices import EscalationStage
 from clocks.selectors import clocks_late_stages
 from fraudops.core.choices import Role
+from fraudops.core.i18n import is_chinese, pick
 
 from .panels import Badge, register_badges, register_panel
 from .timeline import register_timeline_action
 from .timeliness import incident_timeliness
-
-
-def _zh() -> bool:
-    return (get_language() or "zh-hans").lower().startswith("zh")
 
 
 def timeliness_panel_context(incident, actor) -> dict:
@@ -46,15 +42,15 @@ def clock_badges(incident_ids, actor) -> dict[int, list[Badge]]:
 
 
 def _roles(codes) -> str:
-    separator = "、" if _zh() else ", "
+    separator = "、" if is_chinese() else ", "
     return separator.join(str(Role(c).label) if c in Role else c for c in codes or [])
 
 
 def escalation_sentence(event, context) -> str:
     data = event.data or {}
     params = {
-        "title": (data.get("title_zh") if _zh() else data.get("title_en")) or "",
-        "unit": (data.get("told_unit_zh") if _zh() else data.get("told_unit_en"))
+        "title": pick(data.get("title_zh") or "", data.get("title_en") or ""),
+        "unit": pick(data.get("told_unit_zh") or "", data.get("told_unit_en") or "")
         or data.get("told_unit", ""),
         "roles": _roles(data.get("roles")),
     }

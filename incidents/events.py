@@ -1,6 +1,10 @@
-"""What happened to an incident, for everything that reacts to it (notifications, clocks,
-screening). Called by the services inside their transaction: a receiver that has a side
-effect outside the database writes an outbox row, which is relayed after commit.
+"""What happened to an incident, for the apps above incidents that react to it (the watch
+list screens a newly filed incident). Called by the services inside their transaction: a
+receiver that has a side effect outside the database writes an outbox row, which is relayed
+after commit.
+
+Only what genuinely fans out to other apps is an event: incidents' own reactions (its task
+clocks) are direct calls from the services to `incidents.task_clocks`.
 
 Receivers register with `subscribe(IncidentEvent.FILED, function)` from their app's
 `ready()`; the incidents app itself does not know who listens. An unknown event name fails
@@ -17,10 +21,6 @@ from enum import StrEnum
 
 class IncidentEvent(StrEnum):
     FILED = "incident_filed"
-    LEVEL_ENTERED = "level_entered"
-    TASK_FINISHED = "task_finished"
-    TASK_INSTRUCTED = "task_instructed"
-    TRANSITIONED = "incident_transitioned"
 
 
 class UnknownEvent(ValueError):
@@ -52,19 +52,3 @@ def _emit(event: IncidentEvent, **kwargs) -> None:
 
 def incident_filed(*, incident) -> None:
     _emit(IncidentEvent.FILED, incident=incident)
-
-
-def level_entered(*, incident, level: str, tasks: list) -> None:
-    _emit(IncidentEvent.LEVEL_ENTERED, incident=incident, level=level, tasks=tasks)
-
-
-def task_finished(*, task) -> None:
-    _emit(IncidentEvent.TASK_FINISHED, task=task)
-
-
-def task_instructed(*, task) -> None:
-    _emit(IncidentEvent.TASK_INSTRUCTED, task=task)
-
-
-def incident_transitioned(*, incident, transition: str) -> None:
-    _emit(IncidentEvent.TRANSITIONED, incident=incident, transition=transition)

@@ -4,6 +4,7 @@ The incident's FSM transitions hold only state changes and guards; services chec
 act, save inside `atomic()`, audit, and instantiate each level's tasks.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -339,6 +340,16 @@ class Task(models.Model):
             and self.due_at is not None
             and self.due_at < timezone.now()
         )
+
+    @property
+    def finished_late_by(self) -> datetime.timedelta | None:
+        """How long after its deadline a finished task was finished (None: on time, not
+        finished, or no deadline)."""
+        if self.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLICABLE):
+            return None
+        if self.due_at is None or self.completed_at is None or self.completed_at <= self.due_at:
+            return None
+        return self.completed_at - self.due_at
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -1,13 +1,16 @@
-"""Clocks on playbook tasks, driven by the incident events (subscribed in
-IncidentsConfig.ready()), and the sweep's guard for them.
+"""Clocks on playbook tasks, and the sweep's guard for them (registered from
+IncidentsConfig.ready()).
 
-A task's clock runs from the moment it opens with a due time until it is done or marked not
-applicable; closing or withdrawing the incident stops every clock on its thread.
+The incident services call these directly, inside their transaction: a task's clock runs
+from the moment it opens with a due time (`task_clocks_start`: entering a level, an
+instruction) until it is done or marked not applicable (`task_clock_stop`); closing or
+withdrawing the incident stops every clock on its thread (`incident_clocks_stop_if_over`).
 """
 
 from __future__ import annotations
 
 from clocks.services import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
+from fraudops.core.i18n import pick
 
 from .choices import OVER_STATES, ClockKind, TaskStatus
 from .models import Incident, Task
@@ -24,8 +27,8 @@ def _task_clock(task, incident) -> ClockStart | None:
         unit=task.unit,
         owner_role=task.owner_role,
         thread=incident.thread,
-        title_zh=f"{incident.number} {step.title_zh or step.title_en}",
-        title_en=f"{incident.number} {step.title_en or step.title_zh}",
+        title_zh=f"{incident.number} {pick(step.title_zh, step.title_en, language='zh-hans')}",
+        title_en=f"{incident.number} {pick(step.title_zh, step.title_en, language='en')}",
         url=incident.get_absolute_url(),
         step_code=step.code,
     )
@@ -38,19 +41,13 @@ def task_clocks_start(*, incident, tasks) -> None:
     clocks_start_many(kind=ClockKind.TASK, starts=starts, incident_type=incident.incident_type_id)
 
 
-def on_level_entered(*, incident, level, tasks) -> None:
-    task_clocks_start(incident=incident, tasks=tasks)
-
-
-def on_task_instructed(*, task) -> None:
-    task_clocks_start(incident=task.incident, tasks=[task])
-
-
-def on_task_finished(*, task) -> None:
+def task_clock_stop(*, task) -> None:
+    """The task is done or marked not applicable: its clock stops."""
     clock_stop(subject=task, kind=ClockKind.TASK)
 
 
-def on_incident_transitioned(*, incident, transition) -> None:
+def incident_clocks_stop_if_over(*, incident) -> None:
+    """After a transition: a closed or withdrawn incident stops every clock on its thread."""
     if incident.state in OVER_STATES:
         clocks_stop_thread(thread=incident.thread)
 

@@ -16,14 +16,15 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fraudops.core.choices import Level
+from fraudops.core.formats import yuan_text
+from fraudops.core.i18n import pick
 from workflows.choices import EvidenceType
 
 from .choices import IncidentState, TaskStatus
-from .templatetags.incident_ui import yuan
 
 _renderers: dict[str, Callable[[Any, dict], str]] = {}
 
@@ -289,7 +290,7 @@ def evidence_shown(
             parsed = parse_datetime(value) if isinstance(value, str) else None
             text = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M") if parsed else str(value)
         elif kind == EvidenceType.AMOUNT:
-            text = yuan(value) or str(value)
+            text = yuan_text(value) or str(value)
         else:
             text = str(value)
         shown.append((definition["label"], _shorten(text, limit)))
@@ -309,7 +310,7 @@ def evidence_choice_label(choice) -> str:
     value = choice[0]
     zh = choice[1] if len(choice) > 1 else value
     en = choice[2] if len(choice) > 2 else zh
-    return zh if (get_language() or "zh-hans").lower().startswith("zh") else en
+    return pick(zh, en)
 
 
 def timeline_entries(events, *, tasks: dict[int, Any]) -> list[Entry]:

@@ -14,8 +14,10 @@ from clocks.models import Escalation
 from clocks.selectors import escalations_of_thread
 from fraudops.core.actors import Actor
 from fraudops.core.choices import LEVEL_ORDER, Level
-from fraudops.core.errors import InvalidInput, OutOfScope
+from fraudops.core.errors import OutOfScope
+from fraudops.core.i18n import pick
 from fraudops.core.models import OrgUnit
+from fraudops.core.parsing import FieldErrors, parse_date
 from fraudops.core.selectors import head_office
 
 from .choices import FINISHED_TASK_STATUSES, TaskStatus, TimelinessResult
@@ -197,6 +199,7 @@ def timeliness_by_unit(
                 "unit": row["unit__code"],
                 "unit_name_zh": row["unit__name_zh"],
                 "unit_name_en": row["unit__name_en"],
+                "unit_name": pick(row["unit__name_zh"], row["unit__name_en"]),
                 "level": row["unit__level"],
                 **{key: row[key] for key in figures},
             }
@@ -212,6 +215,7 @@ def timeliness_by_unit(
                 "step": row["step__code"],
                 "title_zh": row["step__title_zh"],
                 "title_en": row["step__title_en"],
+                "title": pick(row["step__title_zh"], row["step__title_en"]),
                 **{key: row[key] for key in figures},
             }
         )
@@ -251,31 +255,24 @@ def timeliness_period(
 ) -> tuple[OrgUnit, datetime.date, datetime.date]:
     """Read the unit and period of a timeliness query: by default the actor's own unit over
     the last 30 days (local dates, both ends included)."""
-    fields: dict[str, list[str]] = {}
+    errors = FieldErrors()
     unit = actor.unit
     if unit_code:
         unit = OrgUnit.objects.filter(code=unit_code).first()
         if unit is None:
-            fields["unit"] = [str(_("No org unit has this code."))]
-    if unit is None and not fields:
+            errors.add("unit", _("No org unit has this code."))
+    if unit is None and not errors:
         unit = head_office()
     today = timezone.localdate()
-    parsed: dict[str, datetime.date | None] = {}
-    for name, raw in (("from", date_from), ("to", date_to)):
-        parsed[name] = None
-        if raw:
-            try:
-                parsed[name] = datetime.date.fromisoformat(raw)
-            except ValueError:
-                fields[name] = [str(_("Enter a date such as 2026-11-22."))]
-    end = parsed["to"] or today
-    start = parsed["from"] or end - datetime.timedelta(days=29)
-    if not fields and start > end:
-        fields["from"] = [str(_("The start of the period must not be after its end."))]
-    if not fields and (end - start).days >= MAX_PERIOD_DAYS:
-        fields["from"] = [str(_("Ask for at most a year at a time."))]
-    if fields:
-        raise InvalidInput(fields=fields)
+    first = errors.collect(parse_date, date_from, field="from")
+    last = errors.collect(parse_date, date_to, field="to")
+    end = last or today
+    start = first or end - datetime.timedelta(days=29)
+    if not errors and start > end:
+        errors.add("from", _("The start of the period must not be after its end."))
+    if not errors and (end - start).days >= MAX_PERIOD_DAYS:
+        errors.add("from", _("Ask for at most a year at a time."))
+    errors.raise_if_any()
     if not actor.sees(unit):
         raise OutOfScope()
     return unit, start, end

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError
 from fraudops.core.selectors import org_unit_list
+from fraudops.core.views import refusal_to_message
 
 from .timeliness import timeliness_by_unit, timeliness_period
+
+PERIOD_LABELS = {"unit": _("Unit"), "from": _("From"), "to": _("To")}
 
 
 @login_required
@@ -27,10 +30,6 @@ def timeliness(request: HttpRequest) -> HttpResponse:
         )
         figures = timeliness_by_unit(actor=actor, unit=unit, date_from=start, date_to=end)
     except DomainError as exc:
-        for errors in exc.fields.values() or [[exc.message]]:
-            for error in errors:
-                messages.error(request, error)
-        if not exc.fields:
-            messages.error(request, exc.message)
+        refusal_to_message(request, exc, labels=PERIOD_LABELS)
     units = org_unit_list(actor=actor).filter(is_active=True)
     return render(request, "incidents/timeliness.html", {"figures": figures, "units": list(units)})

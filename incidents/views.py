@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fraudops.core.actors import Actor
 from fraudops.core.choices import LEVEL_ORDER, Level
 from fraudops.core.errors import DomainError, InvalidInput, NotFound
+from fraudops.core.views import refusal_to_message
 from workflows.choices import EvidenceType
 from workflows.models import IncidentType
 
@@ -224,7 +225,7 @@ def incident_file(request, type_code: str):
                     _add_error(form, key, errors)
                 messages.error(request, str(exc.message))
             except DomainError as exc:
-                messages.error(request, str(exc.message))
+                refusal_to_message(request, exc)
             else:
                 messages.success(
                     request,
@@ -366,15 +367,13 @@ def _back(number: str, task_id: int | None = None):
 
 
 def _refused(request, exc: DomainError, *, labels: dict[str, str] | None = None) -> None:
-    """Tell the user why, in their language, with each field at fault."""
-    text = str(exc.message)
-    details = []
-    for key, errors in (exc.fields or {}).items():
-        label = (labels or {}).get(key, key.split(".")[-1].replace("_", " "))
-        details.extend(f"{label}: {error}" for error in errors)
-    if details:
-        text = f"{text} {'; '.join(details)}"
-    messages.error(request, text)
+    """Tell the user why, in their language, with each field at fault (a field without a
+    label is named by its last part: ``parties[0].id_number`` reads "id number")."""
+    refusal_to_message(
+        request,
+        exc,
+        labels=lambda key: (labels or {}).get(key, key.split(".")[-1].replace("_", " ")),
+    )
 
 
 def _task_for_post(request, number: str, task_id: int):

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents.templatetags.incident_ui import yuan as incident_yuan
+from fraudops.core.templatetags.chrome import yuan as incident_yuan
 
 from ..choices import ControlState
 from ..kit import duration_text

@@ -14,7 +14,11 @@ module per aggregate:
 - `evidence`: `evidence_attach`;
 - `recovery`: `incident_record_recovery`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
-  order; `kit`: incidents' copies of the parsing and conflict helpers shared across apps.
+  order.
+
+Input is parsed with the shared kit (`fraudops.core.parsing`: field-named refusals, too long
+refused), conflicts with `fraudops.core.concurrency`; task clocks start and stop through
+direct calls to `incidents.task_clocks`.
 """
 
 from ..actions import TRANSITIONS

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.errors import InvalidInput, NotFound
+from fraudops.core.parsing import parse_text
 from fraudops.core.services import refusals_audited
 
 from .. import permissions
@@ -63,6 +63,7 @@ def evidence_attach(
         raise InvalidInput(
             fields={"file": [_("Attach a PDF, JPEG, PNG, text or CSV file; this one is not.")]}
         )
+    description = parse_text(description, field="description", max_length=200)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
@@ -83,7 +84,7 @@ def evidence_attach(
             content_type=sniffed,
             size=uploaded_file.size,
             sha256=digest.hexdigest(),
-            description=chinese.fold(description or "")[:200],
+            description=description,
             uploaded_by=actor.user,
         )
         evidence.file.save(name, uploaded_file, save=False)

@@ -4,6 +4,7 @@ incident, its parties, accounts and fraud vehicles, and the branch's playbook st
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,17 @@ from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
+from fraudops.core.concurrency import save_or_conflict
 from fraudops.core.models import OrgUnit
+from fraudops.core.parsing import (
+    FieldErrors,
+    parse_amount,
+    parse_choice,
+    parse_datetime,
+    parse_prose,
+    parse_text,
+    parse_with,
+)
 from fraudops.core.services import refusals_audited, sequence_next
 from workflows.models import IncidentType
 
@@ -30,42 +41,78 @@ from ..choices import (
     VehicleKind,
 )
 from ..models import Account, Incident, Party, Vehicle
-from .kit import Errors, clean_amount, clean_choice, clean_datetime, clean_text, save_or_conflict
 from .levels import level_tasks_open
 
 MAX_PARTIES = 50
 
 
 # --- validation of filed data --------------------------------------------------------------
+# Each value goes through one of the kit's parsers (`fraudops.core.parsing`); `FieldErrors`
+# collects every refusal, so one InvalidInput names each field at fault.
 
 
-def _clean_party(errors: Errors, prefix: str, raw: dict) -> dict:
-    role = clean_choice(errors, f"{prefix}.role", raw.get("role"), PartyRole, required=True)
+def _choice(errors: FieldErrors, field: str, value, choices, *, required=False, default=""):
+    return errors.collect(
+        parse_choice,
+        value,
+        field=field,
+        choices=choices,
+        required=required,
+        default=default,
+        fallback=value or default,
+    )
+
+
+def _amount(errors: FieldErrors, field: str, value) -> Decimal:
+    """Amounts lost, recovered or prevented: 0 when nothing was (never negative)."""
+    zero = Decimal("0")
+    return errors.collect(
+        parse_amount, value, field=field, allow_zero=True, default=zero, fallback=zero
+    )
+
+
+def _text(
+    errors: FieldErrors, field: str, value, *, max_length: int, required=False, prose=False
+) -> str:
+    """Identifiers and names folded (`parse_text`); prose (summaries, notes) kept as typed,
+    line breaks included (`parse_prose`). Too long is refused."""
+    parse = parse_prose if prose else parse_text
+    return errors.collect(
+        parse, value, field=field, max_length=max_length, required=required, fallback=""
+    )
+
+
+def _normalised(errors: FieldErrors, field: str, normalise, value):
+    return errors.collect(parse_with, normalise, value, field=field, fallback=value)
+
+
+def _clean_party(errors: FieldErrors, prefix: str, raw: dict) -> dict:
+    role = _choice(errors, f"{prefix}.role", raw.get("role"), PartyRole, required=True)
     name = raw.get("name") or ""
     if name:
-        name = errors.normalise(f"{prefix}.name", chinese.normalize_person_name, name)
-    id_type = clean_choice(errors, f"{prefix}.id_type", raw.get("id_type"), IdType)
+        name = _normalised(errors, f"{prefix}.name", chinese.normalize_person_name, name)
+    id_type = _choice(errors, f"{prefix}.id_type", raw.get("id_type"), IdType)
     id_number = raw.get("id_number") or ""
     if id_number:
         if not id_type:
             id_type = IdType.RESIDENT_ID
         if id_type == IdType.RESIDENT_ID:
-            id_number = errors.normalise(
-                f"{prefix}.id_number", chinese.normalize_id_number, id_number
+            id_number = _normalised(
+                errors, f"{prefix}.id_number", chinese.normalize_id_number, id_number
             )
         elif id_type == IdType.USCC:
-            id_number = errors.normalise(
-                f"{prefix}.id_number", chinese.normalize_org_identifier, id_number
+            id_number = _normalised(
+                errors, f"{prefix}.id_number", chinese.normalize_org_identifier, id_number
             )
         else:
-            id_number = clean_text(errors, f"{prefix}.id_number", id_number, max_length=32).upper()
+            id_number = _text(errors, f"{prefix}.id_number", id_number, max_length=32).upper()
     phone = raw.get("phone") or ""
     if phone:
-        phone = errors.normalise(f"{prefix}.phone", chinese.normalize_phone, phone)
-    staff_role = clean_choice(errors, f"{prefix}.staff_role", raw.get("staff_role"), StaffRole)
+        phone = _normalised(errors, f"{prefix}.phone", chinese.normalize_phone, phone)
+    staff_role = _choice(errors, f"{prefix}.staff_role", raw.get("staff_role"), StaffRole)
     if role == PartyRole.INTERNAL_STAFF and not staff_role:
         staff_role = StaffRole.OTHER
-    notes = clean_text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True)
+    notes = _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True)
     if not (name or id_number or phone):
         errors.add(prefix, _("Give at least a name, a document number or a phone number."))
     return {
@@ -79,21 +126,21 @@ def _clean_party(errors: Errors, prefix: str, raw: dict) -> dict:
     }
 
 
-def _clean_account(errors: Errors, prefix: str, raw: dict, *, party_count: int) -> dict:
-    role = clean_choice(errors, f"{prefix}.role", raw.get("role"), AccountRole, required=True)
-    kind = clean_choice(
+def _clean_account(errors: FieldErrors, prefix: str, raw: dict, *, party_count: int) -> dict:
+    role = _choice(errors, f"{prefix}.role", raw.get("role"), AccountRole, required=True)
+    kind = _choice(
         errors, f"{prefix}.kind", raw.get("kind"), AccountKind, default=AccountKind.ACCOUNT
     )
     number = raw.get("number") or ""
     if not number:
         errors.add(f"{prefix}.number", _("This field is required."))
     elif kind == AccountKind.CARD:
-        number = errors.normalise(f"{prefix}.number", chinese.normalize_card_number, number)
+        number = _normalised(errors, f"{prefix}.number", chinese.normalize_card_number, number)
     else:
-        number = errors.normalise(f"{prefix}.number", chinese.normalize_account_number, number)
+        number = _normalised(errors, f"{prefix}.number", chinese.normalize_account_number, number)
     holder = raw.get("holder_name") or ""
     if holder:
-        holder = errors.normalise(f"{prefix}.holder_name", chinese.normalize_person_name, holder)
+        holder = _normalised(errors, f"{prefix}.holder_name", chinese.normalize_person_name, holder)
     opening_unit = None
     code = raw.get("opening_unit") or ""
     if code:
@@ -111,36 +158,32 @@ def _clean_account(errors: Errors, prefix: str, raw: dict, *, party_count: int) 
         "kind": kind,
         "number": number,
         "holder_name": holder,
-        "bank_name": clean_text(
-            errors, f"{prefix}.bank_name", raw.get("bank_name"), max_length=100
-        ),
+        "bank_name": _text(errors, f"{prefix}.bank_name", raw.get("bank_name"), max_length=100),
         "at_this_bank": bool(raw.get("at_this_bank")) or opening_unit is not None,
         "opening_unit": opening_unit,
         "party_index": party_index,
     }
 
 
-def _clean_vehicle(errors: Errors, prefix: str, raw: dict) -> dict:
-    kind = clean_choice(errors, f"{prefix}.kind", raw.get("kind"), VehicleKind, required=True)
-    value = clean_text(errors, f"{prefix}.value", raw.get("value"), max_length=500, required=True)
+def _clean_vehicle(errors: FieldErrors, prefix: str, raw: dict) -> dict:
+    kind = _choice(errors, f"{prefix}.kind", raw.get("kind"), VehicleKind, required=True)
+    value = _text(errors, f"{prefix}.value", raw.get("value"), max_length=500, required=True)
     normalized = value
     if value and kind == VehicleKind.PHISHING_URL:
-        result = errors.normalise(f"{prefix}.value", chinese.normalize_url, value)
+        result = _normalised(errors, f"{prefix}.value", chinese.normalize_url, value)
         normalized = result[0] if isinstance(result, tuple) else value
     elif value and kind == VehicleKind.FRAUD_PHONE:
-        normalized = errors.normalise(f"{prefix}.value", chinese.normalize_phone, value)
+        normalized = _normalised(errors, f"{prefix}.value", chinese.normalize_phone, value)
     return {
         "kind": kind,
         "value": value,
         "normalized": normalized,
-        "notes": clean_text(
-            errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True
-        ),
+        "notes": _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True),
     }
 
 
 def _clean_filing(actor: Actor, data: dict) -> dict:
-    errors = Errors()
+    errors = FieldErrors()
     type_code = data.get("incident_type") or ""
     incident_type = IncidentType.objects.filter(code=type_code, is_active=True).first()
     if incident_type is None:
@@ -171,7 +214,9 @@ def _clean_filing(actor: Actor, data: dict) -> dict:
     vehicles = [_clean_vehicle(errors, f"vehicles[{i}]", v) for i, v in enumerate(vehicles_raw)]
 
     now = timezone.now()
-    occurred_at = clean_datetime(errors, "occurred_at", data.get("occurred_at"), required=True)
+    occurred_at = errors.collect(
+        parse_datetime, data.get("occurred_at"), field="occurred_at", required=True
+    )
     if occurred_at and occurred_at > now + datetime.timedelta(minutes=5):
         errors.add("occurred_at", _("The time it happened cannot be in the future."))
     cleaned = {
@@ -179,22 +224,22 @@ def _clean_filing(actor: Actor, data: dict) -> dict:
         "playbook": playbook,
         "unit": unit,
         "occurred_at": occurred_at,
-        "summary": clean_text(
+        "summary": _text(
             errors, "summary", data.get("summary"), max_length=5000, required=True, prose=True
         ),
-        "channel": clean_choice(errors, "channel", data.get("channel"), Channel),
-        "fraud_script": clean_choice(errors, "fraud_script", data.get("fraud_script"), FraudScript),
-        "fraud_script_detail": clean_text(
+        "channel": _choice(errors, "channel", data.get("channel"), Channel),
+        "fraud_script": _choice(errors, "fraud_script", data.get("fraud_script"), FraudScript),
+        "fraud_script_detail": _text(
             errors, "fraud_script_detail", data.get("fraud_script_detail"), max_length=200
         ),
-        "amount_lost": clean_amount(errors, "amount_lost", data.get("amount_lost")),
-        "amount_recovered": clean_amount(errors, "amount_recovered", data.get("amount_recovered")),
-        "amount_prevented": clean_amount(errors, "amount_prevented", data.get("amount_prevented")),
-        "outcome": clean_choice(
+        "amount_lost": _amount(errors, "amount_lost", data.get("amount_lost")),
+        "amount_recovered": _amount(errors, "amount_recovered", data.get("amount_recovered")),
+        "amount_prevented": _amount(errors, "amount_prevented", data.get("amount_prevented")),
+        "outcome": _choice(
             errors, "outcome", data.get("outcome"), Outcome, default=Outcome.UNKNOWN
         ),
         "serious": bool(data.get("serious")),
-        "external_reference": clean_text(
+        "external_reference": _text(
             errors, "external_reference", data.get("external_reference"), max_length=64
         ),
         "parties": parties,

@@ -7,9 +7,9 @@ import datetime
 from workflows.choices import DeadlineFrom
 from workflows.models import PlaybookStep
 
-from .. import events
 from ..choices import TaskStatus
 from ..models import Incident, Task
+from ..task_clocks import task_clocks_start
 
 
 def task_due(step: PlaybookStep, *, incident: Incident, started: datetime.datetime):
@@ -44,5 +44,5 @@ def level_tasks_open(incident: Incident, level: str, *, now: datetime.datetime) 
             )
         )
     created = Task.objects.bulk_create(tasks)
-    events.level_entered(incident=incident, level=level, tasks=created)
+    task_clocks_start(incident=incident, tasks=created)
     return created

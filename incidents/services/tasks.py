@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -12,22 +13,32 @@ from django.utils.translation import gettext as _
 from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
-from fraudops.core.errors import InvalidInput
+from fraudops.core.parsing import (
+    FieldErrors,
+    parse_amount,
+    parse_datetime,
+    parse_prose,
+    parse_text,
+    parse_with,
+)
 from fraudops.core.services import refusals_audited
 from workflows.choices import EvidenceType
 
-from .. import events, permissions
+from .. import permissions
 from ..choices import TaskStatus
 from ..models import Task
-from .kit import Errors, clean_amount, clean_datetime, clean_text
+from ..task_clocks import task_clock_stop, task_clocks_start
 from .levels import task_due
 from .locks import task_lock
 from .transitions import incident_report_up
 
+#: The longest note, reason or instruction a step takes (longer is refused, not cut).
+MAX_NOTE = 5000
 
-def _clean_evidence(task: Task, evidence: dict) -> dict:
-    """The step's evidence fields, each cleaned by its type; InvalidInput names each field."""
-    errors = Errors()
+
+def _clean_evidence(task: Task, evidence: dict, errors: FieldErrors) -> dict:
+    """The step's evidence fields, each parsed by its type; refusals go to `errors`, named
+    ``evidence.<name>``."""
     cleaned: dict[str, Any] = {}
     for field in task.step.evidence or []:
         name, kind = field["name"], field.get("type", EvidenceType.TEXT)
@@ -44,12 +55,18 @@ def _clean_evidence(task: Task, evidence: dict) -> dict:
         if kind == EvidenceType.BOOL:
             cleaned[name] = value in (True, "true", "on", "1", 1, "yes")
         elif kind == EvidenceType.AMOUNT:
-            cleaned[name] = str(clean_amount(errors, key, value))
+            zero = Decimal("0")
+            amount = errors.collect(
+                parse_amount, value, field=key, allow_zero=True, default=zero, fallback=zero
+            )
+            cleaned[name] = str(amount)
         elif kind == EvidenceType.DATETIME:
-            parsed = clean_datetime(errors, key, value)
+            parsed = errors.collect(parse_datetime, value, field=key)
             cleaned[name] = parsed.isoformat() if parsed else None
         elif kind == EvidenceType.URL:
-            result = errors.normalise(key, chinese.normalize_url, value)
+            result = errors.collect(
+                parse_with, chinese.normalize_url, value, field=key, fallback=value
+            )
             cleaned[name] = result[0] if isinstance(result, tuple) else value
         elif kind == EvidenceType.CHOICE:
             allowed = [c[0] for c in field.get("choices", [])]
@@ -57,10 +74,10 @@ def _clean_evidence(task: Task, evidence: dict) -> dict:
                 errors.add(key, _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)})
             cleaned[name] = value
         else:
-            cleaned[name] = clean_text(
-                errors, key, value, max_length=5000, prose=kind == EvidenceType.TEXTAREA
+            parse = parse_prose if kind == EvidenceType.TEXTAREA else parse_text
+            cleaned[name] = errors.collect(
+                parse, value, field=key, max_length=MAX_NOTE, fallback=value
             )
-    errors.raise_if_any()
     return cleaned
 
 
@@ -77,14 +94,17 @@ def task_complete(
     with transaction.atomic():
         incident, task = task_lock(actor=actor, pk=task_id, action=action)
         permissions.check_may_work_task(actor, task=task, incident=incident, action=action)
-        cleaned = _clean_evidence(task, evidence or {})
+        errors = FieldErrors()
+        cleaned = _clean_evidence(task, evidence or {}, errors)
+        note = errors.collect(parse_prose, note, field="note", max_length=MAX_NOTE, fallback="")
+        errors.raise_if_any()
         now = timezone.now()
         before = {"status": task.status}
         task.status = TaskStatus.DONE
         task.completed_at = now
         task.completed_by = actor.user
         task.completed_by_client = actor.client
-        task.note = chinese.prose(note)[:5000]
+        task.note = note
         task.evidence = cleaned
         task.save()
         audit_record(
@@ -96,7 +116,7 @@ def task_complete(
             after={"status": task.status, "evidence": cleaned, "note": task.note},
             data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
         )
-        events.task_finished(task=task)
+        task_clock_stop(task=task)
         if task.step.reports_up:
             incident_report_up(incident, task, actor=actor, now=now)
     return task
@@ -112,15 +132,19 @@ def _on_time(task: Task) -> bool | None:
 def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task:
     """Record that a conditional step does not apply here, with the reason why."""
     action = "task.not_applicable"
-    reason = chinese.prose(reason)
     with transaction.atomic():
         incident, task = task_lock(actor=actor, pk=task_id, action=action)
         # A waiting step is dismissed by the level above, an open one by its workers.
         permissions.check_may_mark_not_applicable(
             actor, task=task, incident=incident, action=action
         )
-        if not reason:
-            raise InvalidInput(fields={"reason": [_("Say why this step does not apply.")]})
+        reason = parse_prose(
+            reason,
+            field="reason",
+            max_length=MAX_NOTE,
+            required=True,
+            required_message=_("Say why this step does not apply."),
+        )
         step = task.step
         permissions.check_not_applicable_allowed(task, incident, action)
         before = {"status": task.status}
@@ -128,7 +152,7 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
         task.completed_at = timezone.now()
         task.completed_by = actor.user
         task.completed_by_client = actor.client
-        task.note = reason[:5000]
+        task.note = reason
         task.save()
         audit_record(
             actor=actor,
@@ -139,7 +163,7 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
             after={"status": task.status, "reason": task.note},
             data={"step": step.code, "level": task.level},
         )
-        events.task_finished(task=task)
+        task_clock_stop(task=task)
     return task
 
 
@@ -148,18 +172,22 @@ def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
     """The level above instructs a waiting step (e.g. "file the police report now"),
     which opens it and starts its clock."""
     action = "task.instruct"
-    instruction = chinese.prose(instruction)
     with transaction.atomic():
         incident, task = task_lock(actor=actor, pk=task_id, action=action)
         permissions.check_may_instruct_task(actor, task=task, incident=incident, action=action)
-        if not instruction:
-            raise InvalidInput(fields={"instruction": [_("Write the instruction.")]})
+        instruction = parse_prose(
+            instruction,
+            field="instruction",
+            max_length=MAX_NOTE,
+            required=True,
+            required_message=_("Write the instruction."),
+        )
         now = timezone.now()
         task.status = TaskStatus.OPEN
         task.opened_at = now
         task.due_at = task_due(task.step, incident=incident, started=now)
         task.instructed_by = actor.user
-        task.instruction = instruction[:5000]
+        task.instruction = instruction
         task.save()
         audit_record(
             actor=actor,
@@ -170,5 +198,5 @@ def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
             after={"status": task.status, "due_at": task.due_at, "instruction": task.instruction},
             data={"step": task.step.code, "level": task.level},
         )
-        events.task_instructed(task=task)
+        task_clocks_start(incident=incident, tasks=[task])
     return task

@@ -9,19 +9,20 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
+from fraudops.core.concurrency import check_expected_state, save_or_conflict
 from fraudops.core.errors import InvalidInput
 from fraudops.core.services import refusals_audited
 
-from .. import events
 from ..actions import TRANSITIONS
 from ..models import Incident, Task
-from .kit import check_expected_state, save_or_conflict
+from ..task_clocks import incident_clocks_stop_if_over
 from .levels import level_tasks_open
 from .locks import incident_lock
 
@@ -78,7 +79,15 @@ def incident_transition(
     reason = chinese.prose(reason)
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
-        check_expected_state(incident, expected_state, action)
+        check_expected_state(
+            obj=incident,
+            expected=expected_state,
+            action=action,
+            message=gettext_lazy(
+                "Someone else changed this incident at the same time: it is now “%(state)s”. "
+                "Reload it and try again."
+            ),
+        )
         transition_action = TRANSITIONS.get(transition)
         if transition_action is None:
             raise InvalidInput(
@@ -99,5 +108,5 @@ def incident_transition(
             after=incident_snapshot(incident),
             data={"transition": transition, "reason": reason},
         )
-        events.incident_transitioned(incident=incident, transition=transition)
+        incident_clocks_stop_if_over(incident=incident)
     return incident

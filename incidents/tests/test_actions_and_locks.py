@@ -30,11 +30,11 @@ def test_subscribe_refuses_an_unknown_event_name_and_accepts_the_constants_and_t
     with pytest.raises(UnknownEvent, match="incident_fild"):
         events.subscribe("incident_fild", receiver)
     try:
-        events.subscribe(IncidentEvent.TASK_FINISHED, receiver)
-        events.subscribe("task_finished", receiver)  # the same event by its name: once
-        assert events._receivers[IncidentEvent.TASK_FINISHED].count(receiver) == 1
+        events.subscribe(IncidentEvent.FILED, receiver)
+        events.subscribe("incident_filed", receiver)  # the same event by its name: once
+        assert events._receivers[IncidentEvent.FILED].count(receiver) == 1
     finally:
-        events._receivers[IncidentEvent.TASK_FINISHED].remove(receiver)
+        events._receivers[IncidentEvent.FILED].remove(receiver)
 
 
 def test_the_page_offers_the_transitions_whose_check_passes(actor):

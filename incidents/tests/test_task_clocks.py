@@ -38,7 +38,7 @@ def test_finishing_a_task_stops_its_clock(file_incident):
 def test_a_levels_task_clocks_start_at_a_fixed_cost(file_incident, django_assert_num_queries):
     """Filing opens the branch's tasks; their clocks cost the same three queries whatever
     their number (one by one it was about seven each: policy, lock, insert, savepoints)."""
-    from incidents.task_clocks import on_level_entered
+    from incidents.task_clocks import task_clocks_start
 
     incident = file_incident()
     tasks = list(incident.tasks.select_related("step", "unit"))
@@ -46,7 +46,7 @@ def test_a_levels_task_clocks_start_at_a_fixed_cost(file_incident, django_assert
     assert len(timed) >= 4
     Clock.objects.filter(thread=incident.thread).delete()
     with django_assert_num_queries(3):
-        on_level_entered(incident=incident, level=incident.level, tasks=tasks)
+        task_clocks_start(incident=incident, tasks=tasks)
     assert Clock.objects.filter(thread=incident.thread).count() == len(timed)
 
 
