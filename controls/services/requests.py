@@ -13,7 +13,6 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
 from fraudops.core.errors import Conflict, InvalidInput, InvalidTransition
 from fraudops.core.models import OrgUnit
-from fraudops.core.parsing import parse_amount, parse_prose, parse_text
+from fraudops.core.parsing import parse_amount, parse_prose, parse_text, parse_with
 from fraudops.core.services import refusals_audited, sequence_next
 from incidents.choices import TaskStatus
 from incidents.models import Account, Incident, Task
@@ -212,11 +211,9 @@ def _resolve_target(incident: Incident, target: dict, index: int, *, action: str
             "region": _approving_region(account.opening_unit, f"{prefix}.account"),
             "amount": amount,
         }
-    raw_number = target.get("number") or ""
-    try:
-        number = chinese.normalize_account_number(raw_number)
-    except ValidationError as exc:
-        raise InvalidInput(fields={f"{prefix}.number": exc.messages}) from None
+    number = parse_with(
+        chinese.normalize_account_number, target.get("number") or "", field=f"{prefix}.number"
+    )
     code = parse_text(
         target.get("opening_unit"), field=f"{prefix}.opening_unit", max_length=32
     ).upper()
@@ -243,10 +240,7 @@ def _resolve_target(incident: Incident, target: dict, index: int, *, action: str
         )
     holder = target.get("holder_name") or ""
     if holder:
-        try:
-            holder = chinese.normalize_person_name(holder)
-        except ValidationError as exc:
-            raise InvalidInput(fields={f"{prefix}.holder_name": exc.messages}) from None
+        holder = parse_with(chinese.normalize_person_name, holder, field=f"{prefix}.holder_name")
     # A typed number that is one of the incident's accounts is that account.
     account = incident.accounts.filter(number=number).first()
     return {
