@@ -4,16 +4,12 @@ SeparateDatabaseAndState: no table was rebuilt)."""
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.choices import Role
+from fraudops.core.i18n import pick
 
 from .choices import ClockStatus, EscalationStage
-
-
-def _pick(zh: str, en: str) -> str:
-    return (zh or en) if (get_language() or "zh-hans").lower().startswith("zh") else (en or zh)
 
 
 class EscalationPolicy(models.Model):
@@ -138,7 +134,7 @@ class Clock(models.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self.title_zh, self.title_en)
+        return pick(self.title_zh, self.title_en)
 
 
 class Escalation(models.Model):

@@ -5,12 +5,12 @@ texts in Chinese and English and delivers them through the notifications app, on
 
 from __future__ import annotations
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fraudops.core.choices import Role
+from fraudops.core.i18n import bilingual_fields
 from fraudops.core.models import OrgUnit
 from fraudops.core.outbox import outbox_handler
 from notifications.choices import Tone
@@ -42,40 +42,29 @@ TEXTS = {
         ),
     ),
 }
-LANGUAGES = (("zh-hans", "zh"), ("en", "en"))
+
+# The owner roles' labels (lazy: each reads in the language it is rendered in).
+_ROLE_LABELS = dict(Role.choices)
 
 
-class Texts:
-    """Translations looked up once per batch, not once per clock: the format strings and
-    role labels in Chinese and English."""
+def notice_texts(clock: Clock, *, stage: str, due_at, unit: OrgUnit, told: OrgUnit) -> dict:
+    """The notice's title and body in Chinese and English (`title_zh`, `title_en`,
+    `body_zh`, `body_en`): the clock's title, unit names and the owner's role each in that
+    language."""
+    title, body = TEXTS[stage]
+    due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
 
-    def __init__(self) -> None:
-        self.formats: dict[str, dict[str, tuple[str, str]]] = {}
-        self.roles: dict[str, dict[str, str]] = {}
-        for language, suffix in LANGUAGES:
-            with translation.override(language):
-                self.formats[suffix] = {
-                    stage: (_(title), _(body)) for stage, (title, body) in TEXTS.items()
-                }
-                self.roles[suffix] = {value: str(label) for value, label in Role.choices}
+    def params() -> dict:
+        return {
+            "title": clock.title,
+            "due": due,
+            "unit": unit.name,
+            "told": told.name,
+            "role": _ROLE_LABELS.get(clock.owner_role, clock.owner_role),
+            "grace": clock.grace_minutes,
+        }
 
-    def render(self, clock, *, stage: str, due_at, unit: OrgUnit, told: OrgUnit) -> dict:
-        due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
-        texts = {}
-        for _language, suffix in LANGUAGES:
-            zh = suffix == "zh"
-            params = {
-                "title": clock.title_zh if zh else clock.title_en,
-                "due": due,
-                "unit": (unit.name_zh or unit.name_en) if zh else (unit.name_en or unit.name_zh),
-                "told": (told.name_zh or told.name_en) if zh else (told.name_en or told.name_zh),
-                "role": self.roles[suffix].get(clock.owner_role, clock.owner_role),
-                "grace": clock.grace_minutes,
-            }
-            title, body = self.formats[suffix][stage]
-            texts[f"title_{suffix}"] = title % params
-            texts[f"body_{suffix}"] = body % params
-        return texts
+    return bilingual_fields(params, title=title, body=body)
 
 
 def escalation_notices_deliver(*, payload: dict) -> int:
@@ -85,7 +74,7 @@ def escalation_notices_deliver(*, payload: dict) -> int:
     clocks = Clock.objects.in_bulk([row[0] for row in rows])
     unit_ids = {row[2] for row in rows} | {clock.unit_id for clock in clocks.values()}
     units = OrgUnit.objects.in_bulk(list(unit_ids))
-    texts, cache, delivered = Texts(), {}, 0
+    cache, delivered = {}, 0
     for clock_id, stage, told_id, roles, due_at in rows:
         clock = clocks.get(clock_id)
         if clock is None:
@@ -99,7 +88,7 @@ def escalation_notices_deliver(*, payload: dict) -> int:
             unit_id=told_id,
             roles=tuple(roles),
             created_at=payload.get("fired_at", ""),
-            **texts.render(
+            **notice_texts(
                 clock,
                 stage=stage,
                 due_at=parse_datetime(due_at),

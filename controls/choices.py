@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fraudops.core.badges import colours
+
 
 class ControlKind(models.TextChoices):
     STOP_PAYMENT = "stop_payment", _("Stop-payment")
@@ -27,6 +29,22 @@ class ControlState(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
+# Badge colours (`{% state_badge control.state "controls.ControlState" %}`): waiting on a
+# person amber, with core banking blue, done green, refused or failed red; withdrawn and
+# released grey.
+CONTROL_STATE_COLOURS = colours(
+    ControlState,
+    {
+        ControlState.REQUESTED: "warning",
+        ControlState.FIRST_APPROVED: "warning",
+        ControlState.APPROVED: "info",
+        ControlState.SENT: "info",
+        ControlState.EXECUTED: "ok",
+        ControlState.REJECTED: "danger",
+        ControlState.FAILED: "danger",
+    },
+)
+
 # Waiting for a decision.
 PENDING_STATES = [ControlState.REQUESTED, ControlState.FIRST_APPROVED]
 # Approved and not yet confirmed by core banking.
@@ -47,6 +65,12 @@ APPROVED_STATES = [
 class AssistanceState(models.TextChoices):
     OPEN = "open", _("Awaiting acknowledgement")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+ASSISTANCE_STATE_COLOURS = colours(
+    AssistanceState,
+    {AssistanceState.OPEN: "warning", AssistanceState.ACKNOWLEDGED: "ok"},
+)
 
 
 class InstructionStatus(models.TextChoices):

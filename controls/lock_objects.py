@@ -3,9 +3,9 @@
 Lock order (every write takes the locks it needs in this order, never the other way round,
 so two writes never wait on each other in a cycle):
 
-1. the incident (`incident_lock`, `incident_lock_by_id`): creating requests, so a request
-   never lands on an incident being closed; releasing; a reversal executed (its amount
-   recovered);
+1. the incident (incidents' `incident_lock`, with `scope_subtree_or_assisting` or
+   `scope_reached_through_request`): creating requests, so a request never lands on an
+   incident being closed; releasing; a reversal executed (its amount recovered);
 2. the hold a release names (`control_lock_by_id` on `releases_id`), when core banking
    confirms the release;
 3. the request (`control_lock`, `control_lock_by_id`);
@@ -16,8 +16,9 @@ so two writes never wait on each other in a cycle):
 All of them are `SELECT … FOR UPDATE OF <the row's own table>` (`of=("self",)`: joined rows
 fetched with it are not locked) on one row; batches lock one row per transaction, in primary
 key order. The escalation sweep's guards skip rows somebody holds (`*_states_skip_locked`).
-Helpers whose name does not end in `_by_id` refuse what the actor may not see as NotFound,
-so existence is not revealed.
+Helpers whose name does not end in `_by_id` (and the incident's lock under
+`scope_subtree_or_assisting`) refuse what the actor may not see as NotFound, so existence is
+not revealed.
 """
 
 from __future__ import annotations
@@ -27,40 +28,31 @@ from django.utils.translation import gettext as _
 from fraudops.core.actors import Actor
 from fraudops.core.errors import NotFound
 from incidents.models import Incident
+from incidents.services.locks import scope_subtree_or_units
 
 from .choices import AssistanceState
 from .models import AssistanceRequest, ControlRequest, FreezeInstruction
 from .selectors import assisting_unit_ids
 
 # --- 1. the incident --------------------------------------------------------------------------
+# Taken with incidents' one incident lock (`incidents.services.locks.incident_lock`), under
+# one of account control's two scope rules below.
+
+#: What account control reads from a locked incident (its branch and that branch's region).
+INCIDENT_RELATED: tuple[str, ...] = ("unit", "unit__parent", "incident_type")
+
+#: Who may reach an incident to request account control on it: the incident's branch lies
+#: in the actor's subtree, or the actor's unit is a region asked for assistance on it;
+#: NotFound otherwise (no API-scope check: the API view checked its own scope).
+scope_subtree_or_assisting = scope_subtree_or_units(
+    lambda incident: assisting_unit_ids(incident=incident)
+)
 
 
-def incident_lock(*, actor: Actor, incident_id: int) -> Incident:
-    """Lock the incident; refuse it as not found when the actor may not see it (its subtree,
-    or a region asked for assistance on it)."""
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("unit", "unit__parent", "incident_type")
-        .filter(pk=incident_id)
-        .first()
-    )
-    if incident is None:
-        raise NotFound(_("No such incident."))
-    if not (
-        actor.sees(incident.unit)
-        or (actor.unit is not None and actor.unit.pk in assisting_unit_ids(incident=incident))
-    ):
-        raise NotFound(_("No such incident."))
-    return incident
-
-
-def incident_lock_by_id(incident_id: int, *, related: tuple[str, ...] = ()) -> Incident:
-    """Lock the incident of a request or instruction the caller already found in scope."""
-    return (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related(*related)
-        .get(pk=incident_id)
-    )
+def scope_reached_through_request(actor: Actor, incident: Incident, action: str) -> None:
+    """The caller reached the incident through one of its requests or instructions, which it
+    finds within the actor's scope itself (before the lock, or right after it when the lock
+    order puts the incident first): nothing more to check here."""
 
 
 # --- 2 and 3. requests ------------------------------------------------------------------------

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from fraudops.core.choices import Level, Role
+from fraudops.core.formats import duration_text
+from fraudops.core.i18n import bilingual_text
 from fraudops.core.models import OrgUnit, User
 from notifications.services import Message, notification_send
 
 from .choices import ControlKind, InstructionStatus
-from .kit import bilingual, duration_text
 from .models import AssistanceRequest, ControlRequest
 from .permissions import approver_role
 from .presentation import assistance_url, clock_time, control_url
@@ -77,8 +78,8 @@ def notify(
     recipients = sorted({pk for pk in user_ids if pk})
     if not recipients:
         return
-    title_zh, title_en = bilingual(title, params)
-    body_zh, body_en = bilingual(body, params)
+    title_zh, title_en = bilingual_text(title, params)
+    body_zh, body_en = bilingual_text(body, params)
     notification_send(
         message=Message(
             key=key[:190],

@@ -9,6 +9,7 @@ from incidents.panels import Badge
 
 from . import selectors
 from .choices import (
+    CONTROL_STATE_COLOURS,
     HOLD_KIND_CHOICES,
     IN_FLIGHT_STATES,
     PENDING_STATES,
@@ -108,10 +109,11 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
     }
 
 
+# Each group shows in the colour of its states (controls.choices).
 _BADGES = {
-    "pending": (_("Control awaiting approval"), "warning"),
-    "in_flight": (_("Control sent to core banking"), "info"),
-    "failed": (_("Control failed"), "danger"),
+    "pending": (_("Control awaiting approval"), CONTROL_STATE_COLOURS[ControlState.REQUESTED]),
+    "in_flight": (_("Control sent to core banking"), CONTROL_STATE_COLOURS[ControlState.SENT]),
+    "failed": (_("Control failed"), CONTROL_STATE_COLOURS[ControlState.FAILED]),
 }
 
 

@@ -1,7 +1,7 @@
 """How account control is named and linked for people: page addresses, clock titles, local
 times. The services pass these along (to a clock, a notification) but do not build them.
 
-Durations and the bilingual renderer are in `controls.kit` (copies awaiting the shared kit).
+Titles stored in both languages are rendered with the shared kit's `bilingual_text`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop, pgettext_lazy
 
+from fraudops.core.i18n import bilingual_text
+
 from .choices import ControlKind
-from .kit import bilingual
 from .models import AssistanceRequest, ControlRequest
 
 # --- addresses --------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ CLOCK_KIND_WORDS = {
 
 def approval_clock_titles(*, control: ControlRequest, incident) -> tuple[str, str]:
     """(Chinese, English) title of the clock on a request's decision."""
-    return bilingual(
+    return bilingual_text(
         gettext_noop("Decide %(kind)s request %(number)s (%(incident)s)"),
         lambda: {
             "kind": CLOCK_KIND_WORDS[control.kind],
@@ -71,7 +72,7 @@ def approval_clock_titles(*, control: ControlRequest, incident) -> tuple[str, st
 
 def assistance_clock_titles(*, assistance: AssistanceRequest, incident) -> tuple[str, str]:
     """(Chinese, English) title of the clock on acknowledging an assistance request."""
-    return bilingual(
+    return bilingual_text(
         gettext_noop("Acknowledge the assistance request on %(incident)s from %(unit)s"),
         lambda: {"incident": incident.number, "unit": assistance.from_unit.name},
     )

@@ -7,11 +7,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fraudops.core.formats import duration_text
 from fraudops.core.models import OrgUnit
 from incidents import timeline as incident_timeline
 
 from .choices import ControlKind, DeliveryChannel
-from .kit import duration_text
 from .presentation import clock_time
 
 # What a refused account-control action was trying to do ("Refused: tried to …").

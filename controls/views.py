@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError, InvalidInput, NotFound
+from fraudops.core.formats import duration_text
 from fraudops.core.models import AuditEvent
+from fraudops.core.views import refusal_to_message
 from incidents.models import Incident
 
 from . import selectors, services
 from .choices import IN_FLIGHT_STATES, UNFINISHED_STATES, ControlKind, ControlState
 from .forms import HoldRequestForm, ReasonForm, ReversalRequestForm
-from .kit import duration_text
 from .models import ControlRequest
 from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
 
@@ -34,15 +35,6 @@ def _next(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def _refused(request, exc: DomainError) -> None:
-    """Show a refusal as the page's message, with the fields at fault."""
-    details = "; ".join(
-        f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.fields.items()
-    )
-    text = str(exc.message)
-    messages.error(request, f"{text} {details}".strip() if details else text)
 
 
 def _control_or_404(actor: Actor, number: str) -> ControlRequest:
@@ -145,7 +137,7 @@ def approve(request, number: str):
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
     else:
         if control.state == ControlState.FIRST_APPROVED:
             messages.success(
@@ -182,7 +174,7 @@ def reject(request, number: str):
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
     else:
         messages.success(request, _("%(number)s rejected.") % {"number": number})
     return HttpResponseRedirect(_next(request, reverse("controls:queue")))
@@ -202,7 +194,7 @@ def withdraw(request, number: str):
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
     else:
         messages.success(request, _("%(number)s withdrawn.") % {"number": number})
     return HttpResponseRedirect(_next(request, reverse("controls:request-detail", args=[number])))
@@ -222,7 +214,7 @@ def release(request, number: str):
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
         return HttpResponseRedirect(
             _next(request, reverse("controls:request-detail", args=[number]))
         )
@@ -250,7 +242,7 @@ def authorise(request, number: str):
                 expected_state=request.POST.get("expected_state") or None,
             )
         except DomainError as exc:
-            _refused(request, exc)
+            refusal_to_message(request, exc)
         else:
             messages.success(
                 request,
@@ -295,7 +287,7 @@ def incident_request(request, number: str):
             reason=form.cleaned_data["reason"],
         )
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
         return HttpResponseRedirect(back)
     for control in created:
         if control.assistance_id:
@@ -331,7 +323,7 @@ def incident_reversal(request, number: str):
             actor=actor, incident_id=incident.pk, **form.cleaned_data
         )
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
         return HttpResponseRedirect(back)
     messages.success(
         request,
@@ -393,7 +385,7 @@ def assistance_acknowledge(request, pk: int):
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc)
     else:
         messages.success(
             request,

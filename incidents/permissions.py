@@ -257,12 +257,3 @@ def check_may_attach_to_task(
 ) -> None:
     """Raise unless `actor` may attach a file to `task`: its level's roles at its unit."""
     _check_task_worker(actor, task=task, incident=incident, action=action)
-
-
-# --- transitional names --------------------------------------------------------------------
-
-
-def can_work_task(actor: Actor, task, incident) -> bool:
-    """Old name of `may_work_task`, kept while controls still imports it (helper C's branch
-    switches to `may_work_task(actor, task=..., incident=...)`); remove after the merge."""
-    return may_work_task(actor, task=task, incident=incident)

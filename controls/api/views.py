@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -14,6 +13,7 @@ from fraudops.core.api.mixins import IDEMPOTENCY_PARAMETER, IdempotentMixin
 from fraudops.core.choices import ApiScope, Level
 from fraudops.core.errors import InvalidInput, NotFound
 from fraudops.core.models import OrgUnit
+from fraudops.core.parsing import FieldErrors, parse_datetime
 from incidents.models import Incident
 
 from .. import selectors, services
@@ -323,15 +323,17 @@ class ControlTimelinessApi(APIView):
     )
     def get(self, request):
         params = request.query_params
-        bounds = {}
-        for name in ("since", "until"):
-            if params.get(name):
-                value = parse_datetime(params[name])
-                if value is None:
-                    raise InvalidInput(
-                        fields={name: [_("Use ISO 8601, e.g. 2026-11-01T00:00:00Z.")]}
-                    )
-                bounds[name] = value
+        errors = FieldErrors()
+        bounds = {
+            name: errors.collect(
+                parse_datetime,
+                params.get(name),
+                field=name,
+                message=_("Use ISO 8601, e.g. 2026-11-01T00:00:00Z."),
+            )
+            for name in ("since", "until")
+        }
+        errors.raise_if_any()
         unit = None
         if params.get("unit"):
             unit = OrgUnit.objects.filter(code=params["unit"]).first()

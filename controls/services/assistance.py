@@ -16,14 +16,15 @@ from clocks.services import clock_start, clock_stop
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import Role
+from fraudops.core.concurrency import save_or_conflict
 from fraudops.core.errors import InvalidTransition
 from fraudops.core.models import OrgUnit
+from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
 from incidents.models import Incident
 
 from .. import notify
 from ..choices import AssistanceState, ClockKind
-from ..kit import prose, save_or_conflict
 from ..lock_objects import assistance_lock, open_assistance_lock
 from ..models import AssistanceRequest, ControlRequest
 from ..permissions import check_may_acknowledge
@@ -135,7 +136,7 @@ def assistance_acknowledge(
     15-minute clock); they then investigate and may add the accounts that transacted with
     the payee account as further requests."""
     action = "control.assistance_acknowledge"
-    note = prose(note, max_length=2000)
+    note = parse_prose(note, field="note", max_length=2000)
     with transaction.atomic():
         assistance = assistance_lock(actor=actor, assistance_id=assistance_id)
         incident = assistance.incident

@@ -1,6 +1,6 @@
 """What the account-control services share: the audit shapes of a request and the
-configured minutes. (Parsing and saving helpers are in `controls.kit`; locks in
-`controls.lock_objects`.)"""
+configured minutes. (Parsing and saving come from the shared kit, `fraudops.core.parsing`
+and `fraudops.core.concurrency`; locks are in `controls.lock_objects`.)"""
 
 from __future__ import annotations
 

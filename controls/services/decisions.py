@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from clocks.services import clock_stop
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
+from fraudops.core.concurrency import check_expected_state, save_or_conflict
 from fraudops.core.errors import InvalidInput, InvalidTransition
+from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
 
 from .. import notify
 from ..choices import ControlState
-from ..kit import check_expected_state, prose, save_or_conflict
 from ..lock_objects import control_lock
 from ..models import ControlRequest
 from ..permissions import check_may_decide, check_may_withdraw
@@ -29,6 +31,11 @@ from .common import audit_label, snapshot
 from .instructions import instruction_issue
 
 S = ControlState
+
+# A decision taken on a stale page (the form or API body sent the state it saw).
+STALE_DECISION = gettext_lazy(
+    "Someone else decided this request at the same time: it is now “%(state)s”."
+)
 
 
 def _not_pending(control: ControlRequest, action: str) -> InvalidTransition:
@@ -58,7 +65,13 @@ def control_request_approve(
         control = control_lock(actor=actor, control_id=control_id, number=number)
         incident = control.incident
         check_may_decide(actor, control=control, action=action)
-        check_expected_state(control, expected_state, action)
+        check_expected_state(
+            obj=control,
+            expected=expected_state,
+            thread=incident.thread,
+            action=action,
+            message=STALE_DECISION,
+        )
         before = snapshot(control)
         if can_proceed(control.approve):
             control.approve(by=actor.user)
@@ -107,12 +120,18 @@ def control_request_reject(
 ) -> ControlRequest:
     """Reject a request, with the reason (told to the requester)."""
     action = "control.reject"
-    reason = prose(reason, max_length=2000)
+    reason = parse_prose(reason, field="reason", max_length=2000)
     with transaction.atomic():
         control = control_lock(actor=actor, control_id=control_id, number=number)
         incident = control.incident
         check_may_decide(actor, control=control, action=action)
-        check_expected_state(control, expected_state, action)
+        check_expected_state(
+            obj=control,
+            expected=expected_state,
+            thread=incident.thread,
+            action=action,
+            message=STALE_DECISION,
+        )
         if not can_proceed(control.reject):
             raise _not_pending(control, action)
         if not reason:
@@ -143,7 +162,7 @@ def control_request_withdraw(
 ) -> ControlRequest:
     """The requester withdraws a request that was not decided yet (raised by mistake)."""
     action = "control.withdraw"
-    reason = prose(reason, max_length=2000)
+    reason = parse_prose(reason, field="reason", max_length=2000)
     with transaction.atomic():
         control = control_lock(actor=actor, control_id=control_id, number=number)
         incident = control.incident

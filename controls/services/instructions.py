@@ -15,16 +15,17 @@ from django_fsm import can_proceed
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
+from fraudops.core.concurrency import save_or_conflict
 from fraudops.core.errors import Conflict, InvalidInput, NotFound
 from fraudops.core.models import ApiClient, OrgUnit
 from fraudops.core.outbox import outbox_enqueue
+from fraudops.core.parsing import parse_prose, parse_text
 from fraudops.core.services import refusals_audited
-from incidents.services import incident_record_recovery
+from incidents.services import incident_lock, incident_record_recovery
 
 from .. import notify
 from ..choices import ControlKind, DeliveryChannel, InstructionStatus, WebhookEvent
-from ..kit import prose, save_or_conflict, text
-from ..lock_objects import control_lock_by_id, incident_lock_by_id, instruction_lock
+from ..lock_objects import control_lock_by_id, instruction_lock, scope_reached_through_request
 from ..models import ControlRequest, FreezeInstruction
 from ..permissions import check_may_confirm, webhook_subscribed
 from .common import audit_label, snapshot
@@ -128,8 +129,8 @@ def instruction_confirm(
     An executed release lifts the hold it names.
     """
     action = "control.confirm"
-    reference = text(reference, max_length=64)
-    detail = prose(detail, max_length=2000)
+    reference = parse_text(reference, field="reference", max_length=64)
+    detail = parse_prose(detail, field="detail", max_length=2000)
     check_may_confirm(actor, action=action)
     if result not in CONFIRM_RESULTS:
         raise InvalidInput(fields={"result": [_("Use executed or failed.")]})
@@ -152,7 +153,13 @@ def instruction_confirm(
         # the hold a release names, then the request, then its instruction.
         locked_incident = None
         if kind == ControlKind.REVERSAL and result == InstructionStatus.EXECUTED:
-            locked_incident = incident_lock_by_id(incident_id)
+            locked_incident = incident_lock(
+                actor=actor,
+                pk=incident_id,
+                action=action,
+                scope=scope_reached_through_request,
+                related=(),
+            )
         original = None
         if original_id is not None:
             original = control_lock_by_id(original_id)

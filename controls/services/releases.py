@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
+from incidents.services import incident_lock
 
 from ..choices import UNFINISHED_STATES, ControlKind, ControlState
-from ..kit import prose
-from ..lock_objects import control_lock, incident_lock_by_id
+from ..lock_objects import control_lock, scope_reached_through_request
 from ..models import ControlRequest
 from ..permissions import check_may_release
 from ..selectors import assisting_unit_ids
@@ -33,7 +34,7 @@ def control_release_request(
     """Ask to lift an executed stop-payment or freeze; the release is approved like the hold
     (same region, same four-eyes) and executed by core banking as its own instruction."""
     action = "control.release_request"
-    reason = prose(reason, max_length=2000)
+    reason = parse_prose(reason, field="reason", max_length=2000)
     lookup = {"pk": control_id} if control_id is not None else {"number": number}
     incident_id = (
         ControlRequest.objects.filter(**lookup).values_list("incident_id", flat=True).first()
@@ -41,7 +42,14 @@ def control_release_request(
     if incident_id is None:
         raise NotFound(_("No such account control request."))
     with transaction.atomic():
-        incident = incident_lock_by_id(incident_id, related=("unit", "unit__parent"))
+        # The incident first (lock order); the request's own lock checks the actor sees it.
+        incident = incident_lock(
+            actor=actor,
+            pk=incident_id,
+            action=action,
+            scope=scope_reached_through_request,
+            related=("unit", "unit__parent"),
+        )
         original = control_lock(actor=actor, control_id=control_id, number=number)
         check_may_release(
             actor,

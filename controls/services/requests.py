@@ -13,7 +13,6 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,17 +25,16 @@ from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
 from fraudops.core.errors import Conflict, InvalidInput, InvalidTransition
 from fraudops.core.models import OrgUnit
+from fraudops.core.parsing import parse_amount, parse_prose, parse_text, parse_with
 from fraudops.core.services import refusals_audited, sequence_next
 from incidents.choices import TaskStatus
 from incidents.models import Account, Incident, Task
-from incidents.permissions import can_work_task
-from incidents.services import task_complete
+from incidents.permissions import may_work_task
+from incidents.services import incident_lock, task_complete
 
 from .. import notify
 from ..choices import ACTIVE_STATES, HOLD_KINDS, ClockKind, ControlKind
-from ..kit import amount as parse_amount
-from ..kit import prose, text
-from ..lock_objects import incident_lock
+from ..lock_objects import INCIDENT_RELATED, scope_subtree_or_assisting
 from ..models import ControlRequest
 from ..permissions import approver_role, check_may_request
 from ..presentation import approval_clock_titles, decision_url
@@ -140,7 +138,7 @@ def playbook_step_record(*, actor: Actor, incident: Incident, control: ControlRe
         .order_by("order")
         .first()
     )
-    if task is None or not can_work_task(actor, task, incident):
+    if task is None or not may_work_task(actor, task=task, incident=incident):
         return
     task_complete(
         actor=actor,
@@ -213,12 +211,12 @@ def _resolve_target(incident: Incident, target: dict, index: int, *, action: str
             "region": _approving_region(account.opening_unit, f"{prefix}.account"),
             "amount": amount,
         }
-    raw_number = target.get("number") or ""
-    try:
-        number = chinese.normalize_account_number(raw_number)
-    except ValidationError as exc:
-        raise InvalidInput(fields={f"{prefix}.number": exc.messages}) from None
-    code = text(target.get("opening_unit"), max_length=32).upper()
+    number = parse_with(
+        chinese.normalize_account_number, target.get("number") or "", field=f"{prefix}.number"
+    )
+    code = parse_text(
+        target.get("opening_unit"), field=f"{prefix}.opening_unit", max_length=32
+    ).upper()
     if not code:
         if target.get("at_this_bank") is False:
             raise AccountNotControllable(
@@ -242,10 +240,7 @@ def _resolve_target(incident: Incident, target: dict, index: int, *, action: str
         )
     holder = target.get("holder_name") or ""
     if holder:
-        try:
-            holder = chinese.normalize_person_name(holder)
-        except ValidationError as exc:
-            raise InvalidInput(fields={f"{prefix}.holder_name": exc.messages}) from None
+        holder = parse_with(chinese.normalize_person_name, holder, field=f"{prefix}.holder_name")
     # A typed number that is one of the incident's accounts is that account.
     account = incident.accounts.filter(number=number).first()
     return {
@@ -291,10 +286,16 @@ def control_requests_create(
         raise InvalidInput(
             fields={"accounts": [_("At most %(max)d accounts at once.") % {"max": MAX_TARGETS}]}
         )
-    reason = prose(reason, max_length=2000)
+    reason = parse_prose(reason, field="reason", max_length=2000)
     created: list[ControlRequest] = []
     with transaction.atomic():
-        incident = incident_lock(actor=actor, incident_id=incident_id)
+        incident = incident_lock(
+            actor=actor,
+            pk=incident_id,
+            action=action,
+            scope=scope_subtree_or_assisting,
+            related=INCIDENT_RELATED,
+        )
         check_may_request(
             actor,
             incident=incident,

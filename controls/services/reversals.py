@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +16,20 @@ from django.utils.translation import gettext as _
 from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
-from fraudops.core.errors import Conflict, InvalidInput
+from fraudops.core.errors import Conflict
+from fraudops.core.parsing import (
+    FieldErrors,
+    parse_amount,
+    parse_datetime,
+    parse_prose,
+    parse_text,
+    parse_with,
+)
 from fraudops.core.services import refusals_audited
+from incidents.services import incident_lock
 
 from ..choices import ACTIVE_STATES, ControlKind
-from ..kit import amount as parse_amount
-from ..kit import moment, prose, text
-from ..lock_objects import incident_lock
+from ..lock_objects import INCIDENT_RELATED, scope_subtree_or_assisting
 from ..models import ControlRequest
 from ..permissions import check_may_request
 from .common import audit_label, minutes_setting
@@ -46,37 +52,46 @@ def reversal_request_create(
     """Ask the region's remote authorisation centre to authorise reversing (冲正) a
     remittance the branch sent (seed case 1: authorised within seconds, funds recovered)."""
     action = "control.reversal_request"
-    errors: dict[str, list[str]] = {}
-    reference = text(remittance_reference, max_length=64)
-    if not reference:
-        errors["remittance_reference"] = [_("Give the remittance's reference.")]
-    try:
-        value = parse_amount(amount, field="amount", required=True)
-    except InvalidInput as exc:
-        errors.update(exc.fields)
-        value = None
-    try:
-        payee_number = chinese.normalize_account_number(payee_account_number or "")
-    except ValidationError as exc:
-        errors["payee_account_number"] = exc.messages
-        payee_number = ""
-    sent_at = moment(remitted_at)
-    if sent_at is None:
-        errors["remitted_at"] = [
-            _("Enter the time the remittance was sent, e.g. 2026-11-22 13:50.")
-        ]
+    errors = FieldErrors()
+    reference = errors.collect(
+        parse_text,
+        remittance_reference,
+        field="remittance_reference",
+        max_length=64,
+        required=True,
+        required_message=_("Give the remittance's reference."),
+        fallback="",
+    )
+    value = errors.collect(parse_amount, amount, field="amount", required=True)
+    payee_number = errors.collect(
+        parse_with,
+        chinese.normalize_account_number,
+        payee_account_number or "",
+        field="payee_account_number",
+        fallback="",
+    )
+    sent_message = _("Enter the time the remittance was sent, e.g. 2026-11-22 13:50.")
+    sent_at = errors.collect(parse_datetime, remitted_at, field="remitted_at", message=sent_message)
+    if sent_at is None and "remitted_at" not in errors.fields:
+        errors.add("remitted_at", sent_message)
     if sent_at is not None and sent_at > timezone.now() + datetime.timedelta(minutes=5):
-        errors["remitted_at"] = [_("The remittance cannot have been sent in the future.")]
+        errors.add("remitted_at", _("The remittance cannot have been sent in the future."))
     holder = payee_name or ""
     if holder:
-        try:
-            holder = chinese.normalize_person_name(holder)
-        except ValidationError as exc:
-            errors["payee_name"] = exc.messages
-    if errors:
-        raise InvalidInput(fields=errors)
+        holder = errors.collect(
+            parse_with, chinese.normalize_person_name, holder, field="payee_name", fallback=holder
+        )
+    bank = errors.collect(parse_text, payee_bank, field="payee_bank", max_length=100, fallback="")
+    reason = errors.collect(parse_prose, reason, field="reason", max_length=2000, fallback="")
+    errors.raise_if_any()
     with transaction.atomic():
-        incident = incident_lock(actor=actor, incident_id=incident_id)
+        incident = incident_lock(
+            actor=actor,
+            pk=incident_id,
+            action=action,
+            scope=scope_subtree_or_assisting,
+            related=INCIDENT_RELATED,
+        )
         check_may_request(actor, incident=incident, kind=ControlKind.REVERSAL, action=action)
         check_incident_open(incident, action)
         duplicate = ControlRequest.objects.filter(
@@ -105,10 +120,10 @@ def reversal_request_create(
             account_number=payee_number,
             account_holder=holder,
             amount=value,
-            reason=prose(reason, max_length=2000),
+            reason=reason,
             remittance_reference=reference,
             remitted_at=sent_at,
-            payee_bank=text(payee_bank, max_length=100),
+            payee_bank=bank,
         )
         audit_record(
             actor=actor,

@@ -529,6 +529,19 @@ def test_timeliness_distributions_per_unit_and_period(actor, person, core_bankin
     )
 
 
+def test_timeliness_bounds_name_the_unreadable_ones(api):
+    response = api("ho_monitor").get(
+        "/api/v1/control-timeliness/", {"since": "2026-02-30T00:00:00Z", "until": "soon"}
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"since", "until"}
+    readable = api("ho_monitor").get(
+        "/api/v1/control-timeliness/",
+        {"since": "2026-11-01T00:00:00Z", "until": "2026-12-01 00:00"},
+    )
+    assert readable.status_code == 200
+
+
 # --- idempotency ------------------------------------------------------------------------------
 
 

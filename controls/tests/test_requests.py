@@ -182,6 +182,15 @@ def test_bad_targets_name_the_field(actor, incident, target, field):
     assert not ControlRequest.objects.exists()
 
 
+def test_too_long_reason_is_refused_not_cut(actor, incident, account):
+    with pytest.raises(InvalidInput) as refused:
+        _request(
+            actor("teller_bj_hd"), incident, {"account": account(PAYEE_BJ).pk}, reason="诈" * 2001
+        )
+    assert "2000" in refused.value.fields["reason"][0]
+    assert not ControlRequest.objects.exists()
+
+
 def test_amount_above_threshold_needs_second_approval(actor, incident, account, settings):
     settings.CONTROLS_SECOND_APPROVAL_ABOVE = 100000
     [small, big] = _request(
