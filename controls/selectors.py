@@ -17,6 +17,7 @@ from fraudops.core.actors import Actor
 from fraudops.core.choices import Level
 from fraudops.core.errors import InvalidInput, NotFound
 from fraudops.core.models import OrgUnit
+from incidents.models import Incident
 
 from .choices import (
     HOLD_KINDS,
@@ -140,6 +141,19 @@ def assisting_unit_ids(*, incident) -> set[int]:
     return set(
         AssistanceRequest.objects.filter(incident=incident).values_list("to_unit_id", flat=True)
     )
+
+
+def incident_for_control(*, actor: Actor, number: str) -> Incident:
+    """The incident an account-control form acts on: in the actor's subtree, or in a region
+    that asked the actor's unit for assistance; NotFound otherwise, exactly as for a missing
+    one (the services' `scope_subtree_or_assisting` rule, read before the form is handled)."""
+    incident = Incident.objects.select_related("unit").filter(number=number).first()
+    if incident is None or not (
+        actor.sees(incident.unit)
+        or (actor.unit is not None and actor.unit.pk in assisting_unit_ids(incident=incident))
+    ):
+        raise NotFound(_("No such incident."))
+    return incident
 
 
 def my_requests(*, actor: Actor, limit: int = 20) -> list[ControlRequest]:

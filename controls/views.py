@@ -262,10 +262,10 @@ def authorise(request, number: str):
 
 
 def _incident_for(actor: Actor, number: str) -> Incident:
-    incident = Incident.objects.select_related("unit").filter(number=number).first()
-    if incident is None:
-        raise Http404
-    return incident
+    try:
+        return selectors.incident_for_control(actor=actor, number=number)
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 @login_required
