@@ -33,7 +33,7 @@ def commands(*, host: str, port: str, var_dir: Path, level: str = "WARNING") -> 
     # "Sending due task" twice every few seconds. Warnings and errors still show.
     celery = [python, "-m", "celery", "-A", "fraudops", *(["--quiet"] if quiet else [])]
     return [
-        [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+        [python, "manage.py", "runserver", f"{host}:{port}", "--noreload", "--skip-checks"],
         # Threads, not processes: SQLite and the file-system broker prefer one process.
         [*celery, "worker", "--loglevel", level, "--concurrency", "2", "--pool", "threads"],
         [
@@ -59,23 +59,30 @@ def _wait_until_serving(host: str, port: str, processes, *, timeout: float = 30.
     return False
 
 
-def _seed(env: dict[str, str]) -> str:
-    """Build (or top up) the demo data before anything runs; return its list of logins, to
-    print under the address."""
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"],
+def _manage(env: dict[str, str], *args: str) -> str:
+    """Run a management command quietly; its output only if it fails, warnings always."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
-    if seeded.returncode:
-        sys.stderr.write(seeded.stdout + seeded.stderr)
-        raise SystemExit(seeded.returncode)
-    if seeded.stderr:
-        sys.stderr.write(seeded.stderr)  # warnings stay visible
-    _before, marker, after = seeded.stdout.partition("Demo logins")
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(done.returncode)
+    if done.stderr:
+        sys.stderr.write(done.stderr)  # warnings stay visible
+    return done.stdout
+
+
+def _seed(env: dict[str, str]) -> str:
+    """Load the playbook files and build (or top up) the demo data before anything runs;
+    return the list of demo logins, to print under the address."""
+    _manage(env, "playbooks_load")
+    seeded = _manage(env, "seed_demo")
+    _before, marker, after = seeded.partition("Demo logins")
     return f"{marker}{after}".strip() + "\n" if marker else ""
 
 
@@ -95,9 +102,13 @@ def main() -> int:
     var_dir = Path(env.get("FRAUDOPS_VAR_DIR", ROOT / "var"))
     var_dir.mkdir(parents=True, exist_ok=True)
     logins = _seed(env)
+    # runserver's banner (stdout) says what the line below says; its errors go to stderr.
+    banner = None if level == "INFO" else subprocess.DEVNULL
     processes = [
-        subprocess.Popen(command, env=env, cwd=ROOT)
-        for command in commands(host=args.host, port=args.port, var_dir=var_dir, level=level)
+        subprocess.Popen(command, env=env, cwd=ROOT, stdout=banner if i == 0 else None)
+        for i, command in enumerate(
+            commands(host=args.host, port=args.port, var_dir=var_dir, level=level)
+        )
     ]
     if _wait_until_serving(args.host, args.port, processes):
         print(

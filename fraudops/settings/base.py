@@ -226,7 +226,9 @@ if REDIS_URL:
     # relay and sweep catch up) instead of holding the request for seconds of retries.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600, "max_retries": 0}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The host part is ignored by the file-system transport; naming it spares kombu's
+    # "No hostname was supplied" warning on every start.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
