@@ -4,6 +4,7 @@ in both languages, and its badges read the colours declared beside its choices."
 
 from __future__ import annotations
 
+import datetime
 import threading
 import time
 
@@ -11,7 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.template import Context, Template
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from freezegun import freeze_time
 
 from fraudops.core.errors import InvalidInput
 from fraudops.core.models import Sequence
@@ -153,3 +156,21 @@ def test_badges_read_the_colours_declared_beside_the_choices():
     assert '<span class="badge warning">Awaiting head office</span>' in html
     assert '<span class="badge ok">Approved</span>' in html
     assert "danger|info|danger|warning|Same name in pinyin|nope" in html
+
+
+def test_nomination_pages_show_the_decision_deadline_widget(client, person, nominate):
+    nomination = nominate("phone", {"phone": "13900139000"})
+    client.force_login(person("ho_monitor"))
+    due = timezone.localtime(nomination.due_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override("en"):
+        for url in (
+            reverse("watchlist:nomination_list"),
+            reverse("watchlist:nomination_detail", kwargs={"nomination_id": nomination.pk}),
+        ):
+            body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            assert due in body  # the date stays on the page
+            assert f'<span class="clock ok" title="due {due}">' in body
+            assert "badge warning" in body  # an open nomination
+    with freeze_time(nomination.due_at + datetime.timedelta(minutes=5)):
+        body = client.get(reverse("watchlist:nomination_list")).content.decode()
+        assert '<span class="clock overdue"' in body
