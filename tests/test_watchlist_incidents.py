@@ -9,12 +9,15 @@ import functools
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from fraudops.core.models import AuditEvent
 from incidents import services as incident_services
 from incidents.panels import incident_badges
+from incidents.timeline import timeline_entries
 from tests.incident_data import PAYEE_ACCOUNT, filing
 from watchlist import services
+from watchlist.incident_hooks import badges
 from watchlist.models import IncidentScreeningHit, Nomination, ScreeningLog
 from watchlist.tests.helpers import publish_entry
 
@@ -100,8 +103,6 @@ def test_a_hit_on_an_active_entry_marks_the_incident_in_queues(
     )
     ids = [hit_incident.pk, clean_incident.pk]
     # One query for the whole page (per badge source).
-    from watchlist.incident_hooks import badges
-
     monitor = actor("monitor_bj")
     with django_assert_num_queries(1):
         marked = badges(ids, monitor)
@@ -139,11 +140,6 @@ def test_nominations_of_an_incident_appear_on_its_panel(client, person, actor):
 
 
 def test_watch_list_actions_read_as_sentences_on_the_incident_timeline(actor):
-    from django.utils import translation
-
-    from fraudops.core.models import AuditEvent as Event
-    from incidents.timeline import timeline_entries
-
     incident = _file(actor)
     payee = incident.parties.get(role="payee")
     nomination = services.nomination_create_from_incident(
@@ -156,7 +152,7 @@ def test_watch_list_actions_read_as_sentences_on_the_incident_timeline(actor):
         actor=actor("ho_monitor"), nomination_id=nomination.pk, reason="证据不足"
     )
     with translation.override("en"):
-        entries = timeline_entries(Event.objects.filter(thread=incident.thread), tasks={})
+        entries = timeline_entries(AuditEvent.objects.filter(thread=incident.thread), tasks={})
     sentences = [e.sentence for e in entries]
     assert "Nominated for the watch list: 李强" in sentences
     assert "Head office rejected the watch-list nomination: 李强" in sentences

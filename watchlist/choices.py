@@ -1,11 +1,16 @@
 """Stable names of the watch list (运营关注名单): kinds, states, key kinds, decisions, rules.
 
-REST clients rely on these values (screening answers, the change feed, CSV files).
+REST clients rely on these values (screening answers, the change feed, CSV files). Each
+state's badge colour is declared beside its class (`fraudops.core.badges.colours`; pages write
+``{% state_badge entry.status "watchlist.EntryStatus" %}``); the kinds, key kinds and match
+rules are declared too, uncoloured, so pages show their labels with ``|choice_label``.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from fraudops.core.badges import colours
 
 
 class EntryKind(models.TextChoices):
@@ -18,6 +23,8 @@ class EntryKind(models.TextChoices):
     FAKE_CARD = "fake_card", _("Fake-card features")
 
 
+ENTRY_KIND_COLOURS = colours(EntryKind, {})
+
 # Entries whose `name` is an organisation's (matched without a surname).
 ORGANISATION_NAME_KINDS = frozenset({EntryKind.ORGANISATION, EntryKind.FORGED_BILL})
 
@@ -28,11 +35,20 @@ class EntryStatus(models.TextChoices):
     REMOVED = "removed", pgettext_lazy("watch-list entry", "Removed")
 
 
+# An active entry hits: red. Expired and removed ones are history: grey.
+ENTRY_STATUS_COLOURS = colours(EntryStatus, {EntryStatus.ACTIVE: "danger"})
+
+
 class NominationStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("nomination", "Awaiting head office")
     APPROVED = "approved", pgettext_lazy("nomination", "Approved")
     REJECTED = "rejected", pgettext_lazy("nomination", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("nomination", "Withdrawn")
+
+
+NOMINATION_STATUS_COLOURS = colours(
+    NominationStatus, {NominationStatus.OPEN: "warning", NominationStatus.APPROVED: "ok"}
+)
 
 
 class DocumentType(models.TextChoices):
@@ -54,6 +70,9 @@ class KeyKind(models.TextChoices):
     URL = "url", _("Web address")
     DOMAIN = "domain", _("Registrable domain")
     BILL = "bill", _("Bill number")
+
+
+KEY_KIND_COLOURS = colours(KeyKind, {})
 
 
 class NameKeyKind(models.TextChoices):
@@ -78,6 +97,10 @@ class Decision(models.TextChoices):
     CLEAR = "clear", pgettext_lazy("screening decision", "Clear")
 
 
+DECISION_COLOURS = colours(
+    Decision, {Decision.HIT: "danger", Decision.REVIEW: "warning", Decision.CLEAR: "ok"}
+)
+
 DECISION_RANK = {Decision.CLEAR: 0, Decision.REVIEW: 1, Decision.HIT: 2}
 
 
@@ -99,6 +122,9 @@ class MatchRule(models.TextChoices):
     PINYIN = "pinyin", _("Same name in pinyin")
     WORD_ORDER = "word_order", _("Same name in another word order")
     TYPO = "typo", _("One character different (typing error)")
+
+
+MATCH_RULE_COLOURS = colours(MatchRule, {})
 
 
 EXACT_RULE_BY_KEY = {
@@ -125,6 +151,19 @@ class ImportStatus(models.TextChoices):
     WRITING = "writing", _("Publishing entries")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Refused: errors in the file")
+
+
+# Still running: blue.
+IMPORT_STATUS_COLOURS = colours(
+    ImportStatus,
+    {
+        ImportStatus.PENDING: "info",
+        ImportStatus.VALIDATING: "info",
+        ImportStatus.WRITING: "info",
+        ImportStatus.DONE: "ok",
+        ImportStatus.FAILED: "danger",
+    },
+)
 
 
 class HitSource(models.TextChoices):

@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fraudops.core import chinese
 from fraudops.core.errors import InvalidInput
+from fraudops.core.parsing import FieldErrors, parse_date, parse_prose
 
 from . import subjects
 from .choices import EntryKind, EntryStatus, NominationStatus
-from .inputs import date_clean
-from .models import Entry, ImportJob, Nomination
+from .models import MAX_REASON, Entry, ImportJob, Nomination
 
 IMPORT_COLUMNS = (
     "kind",
@@ -156,15 +155,20 @@ def rows_check(
                 cleaned = subjects.subject_clean(kind=kind, raw=row)
             except InvalidInput as exc:
                 problems += [(f, m) for f, messages in exc.fields.items() for m in messages]
-        reason = chinese.prose(row.get("reason")) or default_reason
-        if not reason:
-            problems.append(("reason", _("Give a reason (in the row or for the whole file).")))
-        dates = {}
-        for column in ("review_on", "expires_on"):
-            try:
-                dates[column] = date_clean(row.get(column), field=column, today=today)
-            except InvalidInput as exc:
-                problems += [(column, m) for m in exc.fields[column]]
+        found = FieldErrors()
+        reason = (
+            found.collect(
+                parse_prose, row.get("reason"), field="reason", max_length=MAX_REASON, fallback=""
+            )
+            or default_reason
+        )
+        if not reason and not found:
+            found.add("reason", _("Give a reason (in the row or for the whole file)."))
+        dates = {
+            column: found.collect(parse_date, row.get(column), field=column, not_before=today)
+            for column in ("review_on", "expires_on")
+        }
+        problems += [(f, m) for f, messages in found.fields.items() for m in messages]
         if cleaned:
             key = cleaned["value_key"]
             if key in seen:
@@ -176,7 +180,7 @@ def rows_check(
             errors.append([str(line), column, message])
         if not problems:
             cleaned_rows.append(
-                {"line": line, "kind": kind, "subject": cleaned, "reason": reason[:2000], **dates}
+                {"line": line, "kind": kind, "subject": cleaned, "reason": reason, **dates}
             )
         if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
             progress(index + 1)

@@ -20,7 +20,15 @@ from incidents.models import Incident
 from incidents.panels import Badge
 
 from . import permissions, selectors
-from .choices import Decision, HitSource, NominationStatus, OutboxKind, ScreeningChannel
+from .choices import (
+    DECISION_COLOURS,
+    Decision,
+    EntryStatus,
+    HitSource,
+    NominationStatus,
+    OutboxKind,
+    ScreeningChannel,
+)
 from .models import IncidentScreeningHit, Nomination
 from .screening import screen
 
@@ -145,6 +153,7 @@ def panel_context(incident: Incident, actor: Actor) -> dict | None:
         "watch_may_nominate": may_nominate,
         "watch_may_read": permissions.may_read(actor),
         "watch_open": NominationStatus.OPEN,
+        "watch_listed": EntryStatus.ACTIVE,
         "watch_default_reason": _("Involved in incident %(number)s.") % {"number": incident.number},
     }
 
@@ -152,8 +161,8 @@ def panel_context(incident: Incident, actor: Actor) -> dict | None:
 def badges(incident_ids: list[int], actor: Actor) -> dict[int, list[Badge]]:
     """Mark incidents whose screening matched an entry that is still active (one query)."""
     found = selectors.incidents_with_active_hits(incident_ids=list(incident_ids))
-    hit = Badge(label=str(_("Watch-list hit")), tone="danger")
-    review = Badge(label=str(_("Watch-list: check name")), tone="warning")
+    hit = Badge(label=str(_("Watch-list hit")), tone=DECISION_COLOURS[Decision.HIT])
+    review = Badge(label=str(_("Watch-list: check name")), tone=DECISION_COLOURS[Decision.REVIEW])
     return {pk: [hit if decision == Decision.HIT else review] for pk, decision in found.items()}
 
 

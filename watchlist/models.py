@@ -33,6 +33,9 @@ from .choices import (
 )
 from .subjects import subject_display
 
+#: The longest reason, note or decision the services accept (characters; refused beyond).
+MAX_REASON = 2000
+
 
 class WatchlistSettings(models.Model):
     """Head office's knobs, one row (pk=1), edited in the admin."""
@@ -410,7 +413,7 @@ class Nomination(ConcurrentTransitionMixin, Subject):
 class EntryChange(models.Model):
     """The change feed core banking follows: one row per publish, update, removal, expiry.
 
-    `seq` is allocated under a row lock held to commit (see services.locks.feed_allocate), so
+    `seq` is allocated under a row lock held to commit (see services.locks, lock 4), so
     it increases in commit order and a reader never skips a change committed late.
     """
 

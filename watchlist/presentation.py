@@ -1,29 +1,15 @@
 """How the watch list is presented outside its pages: the links and the two-language titles
-that clocks and notifications carry. Services ask here instead of building them.
-
-`bilingual` is the watch list's own copy of rendering one translatable text in both
-languages (other apps have theirs); it is kept here, alone, so that the shared renderer of
-`fraudops.core` can replace it in one step.
-"""
+that clocks and notifications carry. Services ask here instead of building them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop
 
-LANGUAGES = ("zh-hans", "en")
+from fraudops.core.i18n import bilingual_text
 
-
-def bilingual(render: Callable[[], str]) -> tuple[str, str]:
-    """(Simplified Chinese, English) of `render()`, run under each language in turn."""
-    texts = []
-    for language in LANGUAGES:
-        with override(language):
-            texts.append(str(render()))
-    return texts[0], texts[1]
+DECIDE_TITLE = gettext_noop("Decide watch-list nomination N-%(id)s: %(what)s")
+DECIDED_TITLE = gettext_noop("Watch-list nomination N-%(id)s %(status)s: %(what)s")
 
 
 def nomination_url(nomination) -> str:
@@ -34,24 +20,17 @@ def nomination_url(nomination) -> str:
 def nomination_decide_titles(nomination) -> tuple[str, str]:
     """(zh, en) title of head office's decision clock and of the notice that a nomination
     is waiting."""
-    return bilingual(
-        lambda: (
-            _("Decide watch-list nomination N-%(id)s: %(what)s")
-            % {"id": nomination.pk, "what": nomination.display_value}
-        )
-    )
+    return bilingual_text(DECIDE_TITLE, {"id": nomination.pk, "what": nomination.display_value})
 
 
 def nomination_decided_titles(nomination) -> tuple[str, str]:
     """(zh, en) title of the notice telling the nominator what became of the nomination
     (approved, rejected), in its status's label in each language."""
-    return bilingual(
-        lambda: (
-            _("Watch-list nomination N-%(id)s %(status)s: %(what)s")
-            % {
-                "id": nomination.pk,
-                "status": nomination.get_status_display(),
-                "what": nomination.display_value,
-            }
-        )
+    return bilingual_text(
+        DECIDED_TITLE,
+        lambda: {
+            "id": nomination.pk,
+            "status": nomination.get_status_display(),
+            "what": nomination.display_value,
+        },
     )

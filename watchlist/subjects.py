@@ -15,7 +15,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from fraudops.core import chinese
-from fraudops.core.errors import InvalidInput
+from fraudops.core.parsing import (
+    FieldErrors,
+    parse_choice,
+    parse_prose,
+    parse_text,
+    parse_with,
+)
 
 from . import matching
 from .choices import ORGANISATION_NAME_KINDS, DocumentType, EntryKind, KeyKind, NameKeyKind
@@ -59,23 +65,6 @@ def compact_upper(value: object) -> str:
     return chinese.compact(value or "").upper()
 
 
-class _Errors:
-    def __init__(self, prefix: str = "") -> None:
-        self.prefix = prefix
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message) -> None:
-        self.fields.setdefault(self.prefix + field, []).append(str(message))
-
-    def run(self, field: str, func, value):
-        try:
-            return func(value)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.add(field, message)
-            return ""
-
-
 def clean_org_name(value: str) -> str:
     """Organisation names keep digits and brackets; fold and convert to Simplified."""
     text = chinese.name_keys(chinese.fold(value))["simplified"]
@@ -89,7 +78,7 @@ def clean_org_name(value: str) -> str:
     return text
 
 
-def _documents(errors: _Errors, raw: Any) -> list[dict[str, str]]:
+def _documents(errors: FieldErrors, raw: Any) -> list[dict[str, str]]:
     """Documents as a list of {"type", "number"}; text "passport:E123; other:X9" works too."""
     if raw in (None, "", []):
         return []
@@ -110,12 +99,10 @@ def _documents(errors: _Errors, raw: Any) -> list[dict[str, str]]:
         errors.add("documents", _("Give each document as a type and a number."))
     documents = []
     for doc_type, number in items:
-        if doc_type not in DocumentType.values:
-            errors.add(
-                "documents",
-                _("“%(value)s” is not a document type. Use one of: %(choices)s.")
-                % {"value": doc_type, "choices": ", ".join(DocumentType.values)},
-            )
+        doc_type = errors.collect(
+            parse_choice, doc_type, field="documents", choices=DocumentType, required=True
+        )
+        if doc_type is None:
             continue
         compact = compact_upper(number)
         if not _DOC_RE.fullmatch(compact):
@@ -129,19 +116,14 @@ def _documents(errors: _Errors, raw: Any) -> list[dict[str, str]]:
     return documents
 
 
-def subject_clean(*, kind: str, raw: dict, prefix: str = "") -> dict[str, Any]:
+def subject_clean(*, kind: str, raw: dict) -> dict[str, Any]:
     """Validate and normalise a subject of `kind`; raise InvalidInput naming each bad field.
 
     Fields the kind does not use are blanked. Returns the model fields including
     `value_key`.
     """
-    errors = _Errors(prefix)
-    if kind not in K.values:
-        errors.add(
-            "kind",
-            _("Choose one of the entry kinds: %(choices)s.") % {"choices": ", ".join(K.values)},
-        )
-        raise InvalidInput(fields=errors.fields)
+    kind = parse_choice(kind, field="kind", choices=K, required=True)
+    errors = FieldErrors()
     used = KIND_FIELDS[kind]
     data: dict[str, Any] = {field: "" for field in SUBJECT_FIELDS}
     data["documents"] = []
@@ -149,35 +131,34 @@ def subject_clean(*, kind: str, raw: dict, prefix: str = "") -> dict[str, Any]:
     data["domain"] = ""
 
     def text(field: str) -> str:
-        return chinese.fold(str(raw.get(field) or ""))
+        return parse_text(raw.get(field) or "", field=field)
+
+    def normalised(field: str, normalise) -> str:
+        return errors.collect(parse_with, normalise, text(field), field=field, fallback="")
 
     if "name" in used and text("name"):
         if kind == K.PERSON:
-            data["name"] = errors.run("name", chinese.normalize_person_name, text("name"))
+            data["name"] = normalised("name", chinese.normalize_person_name)
         else:
-            data["name"] = errors.run("name", clean_org_name, text("name"))
+            data["name"] = normalised("name", clean_org_name)
     if "id_number" in used and text("id_number"):
-        data["id_number"] = errors.run("id_number", chinese.normalize_id_number, text("id_number"))
+        data["id_number"] = normalised("id_number", chinese.normalize_id_number)
     if "documents" in used:
         data["documents"] = _documents(errors, raw.get("documents"))
     if "org_code" in used and text("org_code"):
-        data["org_code"] = errors.run(
-            "org_code", chinese.normalize_org_identifier, text("org_code")
-        )
+        data["org_code"] = normalised("org_code", chinese.normalize_org_identifier)
     if "account_number" in used and text("account_number"):
-        data["account_number"] = errors.run(
-            "account_number", chinese.normalize_account_number, text("account_number")
-        )
+        data["account_number"] = normalised("account_number", chinese.normalize_account_number)
     if "holder_name" in used and text("holder_name"):
-        data["holder_name"] = errors.run(
-            "holder_name", chinese.normalize_person_name, text("holder_name")
-        )
+        data["holder_name"] = normalised("holder_name", chinese.normalize_person_name)
     if "bank_name" in used:
-        data["bank_name"] = text("bank_name")[:100]
+        data["bank_name"] = errors.collect(
+            parse_text, raw.get("bank_name") or "", field="bank_name", max_length=100, fallback=""
+        )
     if "phone" in used and text("phone"):
-        data["phone"] = errors.run("phone", chinese.normalize_phone, text("phone"))
+        data["phone"] = normalised("phone", chinese.normalize_phone)
     if "url" in used and text("url"):
-        result = errors.run("url", chinese.normalize_url, text("url"))
+        result = normalised("url", chinese.normalize_url)
         if result:
             data["url"], data["domain"] = result
             if len(data["url"]) > 500:
@@ -196,13 +177,13 @@ def subject_clean(*, kind: str, raw: dict, prefix: str = "") -> dict[str, Any]:
     if "features" in used:
         # As typed (Chinese punctuation, line breaks as \n): the digest in `value_key` must
         # not depend on whether the text was pasted with \r\n or \n.
-        features = chinese.prose(raw.get("features"))
-        if len(features) > _MAX_FEATURES:
-            errors.add(
-                "features",
-                _("Shorten this to at most %(max)d characters.") % {"max": _MAX_FEATURES},
-            )
-        data["features"] = features
+        data["features"] = errors.collect(
+            parse_prose,
+            raw.get("features"),
+            field="features",
+            max_length=_MAX_FEATURES,
+            fallback="",
+        )
 
     # What each kind needs at least.
     required = {
@@ -220,8 +201,7 @@ def subject_clean(*, kind: str, raw: dict, prefix: str = "") -> dict[str, Any]:
     needed, message = required[kind]
     if not errors.fields and not any(data[f] for f in needed):
         errors.add(needed[0], message)
-    if errors.fields:
-        raise InvalidInput(fields=errors.fields)
+    errors.raise_if_any()
     data["value_key"] = value_key(kind, data)
     return data
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError, InvalidInput, NotFound, PermissionRefused
+from fraudops.core.views import refusal_to_message
 from incidents.models import Incident
 
 from . import csvio, permissions, selectors, services
@@ -38,22 +39,6 @@ PAGE_SIZE = 50
 
 def _actor(request) -> Actor:
     return Actor.from_request(request)
-
-
-def _refused(request, exc: DomainError, form=None) -> None:
-    """Tell the user why; put field errors on the form when it has the field."""
-    details = []
-    for key, errors in (exc.fields or {}).items():
-        if form is not None and key in form.fields:
-            for error in errors:
-                form.add_error(key, error)
-            continue
-        label = SUBJECT_LABELS.get(key, key)
-        details.extend(f"{label}: {error}" for error in errors)
-    text = str(exc.message)
-    if details:
-        text = f"{text} {'; '.join(details)}"
-    messages.error(request, text)
 
 
 def _check(check, actor: Actor, **kwargs) -> None:
@@ -181,7 +166,7 @@ def entry_edit(request, entry_id: int):
                 expires_on=form.cleaned_data["expires_on"],
             )
         except DomainError as exc:
-            _refused(request, exc, form)
+            refusal_to_message(request, exc, labels=SUBJECT_LABELS, form=form)
         else:
             messages.success(request, _("Entry #%(id)s updated.") % {"id": entry.pk})
             return redirect("watchlist:entry_detail", entry_id=entry.pk)
@@ -200,7 +185,7 @@ def entry_remove(request, entry_id: int):
     try:
         services.entry_remove(actor=actor, entry_id=entry.pk, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc, labels=SUBJECT_LABELS)
     else:
         messages.success(
             request, _("Entry #%(id)s removed from the watch list.") % {"id": entry.pk}
@@ -221,7 +206,7 @@ def entry_review(request, entry_id: int):
             review_on=request.POST.get("review_on") or None,
         )
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc, labels=SUBJECT_LABELS)
     else:
         messages.success(request, _("Review of entry #%(id)s recorded.") % {"id": entry.pk})
     return redirect("watchlist:entry_detail", entry_id=entry.pk)
@@ -349,7 +334,7 @@ def nomination_decide(request, nomination_id: int):
         services.nomination_reject(actor=actor, nomination_id=nomination.pk, reason=data["reason"])
         messages.success(request, _("Nomination N-%(id)s rejected.") % {"id": nomination.pk})
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc, labels=SUBJECT_LABELS)
     return redirect("watchlist:nomination_detail", nomination_id=nomination.pk)
 
 
@@ -363,7 +348,7 @@ def nomination_withdraw(request, nomination_id: int):
             actor=actor, nomination_id=nomination.pk, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc, labels=SUBJECT_LABELS)
     else:
         messages.success(request, _("Nomination N-%(id)s withdrawn.") % {"id": nomination.pk})
     return redirect("watchlist:nomination_detail", nomination_id=nomination.pk)
@@ -399,7 +384,7 @@ def nomination_new(request):
                 expires_on=form.cleaned_data["expires_on"],
             )
         except DomainError as exc:
-            _refused(request, exc, form)
+            refusal_to_message(request, exc, labels=SUBJECT_LABELS, form=form)
         else:
             messages.success(
                 request,
@@ -436,7 +421,7 @@ def nominate_from_incident(request, number: str):
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        _refused(request, exc)
+        refusal_to_message(request, exc, labels=SUBJECT_LABELS)
         return redirect(back)
     messages.success(
         request,
@@ -505,7 +490,7 @@ def import_list(request):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            _refused(request, exc, form)
+            refusal_to_message(request, exc, labels=SUBJECT_LABELS, form=form)
         else:
             return redirect("watchlist:import_detail", job_id=job.pk)
     jobs = selectors.import_list(actor=actor)[:50]

@@ -15,7 +15,7 @@ The browser, the API, the admin, Celery tasks and the demo data all call these f
 import them from here (`from watchlist import services`).
 """
 
-from ..inputs import MAX_REASON
+from ..models import MAX_REASON
 from .entries import (
     EXPIRE_BATCH,
     entries_expire_due,

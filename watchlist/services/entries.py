@@ -15,23 +15,28 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record, audit_record_many
+from fraudops.core.concurrency import save_or_conflict
 from fraudops.core.errors import Conflict, InvalidTransition
-from fraudops.core.services import refusals_audited
+from fraudops.core.parsing import parse_date, parse_prose
+from fraudops.core.services import refusals_audited, sequence_next
 
 from .. import permissions, subjects
 from ..choices import ChangeAction, EntryStatus
-from ..inputs import date_clean, reason_clean
-from ..models import Entry, EntryChange, EntryKey, NameKey
+from ..models import MAX_REASON, Entry, EntryChange, EntryKey, NameKey
 from ..selectors import watchlist_settings
-from .locks import (
-    entries_expiring_for_update,
-    entry_for_update,
-    feed_allocate,
-    save_or_conflict,
-)
+from .locks import FEED_SEQUENCE, entries_expiring_for_update, entry_for_update
+
+#: How the services read a reason or a note: prose as typed, required, at most MAX_REASON
+#: characters (`parse_prose(value, field=..., **REASON)`).
+REASON = {
+    "max_length": MAX_REASON,
+    "required": True,
+    "required_message": gettext_lazy("Give a reason."),
+}
 
 EXPIRE_BATCH = 500  # entries expired per transaction by the hourly sweep
 
@@ -104,10 +109,12 @@ def entry_feed_data(entry: Entry) -> dict[str, Any]:
 
 
 def entries_changes_record(entries: list[Entry], action: str) -> None:
-    """One change-feed row per entry, at consecutive positions (takes the feed counter)."""
+    """One change-feed row per entry, at consecutive positions (takes the feed counter: lock
+    4, held until the caller commits, so positions become visible in the order they were
+    handed out and a reader following the feed never skips a change that committed late)."""
     if not entries:
         return
-    first = feed_allocate(len(entries))
+    first = sequence_next(name=FEED_SEQUENCE, year=0, count=len(entries))
     now = timezone.now()
     EntryChange.objects.bulk_create(
         [
@@ -175,11 +182,11 @@ def entry_update(
     with transaction.atomic():
         entry = entry_for_update(entry_id)
         _maintainable(actor, entry, action)
-        note = reason_clean(note, field="note")
+        note = parse_prose(note, field="note", **REASON)
         cleaned = subjects.subject_clean(kind=entry.kind, raw=data)
-        reason = reason_clean(reason)
-        review_on = date_clean(review_on, field="review_on", today=today) or entry.review_on
-        expires_on = date_clean(expires_on, field="expires_on", today=today)
+        reason = parse_prose(reason, field="reason", **REASON)
+        review_on = parse_date(review_on, field="review_on", not_before=today) or entry.review_on
+        expires_on = parse_date(expires_on, field="expires_on", not_before=today)
         before = entry_snapshot(entry)
         for field, value in cleaned.items():
             setattr(entry, field, value)
@@ -224,7 +231,7 @@ def entry_remove(*, actor: Actor, entry_id: int, reason: str) -> Entry:
     with transaction.atomic():
         entry = entry_for_update(entry_id)
         _maintainable(actor, entry, action)
-        reason = reason_clean(reason)
+        reason = parse_prose(reason, field="reason", **REASON)
         before = entry_snapshot(entry)
         entry.remove(reason=reason, by=actor.user, at=timezone.now())
         save_or_conflict(entry, thread=entry.thread, action=action)
@@ -251,8 +258,8 @@ def entry_review_confirm(*, actor: Actor, entry_id: int, note: str, review_on=No
     with transaction.atomic():
         entry = entry_for_update(entry_id)
         _maintainable(actor, entry, action)
-        note = reason_clean(note, field="note")
-        review_on = date_clean(review_on, field="review_on", today=today) or review_on_default(
+        note = parse_prose(note, field="note", **REASON)
+        review_on = parse_date(review_on, field="review_on", not_before=today) or review_on_default(
             today
         )
         before = {"review_on": entry.review_on}

@@ -15,16 +15,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record, audit_record_many
 from fraudops.core.errors import InvalidInput
 from fraudops.core.outbox import outbox_enqueue
+from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
 
 from .. import csvio, permissions
 from ..choices import ChangeAction, ImportStatus, OutboxKind
-from ..models import Entry, ImportJob
+from ..models import MAX_REASON, Entry, ImportJob
 from .entries import (
     entries_changes_record,
     entries_index,
@@ -43,12 +43,13 @@ def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob
         raise InvalidInput(fields={"file": [_("Upload a .csv file.")]})
     if getattr(uploaded_file, "size", 0) > csvio.MAX_IMPORT_BYTES:
         raise InvalidInput(fields={"file": [_("The file is larger than 20 MB; split it.")]})
+    reason = parse_prose(reason, field="reason", max_length=MAX_REASON)
     with transaction.atomic():
         job = ImportJob.objects.create(
             created_by=actor.user,
             file=uploaded_file,
             original_name=name[:255],
-            reason=chinese.prose(reason)[:2000],
+            reason=reason,
         )
         audit_record(
             actor=actor,

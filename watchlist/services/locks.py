@@ -8,8 +8,10 @@ services can never wait for each other in a circle):
    `entries_expiring_for_update`, skipping rows someone holds);
 3. head office's settings row (`settings_for_update`; `settings_update` takes nothing
    else);
-4. the change-feed counter (`feed_allocate`), taken when the entry's change is recorded:
-   it serialises every writer of the feed until commit, so it comes after the rows above;
+4. the change-feed counter (the `Sequence` row ``FEED_SEQUENCE``, year 0, taken with
+   `fraudops.core.services.sequence_next(name=FEED_SEQUENCE, year=0, count=n)` when the
+   entries' changes are recorded): its UPDATE row-locks the counter until commit, so it
+   serialises every writer of the feed and comes after the rows above;
 5. rows the watch list writes last, owned elsewhere or by nobody else: the nomination's
    decision clock (`clocks.services.clock_stop`, after the counter) and the import job's
    final status.
@@ -19,30 +21,23 @@ The clocks' sweep goes the other way (a clock, then the nomination through
 decision holds instead of waiting for it, so it cannot deadlock with the services.
 
 Besides the row locks, the FSM's `ConcurrentTransitionMixin` guards the state column: its
-UPDATE carries `WHERE status=<loaded status>`, and `save_or_conflict` turns a lost race into
-`Conflict` (409).
-
-`feed_allocate` (the watch list's own counter) and `save_or_conflict` are copies of helpers
-other apps have too, kept here alone so that the core kit can replace them in one step
-(`feed_allocate` must keep "the row stays locked until commit").
+UPDATE carries `WHERE status=<loaded status>`, and `fraudops.core.concurrency.save_or_conflict`
+turns a lost race into `Conflict` (409).
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
-from fraudops.core.errors import Conflict, NotFound
-from fraudops.core.models import Sequence
+from fraudops.core.errors import NotFound
 
 from ..choices import EntryStatus
 from ..models import Entry, Nomination, WatchlistSettings
 from ..selectors import watchlist_settings
 
+#: The change feed's counter (`fraudops.core.models.Sequence`, year 0): lock 4.
 FEED_SEQUENCE = "watchlist_feed"
 
 
@@ -80,29 +75,3 @@ def entries_expiring_for_update(*, today: datetime.date, limit: int) -> list[Ent
 def settings_for_update() -> WatchlistSettings:
     """Lock 3: head office's settings row (created with the defaults the first time)."""
     return WatchlistSettings.objects.select_for_update().get(pk=watchlist_settings().pk)
-
-
-def feed_allocate(count: int) -> int:
-    """Lock 4: reserve `count` consecutive change-feed positions and return the first.
-
-    The counter row is updated (so locked) until the surrounding transaction commits: a
-    second writer waits here, so positions become visible in the order they were handed
-    out and a reader following the feed never skips a change that committed late.
-    """
-    counter = Sequence.objects.filter(name=FEED_SEQUENCE, year=0)
-    if not counter.update(value=F("value") + count):
-        try:
-            with transaction.atomic():
-                Sequence.objects.create(name=FEED_SEQUENCE, year=0, value=count)
-            return 1
-        except IntegrityError:
-            counter.update(value=F("value") + count)
-    return counter.values_list("value", flat=True).get() - count + 1
-
-
-def save_or_conflict(obj, *, thread: str, action: str) -> None:
-    """Save an FSM-guarded row; someone else changed its state first: `Conflict`."""
-    try:
-        obj.save()
-    except ConcurrentTransition:
-        raise Conflict(thread=thread, action=action) from None

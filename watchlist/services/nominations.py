@@ -19,7 +19,9 @@ from clocks.services import clock_start, clock_stop
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import Role
+from fraudops.core.concurrency import save_or_conflict
 from fraudops.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from fraudops.core.parsing import parse_date, parse_prose
 from fraudops.core.selectors import head_office
 from fraudops.core.services import refusals_audited
 from incidents.models import Incident
@@ -27,17 +29,17 @@ from notifications.services import Message, notification_send
 
 from .. import permissions, presentation, subjects
 from ..choices import ChangeAction, EntryStatus, NominationStatus
-from ..inputs import date_clean, reason_clean
-from ..models import Entry, Nomination
+from ..models import MAX_REASON, Entry, Nomination
 from ..selectors import incident_offer, watchlist_settings
 from .entries import (
+    REASON,
     entries_changes_record,
     entries_index,
     entry_build,
     entry_snapshot,
     review_on_default,
 )
-from .locks import nomination_for_update, save_or_conflict
+from .locks import nomination_for_update
 
 NOMINATION_CLOCK = "watchlist.nomination_decision"
 
@@ -62,9 +64,9 @@ def _nomination_create(
     permissions.check_may_nominate(actor, action=action)
     today = timezone.localdate()
     cleaned = subjects.subject_clean(kind=kind, raw=data)
-    reason = reason_clean(reason)
-    review_on = date_clean(review_on, field="review_on", today=today)
-    expires_on = date_clean(expires_on, field="expires_on", today=today)
+    reason = parse_prose(reason, field="reason", **REASON)
+    review_on = parse_date(review_on, field="review_on", not_before=today)
+    expires_on = parse_date(expires_on, field="expires_on", not_before=today)
     if Entry.objects.filter(value_key=cleaned["value_key"], status=EntryStatus.ACTIVE).exists():
         raise Conflict(
             _("This is already on the watch list."), code="already_listed", action=action
@@ -266,10 +268,12 @@ def nomination_approve(
     with transaction.atomic():
         nomination = nomination_for_update(nomination_id)
         _decidable(actor, nomination, action)
-        reason = reason_clean(reason)
-        review_on = date_clean(review_on, field="review_on", today=today) or nomination.review_on
+        reason = parse_prose(reason, field="reason", **REASON)
+        review_on = (
+            parse_date(review_on, field="review_on", not_before=today) or nomination.review_on
+        )
         expires_on = (
-            date_clean(expires_on, field="expires_on", today=today) or nomination.expires_on
+            parse_date(expires_on, field="expires_on", not_before=today) or nomination.expires_on
         )
         now = timezone.now()
         entry = entry_build(
@@ -332,7 +336,7 @@ def nomination_reject(*, actor: Actor, nomination_id: int, reason: str) -> Nomin
     with transaction.atomic():
         nomination = nomination_for_update(nomination_id)
         _decidable(actor, nomination, action)
-        reason = reason_clean(reason)
+        reason = parse_prose(reason, field="reason", **REASON)
         nomination.reject()
         nomination.decided_by = actor.user
         nomination.decided_at = timezone.now()
@@ -351,7 +355,7 @@ def nomination_withdraw(*, actor: Actor, nomination_id: int, reason: str = "") -
         permissions.check_may_withdraw(actor, nomination=nomination, action=action)
         if nomination.status != NominationStatus.OPEN:
             raise InvalidTransition(thread=nomination.thread, action=action)
-        reason = reason_clean(reason, required=False)
+        reason = parse_prose(reason, field="reason", max_length=MAX_REASON)
         nomination.withdraw()
         nomination.decided_at = timezone.now()
         nomination.decision_reason = reason

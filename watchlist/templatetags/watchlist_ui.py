@@ -1,9 +1,10 @@
-"""Labels for the watch list's pages: audit actions, match rules, key kinds."""
+"""What only the watch list's pages show: its audit actions in words, and field lookups.
+
+Everything else pages need (state badges, choice labels, deadlines, durations) is the
+`chrome` library of `fraudops.core`."""
 
 from django import template
 from django.utils.translation import gettext_lazy as _
-
-from ..choices import EntryKind, KeyKind, MatchRule
 
 register = template.Library()
 
@@ -51,30 +52,6 @@ def action_label(event) -> str:
 @register.filter
 def is_decision(event) -> bool:
     return event.action in DECISIONS
-
-
-@register.filter
-def rule_label(code: str) -> str:
-    try:
-        return MatchRule(code).label
-    except ValueError:
-        return code
-
-
-@register.filter
-def key_label(code: str) -> str:
-    try:
-        return KeyKind(code).label
-    except ValueError:
-        return code
-
-
-@register.filter
-def kind_label(code: str) -> str:
-    try:
-        return EntryKind(code).label
-    except ValueError:
-        return code
 
 
 @register.filter
