@@ -18,7 +18,7 @@ class WatchlistConfig(AppConfig):
             tasks,  # noqa: F401 - registers the import's outbox handler (tasks._relay_import)
         )
 
-        events.subscribe("incident_filed", incident_hooks.on_incident_filed)
+        events.subscribe(events.IncidentEvent.FILED, incident_hooks.on_incident_filed)
         panels.register_panel(
             "watchlist",
             template="watchlist/_incident_panel.html",
