@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fraudops.core.badges import colours
+
 
 class ClockStatus(models.TextChoices):
     OPEN = "open", _("Running")
@@ -19,3 +21,13 @@ class EscalationStage(models.TextChoices):
 
 
 STAGE_ORDER = [EscalationStage.OVERDUE, EscalationStage.LEVEL_ABOVE, EscalationStage.HEAD_OFFICE]
+
+# Overdue is a warning; once the level above (or head office) has been told, it is danger.
+ESCALATION_STAGE_COLOURS = colours(
+    EscalationStage,
+    {
+        EscalationStage.OVERDUE: "warning",
+        EscalationStage.LEVEL_ABOVE: "danger",
+        EscalationStage.HEAD_OFFICE: "danger",
+    },
+)

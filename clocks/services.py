@@ -4,10 +4,11 @@ Other apps start and stop clocks inside their own transaction:
 
     from clocks.services import clock_start, clock_stop
 
-    clock_start(subject=freeze_request, kind="controls.freeze_approval", due_at=...,
+    title_zh, title_en = approval_clock_titles(control)   # the caller's presentation
+    clock_start(subject=control, kind="controls.freeze_approval", due_at=...,
                 unit=sub_branch, owner_role=Role.SUB_BRANCH_MONITOR, thread=incident.thread,
-                title_zh="审批止付申请 ...", title_en="Approve freeze request ...", url="/...")
-    clock_stop(subject=freeze_request)                # when it is decided
+                title_zh=title_zh, title_en=title_en, url=control_url(control))
+    clock_stop(subject=control)                       # when it is decided
 
 When a clock runs out the sweep (clocks.sweep, run by Celery beat every few seconds) fires
 its stages in order: `overdue` at the deadline (the owner role at the unit and its manager

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope, Level, Role
-from fraudops.core.errors import DomainError, FourEyesRefused, OutOfScope, PermissionRefused
+from fraudops.core.errors import FourEyesRefused, OutOfScope, PermissionRefused
+from fraudops.core.permissions import allowed
 
 from .choices import AssistanceState, ControlKind, ControlState
 
@@ -185,26 +186,18 @@ def check_may_confirm(actor: Actor, *, action: str = "control.confirm") -> None:
 # --- the pages' twins -------------------------------------------------------------------------
 
 
-def _allowed(check, *args, **kwargs) -> bool:
-    try:
-        check(*args, **kwargs)
-    except DomainError:
-        return False
-    return True
-
-
 def may_request(actor: Actor, **kwargs) -> bool:
-    return _allowed(check_may_request, actor, **kwargs)
+    return allowed(check_may_request, actor, **kwargs)
 
 
 def may_decide(actor: Actor, *, control) -> bool:
-    return control.is_pending and _allowed(
+    return control.is_pending and allowed(
         check_may_decide, actor, control=control, action="control.approve"
     )
 
 
 def may_withdraw(actor: Actor, *, control) -> bool:
-    return control.is_pending and _allowed(check_may_withdraw, actor, control=control)
+    return control.is_pending and allowed(check_may_withdraw, actor, control=control)
 
 
 def may_release(
@@ -216,7 +209,7 @@ def may_release(
         control.is_hold
         and control.state == ControlState.EXECUTED
         and not has_open_release
-        and _allowed(
+        and allowed(
             check_may_release,
             actor,
             control=control,
@@ -227,13 +220,9 @@ def may_release(
 
 
 def may_acknowledge(actor: Actor, *, assistance) -> bool:
-    return assistance.state == AssistanceState.OPEN and _allowed(
+    return assistance.state == AssistanceState.OPEN and allowed(
         check_may_acknowledge, actor, assistance=assistance
     )
-
-
-def may_confirm(actor: Actor) -> bool:
-    return _allowed(check_may_confirm, actor)
 
 
 def webhook_subscribed(client, unit) -> bool:

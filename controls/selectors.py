@@ -22,9 +22,7 @@ from incidents.models import Incident
 from .choices import (
     HOLD_KINDS,
     PENDING_STATES,
-    AssistanceState,
     ControlKind,
-    InstructionStatus,
     Period,
 )
 from .models import AssistanceRequest, ControlRequest, FreezeInstruction
@@ -346,13 +344,3 @@ def control_timeliness(
             }
         )
     return rows
-
-
-def pending_instruction_count(*, actor: Actor) -> int:
-    return freeze_instruction_list(actor=actor, status=InstructionStatus.PENDING).count()
-
-
-def open_assistance_count(*, actor: Actor) -> int:
-    if actor.unit is None:
-        return 0
-    return AssistanceRequest.objects.filter(to_unit=actor.unit, state=AssistanceState.OPEN).count()

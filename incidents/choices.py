@@ -189,3 +189,8 @@ TIMELINESS_RESULT_COLOURS = colours(
         TimelinessResult.NO_DEADLINE: "",
     },
 )
+
+
+# The longest free text a step's note, a not-applicable reason, an instruction or a
+# transition's reason may hold (longer is refused, never cut).
+MAX_NOTE = 5000

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from clocks.choices import EscalationStage
+from clocks.choices import ESCALATION_STAGE_COLOURS, EscalationStage
 from clocks.selectors import clocks_late_stages
 from fraudops.core.choices import Role
 from fraudops.core.i18n import is_chinese, pick
@@ -33,9 +33,9 @@ def clock_badges(incident_ids, actor) -> dict[int, list[Badge]]:
             worst.setdefault(pk, "overdue")
     return {
         pk: [
-            Badge(label=_("Escalated"), tone="danger")
+            Badge(label=_("Escalated"), tone=ESCALATION_STAGE_COLOURS[EscalationStage.LEVEL_ABOVE])
             if kind == "escalated"
-            else Badge(label=_("Overdue"), tone="warning")
+            else Badge(label=_("Overdue"), tone=ESCALATION_STAGE_COLOURS[EscalationStage.OVERDUE])
         ]
         for pk, kind in worst.items()
     }

@@ -14,36 +14,24 @@ Which transitions of the incident this actor may use is asked of each transition
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.choices import ROLE_LEVEL, ApiScope, Level, Role, level_above
 from fraudops.core.errors import (
     Conflict,
-    DomainError,
     InvalidTransition,
     OutOfScope,
     PermissionRefused,
 )
 from fraudops.core.models import OrgUnit
+from fraudops.core.permissions import allowed
 
 from .choices import TaskStatus
 
 FILING_ROLES: tuple[str, ...] = (Role.TELLER, Role.BRANCH_MANAGER)
 SUB_BRANCH_ROLES: tuple[str, ...] = (Role.SUB_BRANCH_MONITOR, Role.SUB_BRANCH_SECURITY)
 HEAD_OFFICE_ROLES: tuple[str, ...] = (Role.HEAD_OFFICE_MONITOR, Role.HEAD_OFFICE_SECURITY)
-
-
-def allowed(check: Callable[..., None], *args: Any, **kwargs: Any) -> bool:
-    """Whether `check(*args, **kwargs)` passes: how every `may_*` derives from its check."""
-    try:
-        check(*args, **kwargs)
-    except DomainError:
-        return False
-    return True
 
 
 # --- the rule every write builds on --------------------------------------------------------

@@ -38,7 +38,7 @@ from incidents import services as incident_services
 from incidents.models import Incident
 from incidents.tests.factories import IncidentFactory
 from notifications.tests.factories import NotificationFactory
-from watchlist import csvio
+from watchlist import services as watchlist_services
 from watchlist.tests.factories import EntryFactory, NominationFactory
 
 # Who reads: a demo-bank username (signed in with a session), or CORE_BANKING (the core
@@ -148,7 +148,7 @@ def _imports(n: int, state: dict[str, Any]) -> Kwargs:
     actor = _actor("ho_monitor")
     for i in range(n):
         upload = SimpleUploadedFile(f"list-{i}.csv", b"kind,phone\nphone,13900139000\n")
-        csvio.import_create(actor=actor, uploaded_file=upload, reason="批量导入")
+        watchlist_services.import_create(actor=actor, uploaded_file=upload, reason="批量导入")
     return {}
 
 

@@ -13,14 +13,12 @@ twins for the buttons; the services check the state themselves and refuse with
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope, Level, Role
-from fraudops.core.errors import DomainError, FourEyesRefused, PermissionRefused
+from fraudops.core.errors import FourEyesRefused, PermissionRefused
+from fraudops.core.permissions import allowed
 
 # Staff who may read the list itself (entries, nominations, history).
 READER_ROLES = (
@@ -195,28 +193,12 @@ def check_may_change_settings(actor: Actor, *, action: str = "watchlist.settings
 # --- the may_* twins, for pages and buttons ----------------------------------------------------
 
 
-def _allowed(check: Callable[..., None], *args: Any, **kwargs: Any) -> bool:
-    try:
-        check(*args, **kwargs)
-    except DomainError:
-        return False
-    return True
-
-
 def may_read(actor: Actor) -> bool:
-    return _allowed(check_may_read, actor)
-
-
-def may_screen(actor: Actor) -> bool:
-    return _allowed(check_may_screen, actor)
+    return allowed(check_may_read, actor)
 
 
 def may_nominate(actor: Actor) -> bool:
-    return _allowed(check_may_nominate, actor)
-
-
-def may_see_nominations(actor: Actor) -> bool:
-    return _allowed(check_may_see_nominations, actor)
+    return allowed(check_may_nominate, actor)
 
 
 def may_decide(actor: Actor, *, nomination=None) -> bool:
@@ -224,11 +206,11 @@ def may_decide(actor: Actor, *, nomination=None) -> bool:
     to offer "Approve / Reject" on it (open, and not the actor's own)."""
     if nomination is not None and not nomination.is_open:
         return False
-    return _allowed(check_may_decide, actor, nomination=nomination)
+    return allowed(check_may_decide, actor, nomination=nomination)
 
 
 def may_withdraw(actor: Actor, *, nomination) -> bool:
-    return nomination.is_open and _allowed(check_may_withdraw, actor, nomination=nomination)
+    return nomination.is_open and allowed(check_may_withdraw, actor, nomination=nomination)
 
 
 def may_maintain(actor: Actor, *, entry=None) -> bool:
@@ -236,16 +218,12 @@ def may_maintain(actor: Actor, *, entry=None) -> bool:
     "Correct / Review / Remove" on it (still active)."""
     if entry is not None and not entry.is_active:
         return False
-    return _allowed(check_may_maintain, actor, entry=entry)
+    return allowed(check_may_maintain, actor, entry=entry)
 
 
 def may_import(actor: Actor) -> bool:
-    return _allowed(check_may_import, actor)
+    return allowed(check_may_import, actor)
 
 
 def may_export(actor: Actor) -> bool:
-    return _allowed(check_may_export, actor)
-
-
-def may_change_settings(actor: Actor) -> bool:
-    return _allowed(check_may_change_settings, actor)
+    return allowed(check_may_export, actor)

@@ -11,8 +11,6 @@ from fraudops.core.models import LocalizedNameMixin
 from .choices import DeadlineFrom, IncidentGroup
 from .errors import PlaybookInUse
 
-_pick = pick  # the one zh/en pick (fraudops.core.i18n)
-
 
 class IncidentType(LocalizedNameMixin, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -34,7 +32,7 @@ class IncidentType(LocalizedNameMixin, models.Model):
 
     @property
     def description(self) -> str:
-        return _pick(self.description_zh, self.description_en)
+        return pick(self.description_zh, self.description_en)
 
     def current_playbook(self) -> "Playbook | None":
         return self.playbooks.filter(is_current=True).first()
@@ -152,15 +150,15 @@ class PlaybookStep(models.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self.title_zh, self.title_en)
+        return pick(self.title_zh, self.title_en)
 
     @property
     def guidance(self) -> str:
-        return _pick(self.guidance_zh, self.guidance_en)
+        return pick(self.guidance_zh, self.guidance_en)
 
     def evidence_fields(self) -> list[dict]:
         """Evidence field definitions with labels in the active language."""
         return [
-            {**field, "label": _pick(field.get("label_zh", ""), field.get("label_en", ""))}
+            {**field, "label": pick(field.get("label_zh", ""), field.get("label_en", ""))}
             for field in self.evidence or []
         ]

@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from fraudops.core.choices import LEVEL_ORDER
 
-from .models import IncidentType, Playbook, PlaybookStep
+from .models import Playbook, PlaybookStep
 
 
 def playbook_current_list() -> QuerySet[Playbook]:
@@ -24,7 +24,3 @@ def steps_by_level(playbook: Playbook) -> dict[str, list[PlaybookStep]]:
     for steps in grouped.values():
         steps.sort(key=lambda s: s.order)
     return grouped
-
-
-def incident_type_active_list() -> QuerySet[IncidentType]:
-    return IncidentType.objects.filter(is_active=True).order_by("ordering", "code")

@@ -25,15 +25,12 @@ from fraudops.core.services import refusals_audited
 from workflows.choices import EvidenceType
 
 from .. import permissions
-from ..choices import TaskStatus
+from ..choices import MAX_NOTE, TaskStatus
 from ..models import Task
 from ..task_clocks import task_clock_stop, task_clocks_start
 from .levels import task_due
 from .locks import task_lock
 from .transitions import incident_report_up
-
-#: The longest note, reason or instruction a step takes (longer is refused, not cut).
-MAX_NOTE = 5000
 
 
 def _clean_evidence(task: Task, evidence: dict, errors: FieldErrors) -> dict:

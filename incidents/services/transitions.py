@@ -12,15 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
-from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
 from fraudops.core.concurrency import check_expected_state, save_or_conflict
 from fraudops.core.errors import InvalidInput
+from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
 
 from ..actions import TRANSITIONS
+from ..choices import MAX_NOTE
 from ..models import Incident, Task
 from ..task_clocks import incident_clocks_stop_if_over
 from .levels import level_tasks_open
@@ -76,7 +77,7 @@ def incident_transition(
     Reporting up happens on its own when a level's reporting step is done.
     """
     action = f"incident.{transition}"
-    reason = chinese.prose(reason)
+    reason = parse_prose(reason, field="reason", max_length=MAX_NOTE)
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         check_expected_state(
