@@ -18,4 +18,8 @@ class EscalationStage(models.TextChoices):
     HEAD_OFFICE = "head_office", _("Head office told")
 
 
-STAGE_ORDER = [EscalationStage.OVERDUE, EscalationStage.LEVEL_ABOVE, EscalationStage.HEAD_OFFICE]
+STAGE_ORDER: list[str] = [
+    EscalationStage.OVERDUE,
+    EscalationStage.LEVEL_ABOVE,
+    EscalationStage.HEAD_OFFICE,
+]
