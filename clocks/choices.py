@@ -20,7 +20,11 @@ class EscalationStage(models.TextChoices):
     HEAD_OFFICE = "head_office", _("Head office told")
 
 
-STAGE_ORDER = [EscalationStage.OVERDUE, EscalationStage.LEVEL_ABOVE, EscalationStage.HEAD_OFFICE]
+STAGE_ORDER: list[str] = [
+    EscalationStage.OVERDUE,
+    EscalationStage.LEVEL_ABOVE,
+    EscalationStage.HEAD_OFFICE,
+]
 
 # Overdue is a warning; once the level above (or head office) has been told, it is danger.
 ESCALATION_STAGE_COLOURS = colours(

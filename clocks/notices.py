@@ -5,6 +5,9 @@ texts in Chinese and English and delivers them through the notifications app, on
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
@@ -22,7 +25,7 @@ from .models import Clock
 NOTICE_KIND = "clocks.escalated"
 
 # The notification texts, as English source strings; rendered in each language below.
-TEXTS = {
+TEXTS: dict[str, tuple[str, str]] = {
     EscalationStage.OVERDUE: (
         gettext_noop("Overdue: %(title)s"),
         gettext_noop("The deadline was %(due)s. It is owned by %(role)s at %(unit)s."),
@@ -47,14 +50,16 @@ TEXTS = {
 _ROLE_LABELS = dict(Role.choices)
 
 
-def notice_texts(clock: Clock, *, stage: str, due_at, unit: OrgUnit, told: OrgUnit) -> dict:
+def notice_texts(
+    clock: Clock, *, stage: str, due_at: datetime.datetime | None, unit: OrgUnit, told: OrgUnit
+) -> dict[str, Any]:
     """The notice's title and body in Chinese and English (`title_zh`, `title_en`,
     `body_zh`, `body_en`): the clock's title, unit names and the owner's role each in that
     language."""
     title, body = TEXTS[stage]
     due = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
 
-    def params() -> dict:
+    def params() -> dict[str, Any]:
         return {
             "title": clock.title,
             "due": due,
@@ -67,14 +72,15 @@ def notice_texts(clock: Clock, *, stage: str, due_at, unit: OrgUnit, told: OrgUn
     return bilingual_fields(params, title=title, body=body)
 
 
-def escalation_notices_deliver(*, payload: dict) -> int:
+def escalation_notices_deliver(*, payload: dict[str, Any]) -> int:
     """Deliver a batch of escalation notices (idempotent: one inbox row per (clock, stage)
     and person)."""
     rows = payload.get("escalations") or []
     clocks = Clock.objects.in_bulk([row[0] for row in rows])
     unit_ids = {row[2] for row in rows} | {clock.unit_id for clock in clocks.values()}
     units = OrgUnit.objects.in_bulk(list(unit_ids))
-    cache, delivered = {}, 0
+    cache: dict[Any, Any] = {}  # notifications_deliver's recipients, shared by the batch
+    delivered = 0
     for clock_id, stage, told_id, roles, due_at in rows:
         clock = clocks.get(clock_id)
         if clock is None:
@@ -101,5 +107,5 @@ def escalation_notices_deliver(*, payload: dict) -> int:
 
 
 @outbox_handler(NOTICE_KIND)
-def _deliver(payload: dict) -> None:
+def _deliver(payload: dict[str, Any]) -> None:
     escalation_notices_deliver(payload=payload)

@@ -24,7 +24,7 @@ def grace_resolver(*, kind: str, incident_type: str | None = None) -> Callable[[
             Q(incident_type__isnull=True) | Q(incident_type__code=incident_type)
         )
     )
-    by_kind: dict = getattr(settings, "CLOCK_GRACE_MINUTES_BY_KIND", {}) or {}
+    by_kind: dict[str, int | str] = getattr(settings, "CLOCK_GRACE_MINUTES_BY_KIND", {}) or {}
     if kind in by_kind:
         fallback = int(by_kind[kind])
     else:

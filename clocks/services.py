@@ -19,8 +19,9 @@ are told), `level_above` after the grace period (the lead role of the level abov
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -71,7 +72,7 @@ def _schedule(clock: Clock, *, fired: set[str]) -> None:
     clock.next_at = None
 
 
-def _truncated(values: dict) -> dict:
+def _truncated(values: Mapping[str, Any]) -> dict[str, str]:
     """The text columns cut to their lengths."""
     return {
         "thread": values["thread"][:64],
@@ -79,6 +80,19 @@ def _truncated(values: dict) -> dict:
         "title_en": values["title_en"][:300],
         "url": values["url"][:300],
     }
+
+
+class _ClockValues(TypedDict):
+    """What `clock_start` sets on a clock besides its subject and kind."""
+
+    unit: OrgUnit
+    owner_role: str
+    thread: str
+    title_zh: str
+    title_en: str
+    url: str
+    due_at: datetime.datetime
+    grace_minutes: int
 
 
 def clock_start(
@@ -181,7 +195,7 @@ def clocks_start_many(
     now = timezone.now()
     result, new = [], []
     for start, (subject_type, subject_id) in zip(starts, keys, strict=True):
-        values = {
+        values: _ClockValues = {
             "unit": start.unit,
             "owner_role": start.owner_role,
             "thread": start.thread,
@@ -240,7 +254,7 @@ def clocks_stop_thread(*, thread: str) -> int:
 POLICY_FIELDS = ["kind", "incident_type_id", "step_code", "grace_minutes", "notes"]
 
 
-def _policy_state(policy: EscalationPolicy) -> dict:
+def _policy_state(policy: EscalationPolicy) -> dict[str, Any]:
     return {name: getattr(policy, name) for name in POLICY_FIELDS}
 
 

@@ -25,9 +25,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from fraudops.core import selectors as core_selectors
@@ -63,7 +64,7 @@ def register_subject_guard(model_label: str, guard: SubjectGuard) -> None:
     _guards[model_label.lower()] = guard
 
 
-def _default_guard(model) -> SubjectGuard:
+def _default_guard(model: type[models.Model]) -> SubjectGuard:
     def guard(ids: list[int]) -> dict[int, bool]:
         locked = (
             model._default_manager.select_for_update(skip_locked=True)
@@ -135,7 +136,7 @@ def _units_for(clocks: list[Clock]) -> tuple[dict[int, OrgUnit], OrgUnit | None]
     for unit in units.values():
         top = unit
         while top.parent_id is not None:
-            top = top.parent
+            top = cast(OrgUnit, top.parent)  # parent_id is set: the parent exists
         if top.level == Level.HEAD_OFFICE:
             head_office = top
             break
@@ -144,7 +145,9 @@ def _units_for(clocks: list[Clock]) -> tuple[dict[int, OrgUnit], OrgUnit | None]
     return units, head_office
 
 
-def audience(*, unit: OrgUnit, owner_role: str, stage: str, head_office: OrgUnit | None):
+def audience(
+    *, unit: OrgUnit, owner_role: str, stage: str, head_office: OrgUnit | None
+) -> tuple[OrgUnit | None, list[str]]:
     """Who is told at `stage`: (unit, roles)."""
     if stage == EscalationStage.OVERDUE:
         roles = [owner_role]
@@ -157,7 +160,7 @@ def audience(*, unit: OrgUnit, owner_role: str, stage: str, head_office: OrgUnit
     return head_office, [LEVEL_LEAD_ROLE[Level.HEAD_OFFICE]]
 
 
-def _advance(clock: Clock, *, stage: str, now) -> None:
+def _advance(clock: Clock, *, stage: str, now: datetime.datetime) -> None:
     plan = stages_for(clock.unit)
     clock.stage = stage
     if stage == EscalationStage.OVERDUE:
@@ -174,20 +177,33 @@ def _advance(clock: Clock, *, stage: str, now) -> None:
     clock.updated_at = now
 
 
-def _pg_insert(model, columns: list[str], rows: list[tuple], *, suffix: str = "") -> list:
+def _pg_insert(
+    model: type[models.Model],
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    *,
+    suffix: str = "",
+) -> list[tuple[Any, ...]]:
     """One multi-row INSERT through psycopg2's execute_values (the batch's hot path on
     PostgreSQL: Django's bulk_create costs more in Python than the database spends)."""
     # Only on PostgreSQL: the embedded SQLite default need not have psycopg2 importable.
     from psycopg2.extras import execute_values
 
-    names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
+    names = ", ".join(
+        f'"{model._meta.get_field(c).column}"'  # type: ignore[union-attr]  # concrete fields
+        for c in columns
+    )
     with connection.cursor() as cursor:
-        return execute_values(
-            cursor.cursor,
-            f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES %s {suffix}',
-            rows,
-            page_size=max(len(rows), 1),
-            fetch=bool(suffix and "RETURNING" in suffix),
+        # psycopg2 ships no type hints: the rows RETURNING gave back (or None without it).
+        return cast(
+            "list[tuple[Any, ...]]",
+            execute_values(
+                cursor.cursor,
+                f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES %s {suffix}',
+                rows,
+                page_size=max(len(rows), 1),
+                fetch=bool(suffix and "RETURNING" in suffix),
+            ),
         )
 
 
@@ -203,7 +219,7 @@ class _Firing:
     roles: list[str]
 
 
-def _insert_escalations(firings: list[_Firing], *, now) -> set[int]:
+def _insert_escalations(firings: list[_Firing], *, now: datetime.datetime) -> set[int]:
     """Insert the batch's escalations; the unique constraint decides, never luck. Returns
     the ids of the clocks whose stage was new (all of them, unless a stage had fired
     already, which the clock's row lock prevents)."""
@@ -235,7 +251,7 @@ def _insert_escalations(firings: list[_Firing], *, now) -> set[int]:
         return {row.clock_id for row in rows}
     except IntegrityError:
         logger.warning("Escalation batch hit the once-per-stage constraint; inserting singly.")
-    inserted_ids = set()
+    inserted_ids: set[int] = set()
     for row in rows:
         try:
             with transaction.atomic():
@@ -247,7 +263,7 @@ def _insert_escalations(firings: list[_Firing], *, now) -> set[int]:
     return inserted_ids
 
 
-def _audit_data(f: _Firing) -> dict:
+def _audit_data(f: _Firing) -> dict[str, Any]:
     clock = f.clock
     return {
         "kind": clock.kind,
@@ -267,7 +283,7 @@ def _audit_data(f: _Firing) -> dict:
     }
 
 
-def _insert_audits(firings: list[_Firing], *, now) -> None:
+def _insert_audits(firings: list[_Firing], *, now: datetime.datetime) -> None:
     """An audit event `clock.escalated` per stage fired, on the subject's thread."""
     action, actor = "clock.escalated", "system"
     if connection.vendor != "postgresql":
@@ -303,7 +319,7 @@ def _insert_audits(firings: list[_Firing], *, now) -> None:
     )
 
 
-def _fire(clocks: list[Clock], *, now) -> int:
+def _fire(clocks: list[Clock], *, now: datetime.datetime) -> int:
     units, head_office = _units_for(clocks)
     firings: list[_Firing] = []
     for clock in clocks:
@@ -316,7 +332,7 @@ def _fire(clocks: list[Clock], *, now) -> int:
             _Firing(
                 clock=clock,
                 stage=clock.next_stage,
-                scheduled_at=clock.next_at,
+                scheduled_at=cast(datetime.datetime, clock.next_at),  # claimed as due: set
                 unit=unit,
                 told=told or unit,
                 roles=roles,
@@ -356,7 +372,10 @@ def _save_progress(clocks: list[Clock]) -> None:
     if connection.vendor != "postgresql":
         Clock.objects.bulk_update(clocks, PROGRESS_FIELDS)
         return
-    columns = {name: Clock._meta.get_field(name).column for name in PROGRESS_FIELDS}
+    columns = {
+        name: Clock._meta.get_field(name).column  # type: ignore[union-attr]  # concrete fields
+        for name in PROGRESS_FIELDS
+    }
     types = {
         "status": "varchar",
         "next_stage": "varchar",
@@ -366,7 +385,7 @@ def _save_progress(clocks: list[Clock]) -> None:
         "updated_at": "timestamptz",
     }
     row = "(%s::bigint, " + ", ".join(f"%s::{types[name]}" for name in PROGRESS_FIELDS) + ")"
-    params: list = []
+    params: list[Any] = []  # one row per clock: its id, then its progress fields
     for clock in clocks:
         params.append(clock.pk)
         params.extend(getattr(clock, name) for name in PROGRESS_FIELDS)

@@ -16,7 +16,9 @@ def _ask_for_help() -> None:
         logger.warning("Broker unavailable: the sweep continues without help.")
 
 
-@shared_task(ignore_result=True, time_limit=60, soft_time_limit=50)
+@shared_task(  # type: ignore[untyped-decorator]  # celery ships no type hints
+    ignore_result=True, time_limit=60, soft_time_limit=50
+)
 def clocks_sweep() -> int:
     """Fire every escalation that is due (run by beat every few seconds, on its own queue so
     a backlog of notifications never delays a deadline). Idempotent: each (clock, stage)

@@ -69,8 +69,10 @@ def control_lock(
     *, actor: Actor, control_id: int | None = None, number: str | None = None
 ) -> ControlRequest:
     """Lock one request, found by id or by its number (the API's key: one query, not two)."""
-    lookup = {"pk": control_id} if control_id is not None else {"number": number}
-    control = (
+    lookup: dict[str, int | str | None] = (
+        {"pk": control_id} if control_id is not None else {"number": number}
+    )
+    control: ControlRequest | None = (
         ControlRequest.objects.select_for_update(of=("self",))
         .select_related(
             "incident", "approving_unit", "opening_unit", "requested_by", "requesting_unit"
@@ -86,11 +88,12 @@ def control_lock(
 
 def control_lock_by_id(control_id: int, *, related: tuple[str, ...] = ()) -> ControlRequest:
     """Lock a request the caller reached through a row already found in scope."""
-    return (
+    control: ControlRequest = (
         ControlRequest.objects.select_for_update(of=("self",))
         .select_related(*related)
         .get(pk=control_id)
     )
+    return control
 
 
 # --- 4. assistance requests -------------------------------------------------------------------
@@ -98,7 +101,7 @@ def control_lock_by_id(control_id: int, *, related: tuple[str, ...] = ()) -> Con
 
 def assistance_lock(*, actor: Actor, assistance_id: int) -> AssistanceRequest:
     """Lock an assistance request seen by the region asked or in the incident's subtree."""
-    assistance = (
+    assistance: AssistanceRequest | None = (
         AssistanceRequest.objects.select_for_update(of=("self",))
         .select_related("incident", "to_unit", "from_unit")
         .filter(pk=assistance_id)
@@ -113,19 +116,23 @@ def assistance_lock(*, actor: Actor, assistance_id: int) -> AssistanceRequest:
 
 def open_assistance_lock(*, assistance_id: int, to_unit_id: int) -> AssistanceRequest | None:
     """Lock a request's assistance request if it is still open and was sent to `to_unit_id`."""
-    return (
+    assistance: AssistanceRequest | None = (
         AssistanceRequest.objects.select_for_update(of=("self",))
         .select_related("to_unit")
         .filter(pk=assistance_id, state=AssistanceState.OPEN, to_unit_id=to_unit_id)
         .first()
     )
+    return assistance
 
 
 # --- 5. instructions --------------------------------------------------------------------------
 
 
 def instruction_lock(instruction_id: int) -> FreezeInstruction:
-    return FreezeInstruction.objects.select_for_update(of=("self",)).get(pk=instruction_id)
+    instruction: FreezeInstruction = FreezeInstruction.objects.select_for_update(of=("self",)).get(
+        pk=instruction_id
+    )
+    return instruction
 
 
 # --- the escalation sweep's guards ------------------------------------------------------------

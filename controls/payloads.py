@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ def _yuan(value: Decimal | None) -> str | None:
     return format(Decimal(value).quantize(Decimal("0.01")), "f")
 
 
-def instruction_payload(instruction: FreezeInstruction) -> dict:
+def instruction_payload(instruction: FreezeInstruction) -> dict[str, Any]:
     """The instruction as core banking reads it (field order is the API's)."""
     control = instruction.control
     releases = instruction.releases
@@ -75,7 +76,7 @@ def instruction_payload(instruction: FreezeInstruction) -> dict:
     }
 
 
-def webhook_document(*, instruction: FreezeInstruction, event: str) -> dict:
+def webhook_document(*, instruction: FreezeInstruction, event: str) -> dict[str, Any]:
     """The webhook's JSON document: the event, its delivery id, the instruction."""
     return {
         "event": event,

@@ -10,9 +10,11 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from fraudops.core.i18n import bilingual_text
+from incidents.models import Incident
 
 from .choices import ControlKind
 from .models import AssistanceRequest, ControlRequest
@@ -50,7 +52,7 @@ def clock_time(moment: datetime.datetime) -> str:
 
 # The kind as it reads inside a clock's title ("Decide stop-payment request …"); a release
 # names what it lifts.
-CLOCK_KIND_WORDS = {
+CLOCK_KIND_WORDS: dict[str, Promise] = {
     ControlKind.STOP_PAYMENT: pgettext_lazy("control kind in a clock title", "stop-payment"),
     ControlKind.FREEZE: pgettext_lazy("control kind in a clock title", "freeze"),
     ControlKind.RELEASE: pgettext_lazy("control kind in a clock title", "release"),
@@ -58,7 +60,7 @@ CLOCK_KIND_WORDS = {
 }
 
 
-def approval_clock_titles(*, control: ControlRequest, incident) -> tuple[str, str]:
+def approval_clock_titles(*, control: ControlRequest, incident: Incident) -> tuple[str, str]:
     """(Chinese, English) title of the clock on a request's decision."""
     return bilingual_text(
         gettext_noop("Decide %(kind)s request %(number)s (%(incident)s)"),
@@ -70,7 +72,9 @@ def approval_clock_titles(*, control: ControlRequest, incident) -> tuple[str, st
     )
 
 
-def assistance_clock_titles(*, assistance: AssistanceRequest, incident) -> tuple[str, str]:
+def assistance_clock_titles(
+    *, assistance: AssistanceRequest, incident: Incident
+) -> tuple[str, str]:
     """(Chinese, English) title of the clock on acknowledging an assistance request."""
     return bilingual_text(
         gettext_noop("Acknowledge the assistance request on %(incident)s from %(unit)s"),

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the models import nothing from here; the hint needs no import at run time
+    from .models import Incident
 
 
 class IncidentEvent(StrEnum):
@@ -27,7 +31,9 @@ class UnknownEvent(ValueError):
     """`subscribe` was given a name that is not an `IncidentEvent`."""
 
 
-_receivers: dict[IncidentEvent, list[Callable]] = {event: [] for event in IncidentEvent}
+_receivers: dict[IncidentEvent, list[Callable[..., object]]] = {
+    event: [] for event in IncidentEvent
+}
 
 
 def _event(event: IncidentEvent | str) -> IncidentEvent:
@@ -38,17 +44,17 @@ def _event(event: IncidentEvent | str) -> IncidentEvent:
         raise UnknownEvent(f"No incident event is called {event!r}; use one of: {names}.") from None
 
 
-def subscribe(event: IncidentEvent | str, receiver: Callable) -> None:
+def subscribe(event: IncidentEvent | str, receiver: Callable[..., object]) -> None:
     """Call `receiver(**kwargs)` whenever `event` happens (once, however often subscribed)."""
     receivers = _receivers[_event(event)]
     if receiver not in receivers:
         receivers.append(receiver)
 
 
-def _emit(event: IncidentEvent, **kwargs) -> None:
+def _emit(event: IncidentEvent, **kwargs: Any) -> None:
     for receiver in list(_receivers[event]):
         receiver(**kwargs)
 
 
-def incident_filed(*, incident) -> None:
+def incident_filed(*, incident: Incident) -> None:
     _emit(IncidentEvent.FILED, incident=incident)

@@ -9,6 +9,8 @@ withdrawing the incident stops every clock on its thread (`incident_clocks_stop_
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from clocks.services import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
 from fraudops.core.i18n import pick
 
@@ -16,7 +18,7 @@ from .choices import OVER_STATES, ClockKind, TaskStatus
 from .models import Incident, Task
 
 
-def _task_clock(task, incident) -> ClockStart | None:
+def _task_clock(task: Task, incident: Incident) -> ClockStart | None:
     """What a task's clock needs, or None: only open tasks with a due time have one."""
     if task.status != TaskStatus.OPEN or task.due_at is None:
         return None
@@ -34,19 +36,19 @@ def _task_clock(task, incident) -> ClockStart | None:
     )
 
 
-def task_clocks_start(*, incident, tasks) -> None:
+def task_clocks_start(*, incident: Incident, tasks: Iterable[Task]) -> None:
     """Start the clocks of the open tasks that have a due time (idempotent), together: one
     policy read and one INSERT whatever the number of tasks."""
     starts = [start for task in tasks if (start := _task_clock(task, incident)) is not None]
     clocks_start_many(kind=ClockKind.TASK, starts=starts, incident_type=incident.incident_type_id)
 
 
-def task_clock_stop(*, task) -> None:
+def task_clock_stop(*, task: Task) -> None:
     """The task is done or marked not applicable: its clock stops."""
     clock_stop(subject=task, kind=ClockKind.TASK)
 
 
-def incident_clocks_stop_if_over(*, incident) -> None:
+def incident_clocks_stop_if_over(*, incident: Incident) -> None:
     """After a transition: a closed or withdrawn incident stops every clock on its thread."""
     if incident.state in OVER_STATES:
         clocks_stop_thread(thread=incident.thread)

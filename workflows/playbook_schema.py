@@ -262,6 +262,7 @@ def playbook_problems(
     problems: list[Problem] = []
     seen: set[tuple[object, object]] = set()
     level_order: list[int] = []
+    level: str  # a Level from LEVEL_ORDER, then a code from REPORTING_LEVELS
     for step in steps:
         step_where = f"{where} {step_label(step)}".strip()
         if each_step:

@@ -8,6 +8,7 @@ decision answers it (`assistance_acknowledge_by_decision`); see `controls.lock_o
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -38,11 +39,13 @@ def assistance_for(
     """The incident's assistance request to `to_unit`, raised (and announced) the first time
     an account held there is to be controlled. Inside the caller's transaction, with the
     incident locked."""
-    existing = AssistanceRequest.objects.filter(incident=incident, to_unit=to_unit).first()
+    existing: AssistanceRequest | None = AssistanceRequest.objects.filter(
+        incident=incident, to_unit=to_unit
+    ).first()
     if existing is not None:
         return existing
-    from_unit = incident.unit.region
-    assistance = AssistanceRequest.objects.create(
+    from_unit = cast(OrgUnit, incident.unit.region)  # a branch's incident: in a region
+    assistance: AssistanceRequest = AssistanceRequest.objects.create(
         incident=incident,
         from_unit=from_unit,
         to_unit=to_unit,
@@ -91,7 +94,10 @@ def _acknowledge(
     assistance.acknowledge(by=actor.user, note=note)
     save_or_conflict(assistance, thread=incident.thread, action=action)
     clock_stop(subject=assistance)
-    elapsed = (assistance.acknowledged_at - assistance.requested_at).total_seconds()
+    # acknowledge() just set acknowledged_at.
+    elapsed = (
+        cast(datetime.datetime, assistance.acknowledged_at) - assistance.requested_at
+    ).total_seconds()
     data = {"to": assistance.to_unit.code, "seconds": elapsed}
     if by_decision:
         data["by_decision"] = by_decision

@@ -5,6 +5,7 @@ and `fraudops.core.concurrency`; locks are in `controls.lock_objects`.)"""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -16,12 +17,12 @@ def minutes_setting(name: str) -> datetime.timedelta:
     return datetime.timedelta(minutes=int(getattr(settings, name)))
 
 
-def snapshot(control: ControlRequest) -> dict:
+def snapshot(control: ControlRequest) -> dict[str, Any]:
     """The audit event's `before` of a request."""
     return {"state": control.state}
 
 
-def audit_label(control: ControlRequest) -> dict:
+def audit_label(control: ControlRequest) -> dict[str, Any]:
     """What every audit event of a request names."""
     return {
         "number": control.number,

@@ -8,6 +8,8 @@ creates the instruction (`controls.lock_objects`).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +20,7 @@ from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.concurrency import check_expected_state, save_or_conflict
 from fraudops.core.errors import InvalidInput, InvalidTransition
+from fraudops.core.models import User
 from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
 
@@ -104,7 +107,9 @@ def control_request_approve(
             notify.control_approved(control=control, incident=incident)
         else:
             notify.second_approval_needed(
-                control=control, incident=incident, first_approver_id=actor.user.pk
+                control=control,
+                incident=incident,
+                first_approver_id=cast(User, actor.user).pk,  # deciders are people
             )
     return control
 

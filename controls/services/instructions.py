@@ -49,7 +49,7 @@ def instruction_issue(*, actor: Actor, control: ControlRequest) -> FreezeInstruc
     releases = None
     if control.kind == ControlKind.RELEASE:
         releases = FreezeInstruction.objects.filter(control_id=control.releases_id).first()
-    instruction = FreezeInstruction.objects.create(
+    instruction: FreezeInstruction = FreezeInstruction.objects.create(
         control=control,
         kind=control.kind,
         account_number=control.account_number,

@@ -35,7 +35,9 @@ def control_release_request(
     (same region, same four-eyes) and executed by core banking as its own instruction."""
     action = "control.release_request"
     reason = parse_prose(reason, field="reason", max_length=2000)
-    lookup = {"pk": control_id} if control_id is not None else {"number": number}
+    lookup: dict[str, int | str | None] = (
+        {"pk": control_id} if control_id is not None else {"number": number}
+    )
     incident_id = (
         ControlRequest.objects.filter(**lookup).values_list("incident_id", flat=True).first()
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -73,11 +74,11 @@ def control_create(
     now: datetime.datetime,
     approving_unit: OrgUnit,
     due_at: datetime.datetime,
-    **fields,
+    **fields: Any,
 ) -> ControlRequest:
     """Save a new request of `kind` (numbered) and start its approval: the clock and the
     approvers' notification, linked to where they decide."""
-    control = ControlRequest(
+    control: ControlRequest = ControlRequest(
         number=_next_number(kind, now),
         kind=kind,
         incident=incident,
@@ -121,7 +122,10 @@ def check_incident_open(incident: Incident, action: str) -> None:
 # The branch's playbook step "stop payment on the fraud account" is done by raising the
 # request: its evidence is the request's facts, so the teller does not type them twice.
 PLAYBOOK_STEP = "stop_payment"
-PLAYBOOK_ACTIONS = {ControlKind.STOP_PAYMENT: "stop_payment", ControlKind.REVERSAL: "reversal"}
+PLAYBOOK_ACTIONS: dict[str, str] = {
+    ControlKind.STOP_PAYMENT: "stop_payment",
+    ControlKind.REVERSAL: "reversal",
+}
 
 
 def playbook_step_record(*, actor: Actor, incident: Incident, control: ControlRequest) -> None:
@@ -181,7 +185,9 @@ def _approving_region(opening_unit: OrgUnit, field: str) -> OrgUnit:
     return region
 
 
-def _resolve_target(incident: Incident, target: dict, index: int, *, action: str) -> dict:
+def _resolve_target(
+    incident: Incident, target: dict[str, Any], index: int, *, action: str
+) -> dict[str, Any]:
     """One account to control: an incident account by id, or a linked account typed in
     with its opening unit's code."""
     prefix = f"accounts[{index}]"
@@ -263,7 +269,7 @@ def control_requests_create(
     actor: Actor,
     incident_id: int,
     kind: str,
-    targets: list[dict],
+    targets: list[dict[str, Any]],
     reason: str = "",
 ) -> list[ControlRequest]:
     """Request a stop-payment or freeze on one or more accounts of an incident.
@@ -331,7 +337,7 @@ def control_requests_create(
                 action=action,
             )
         now = timezone.now()
-        incident_region = incident.unit.region
+        incident_region = cast(OrgUnit, incident.unit.region)  # a branch's: in a region
         threshold = _second_approval_threshold()
         for item in resolved:
             region = item["region"]

@@ -7,7 +7,7 @@ Locks: the incident first (`controls.lock_objects`).
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from fraudops.core import chinese
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.errors import Conflict
+from fraudops.core.models import OrgUnit
 from fraudops.core.parsing import (
     FieldErrors,
     parse_amount,
@@ -114,7 +115,7 @@ def reversal_request_create(
             incident=incident,
             kind=ControlKind.REVERSAL,
             now=now,
-            approving_unit=incident.unit.region,
+            approving_unit=cast(OrgUnit, incident.unit.region),  # a branch's: in a region
             due_at=now + minutes_setting("CONTROLS_REVERSAL_MINUTES"),
             account=incident.accounts.filter(number=payee_number).first(),
             account_number=payee_number,

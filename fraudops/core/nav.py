@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -51,7 +52,7 @@ def _visible(entry: dict[str, Any], actor: Callable[[], Actor]) -> bool:
     return bool(check(actor()))
 
 
-def nav_links(request) -> list[NavLink]:
+def nav_links(request: HttpRequest) -> list[NavLink]:
     """The links the signed-in person sees, in the settings' order."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -63,6 +63,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 #: Amounts are stored as DECIMAL(16, 2): anything from 10^14 up does not fit.
 AMOUNT_LIMIT = Decimal("1e14")
@@ -133,7 +134,7 @@ def parse_date(
             raise refuse(field, _("Enter a date such as 2027-06-30.")) from None
     if not_before is not None and value < not_before:
         raise refuse(field, _("Choose today or a later date."))
-    return value
+    return cast(datetime.date, value)  # a date by now: converted above, or refused
 
 
 def parse_datetime(
@@ -244,7 +245,15 @@ class FieldErrors:
             for message in messages:
                 self.add(field, message)
 
-    def collect(self, parse: Callable[..., T], *args: Any, fallback: Any = None, **kwargs: Any):
+    @overload
+    def collect(self, parse: Callable[..., T], *args: Any, fallback: F, **kwargs: Any) -> T | F: ...
+
+    @overload
+    def collect(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None: ...
+
+    def collect(
+        self, parse: Callable[..., T], *args: Any, fallback: Any = None, **kwargs: Any
+    ) -> Any:
         """`parse(*args, **kwargs)`, or `fallback` after noting its refusal."""
         try:
             return parse(*args, **kwargs)

@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.contrib import messages
+from django.http import HttpRequest
 
 from .errors import DomainError
 
@@ -37,9 +39,11 @@ def _label(key: str, labels: Labels) -> str:
     return key
 
 
-def refusal_message(error: DomainError, *, labels: Labels = None, form=None) -> str:
+def refusal_message(
+    error: DomainError, *, labels: Labels = None, form: forms.BaseForm | None = None
+) -> str:
     """The refusal as one sentence (fields the `form` has are put on the form instead)."""
-    details = []
+    details: list[str] = []
     for key, errors in (error.fields or {}).items():
         if form is not None and key in form.fields:
             for message in errors:
@@ -53,6 +57,12 @@ def refusal_message(error: DomainError, *, labels: Labels = None, form=None) -> 
     return text
 
 
-def refusal_to_message(request, error: DomainError, *, labels: Labels = None, form=None) -> None:
+def refusal_to_message(
+    request: HttpRequest,
+    error: DomainError,
+    *,
+    labels: Labels = None,
+    form: forms.BaseForm | None = None,
+) -> None:
     """Show `error` as the page's error message (see the module for the rule)."""
     messages.error(request, refusal_message(error, labels=labels, form=form))

@@ -7,6 +7,7 @@ import hashlib
 import os
 
 from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,12 @@ def _sniff_content_type(head: bytes) -> str | None:
 
 @refusals_audited
 def evidence_attach(
-    *, actor: Actor, incident_id: int, uploaded_file, task_id: int | None = None, description=""
+    *,
+    actor: Actor,
+    incident_id: int,
+    uploaded_file: File[bytes],
+    task_id: int | None = None,
+    description: str = "",
 ) -> Evidence:
     """Attach a file (photo of a fake card, police receipt, scan) after checking its type
     by content and its size."""

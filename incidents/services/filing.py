@@ -4,9 +4,11 @@ incident, its parties, accounts and fraud vehicles, and the branch's playbook st
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar, cast
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,13 +47,23 @@ from .levels import level_tasks_open
 
 MAX_PARTIES = 50
 
+T = TypeVar("T")
+
 
 # --- validation of filed data --------------------------------------------------------------
 # Each value goes through one of the kit's parsers (`fraudops.core.parsing`); `FieldErrors`
 # collects every refusal, so one InvalidInput names each field at fault.
 
 
-def _choice(errors: FieldErrors, field: str, value, choices, *, required=False, default=""):
+def _choice(
+    errors: FieldErrors,
+    field: str,
+    value: Any,
+    choices: type[models.TextChoices],
+    *,
+    required: bool = False,
+    default: str = "",
+) -> str:
     return errors.collect(
         parse_choice,
         value,
@@ -63,16 +75,26 @@ def _choice(errors: FieldErrors, field: str, value, choices, *, required=False, 
     )
 
 
-def _amount(errors: FieldErrors, field: str, value) -> Decimal:
+def _amount(errors: FieldErrors, field: str, value: Any) -> Decimal:
     """Amounts lost, recovered or prevented: 0 when nothing was (never negative)."""
     zero = Decimal("0")
-    return errors.collect(
-        parse_amount, value, field=field, allow_zero=True, default=zero, fallback=zero
+    # parse_amount returns `default` (zero) for an empty value: never None here.
+    return cast(
+        Decimal,
+        errors.collect(
+            parse_amount, value, field=field, allow_zero=True, default=zero, fallback=zero
+        ),
     )
 
 
 def _text(
-    errors: FieldErrors, field: str, value, *, max_length: int, required=False, prose=False
+    errors: FieldErrors,
+    field: str,
+    value: Any,
+    *,
+    max_length: int,
+    required: bool = False,
+    prose: bool = False,
 ) -> str:
     """Identifiers and names folded (`parse_text`); prose (summaries, notes) kept as typed,
     line breaks included (`parse_prose`). Too long is refused."""
@@ -82,11 +104,14 @@ def _text(
     )
 
 
-def _normalised(errors: FieldErrors, field: str, normalise, value):
+def _normalised(
+    errors: FieldErrors, field: str, normalise: Callable[[Any], T], value: Any
+) -> T | Any:
+    # The normalised value, or the value as given when it is refused (noted in `errors`).
     return errors.collect(parse_with, normalise, value, field=field, fallback=value)
 
 
-def _clean_party(errors: FieldErrors, prefix: str, raw: dict) -> dict:
+def _clean_party(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
     role = _choice(errors, f"{prefix}.role", raw.get("role"), PartyRole, required=True)
     name = raw.get("name") or ""
     if name:
@@ -126,7 +151,9 @@ def _clean_party(errors: FieldErrors, prefix: str, raw: dict) -> dict:
     }
 
 
-def _clean_account(errors: FieldErrors, prefix: str, raw: dict, *, party_count: int) -> dict:
+def _clean_account(
+    errors: FieldErrors, prefix: str, raw: dict[str, Any], *, party_count: int
+) -> dict[str, Any]:
     role = _choice(errors, f"{prefix}.role", raw.get("role"), AccountRole, required=True)
     kind = _choice(
         errors, f"{prefix}.kind", raw.get("kind"), AccountKind, default=AccountKind.ACCOUNT
@@ -165,7 +192,7 @@ def _clean_account(errors: FieldErrors, prefix: str, raw: dict, *, party_count: 
     }
 
 
-def _clean_vehicle(errors: FieldErrors, prefix: str, raw: dict) -> dict:
+def _clean_vehicle(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
     kind = _choice(errors, f"{prefix}.kind", raw.get("kind"), VehicleKind, required=True)
     value = _text(errors, f"{prefix}.value", raw.get("value"), max_length=500, required=True)
     normalized = value
@@ -182,7 +209,7 @@ def _clean_vehicle(errors: FieldErrors, prefix: str, raw: dict) -> dict:
     }
 
 
-def _clean_filing(actor: Actor, data: dict) -> dict:
+def _clean_filing(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     errors = FieldErrors()
     type_code = data.get("incident_type") or ""
     incident_type = IncidentType.objects.filter(code=type_code, is_active=True).first()
@@ -219,7 +246,7 @@ def _clean_filing(actor: Actor, data: dict) -> dict:
     )
     if occurred_at and occurred_at > now + datetime.timedelta(minutes=5):
         errors.add("occurred_at", _("The time it happened cannot be in the future."))
-    cleaned = {
+    cleaned: dict[str, Any] = {
         "incident_type": incident_type,
         "playbook": playbook,
         "unit": unit,
@@ -256,7 +283,7 @@ def _clean_filing(actor: Actor, data: dict) -> dict:
 
 
 @refusals_audited
-def incident_file(*, actor: Actor, data: dict) -> Incident:
+def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
     """File an incident at a branch and start the branch's playbook steps.
 
     `data` holds the incident's fields, `parties`, `accounts` and `vehicles` (see the API's
@@ -270,7 +297,7 @@ def incident_file(*, actor: Actor, data: dict) -> Incident:
     now = timezone.now()
     with transaction.atomic():
         number = f"FI-{now.year}-{sequence_next(name='incident', year=now.year):06d}"
-        incident = Incident.objects.create(
+        incident: Incident = Incident.objects.create(
             number=number,
             incident_type=cleaned["incident_type"],
             playbook=cleaned["playbook"],

@@ -12,7 +12,9 @@ from ..models import Incident, Task
 from ..task_clocks import task_clocks_start
 
 
-def task_due(step: PlaybookStep, *, incident: Incident, started: datetime.datetime):
+def task_due(
+    step: PlaybookStep, *, incident: Incident, started: datetime.datetime
+) -> datetime.datetime | None:
     """When a step opened at `started` is due (None: the step has no deadline)."""
     if step.deadline_minutes is None:
         return None

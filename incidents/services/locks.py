@@ -73,7 +73,7 @@ def incident_lock(
     with `related` joined, then apply `scope` (refusals name `action`). NotFound if there
     is no such incident."""
     try:
-        incident = (
+        incident: Incident = (
             Incident.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
         )
     except Incident.DoesNotExist:

@@ -33,7 +33,7 @@ from .locks import task_lock
 from .transitions import incident_report_up
 
 
-def _clean_evidence(task: Task, evidence: dict, errors: FieldErrors) -> dict:
+def _clean_evidence(task: Task, evidence: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
     """The step's evidence fields, each parsed by its type; refusals go to `errors`, named
     ``evidence.<name>``."""
     cleaned: dict[str, Any] = {}
@@ -84,7 +84,7 @@ def task_complete(
     actor: Actor,
     task_id: int,
     note: str = "",
-    evidence: dict | None = None,
+    evidence: dict[str, Any] | None = None,
 ) -> Task:
     """Record a step as done with its evidence; a reporting step sends the incident up."""
     action = "task.complete"
