@@ -7,7 +7,9 @@ Shared by the screening engine (`screening.py`) and the list's search box
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 
@@ -19,6 +21,8 @@ from .subjects import compact_upper, org_code_keys
 
 MAX_FIELD_LENGTH = 500
 
+T = TypeVar("T")
+
 
 @dataclass
 class PreparedParty:
@@ -28,14 +32,14 @@ class PreparedParty:
     canonical: str  # what the digest is computed over
 
 
-def _try(func, value):
+def _try(func: Callable[[str], T], value: str) -> T | None:
     try:
         return func(value)
     except ValidationError:
         return None
 
 
-def prepare_party(raw: dict) -> PreparedParty:
+def prepare_party(raw: dict[str, Any]) -> PreparedParty:
     """Normalise one party's fields into the keys to probe. Invalid values are reported
     (`invalid_fields`) and probe nothing: every stored identifier is a valid one."""
     exact: list[tuple[str, str, str]] = []
@@ -45,6 +49,7 @@ def prepare_party(raw: dict) -> PreparedParty:
     def value(name: str) -> str:
         return chinese.fold(str(raw.get(name) or ""))[:MAX_FIELD_LENGTH]
 
+    code: str | None  # an org-code key of an id number, then the org code typed in
     if text := value("id_number"):
         number = _try(chinese.normalize_id_number, text)
         if number:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,9 +31,18 @@ from ..models import MAX_REASON, Entry, EntryChange, EntryKey, NameKey
 from ..selectors import watchlist_settings
 from .locks import FEED_SEQUENCE, entries_expiring_for_update, entry_for_update
 
+
+class ProseRules(TypedDict):
+    """`parse_prose`'s keyword arguments besides the field."""
+
+    max_length: int
+    required: bool
+    required_message: Promise
+
+
 #: How the services read a reason or a note: prose as typed, required, at most MAX_REASON
 #: characters (`parse_prose(value, field=..., **REASON)`).
-REASON = {
+REASON: ProseRules = {
     "max_length": MAX_REASON,
     "required": True,
     "required_message": gettext_lazy("Give a reason."),
@@ -62,7 +72,7 @@ def entry_build(
     """An active entry (not saved) for a cleaned subject (`subjects.subject_clean`'s fields:
     the subject fields, `domain`, `value_key`), with its stored match fields. `links`: who
     nominated and decided it, its source incident or import job."""
-    return Entry(
+    entry: Entry = Entry(
         kind=kind,
         **subject,
         reason=reason,
@@ -72,6 +82,7 @@ def entry_build(
         **links,
         **subjects.match_fields(kind, subject["name"]),
     )
+    return entry
 
 
 def entries_index(entries: Iterable[Entry]) -> None:
@@ -152,7 +163,7 @@ def _maintainable(actor: Actor, entry: Entry, action: str) -> None:
         )
 
 
-def _incident_audit(actor: Actor, entry: Entry, action: str, after: dict) -> None:
+def _incident_audit(actor: Actor, entry: Entry, action: str, after: dict[str, Any]) -> None:
     if entry.source_incident_id:
         audit_record(
             actor=actor,
@@ -169,11 +180,11 @@ def entry_update(
     *,
     actor: Actor,
     entry_id: int,
-    data: dict,
+    data: dict[str, Any],
     reason: str,
     note: str,
-    review_on=None,
-    expires_on=None,
+    review_on: datetime.date | str | None = None,
+    expires_on: datetime.date | str | None = None,
 ) -> Entry:
     """Head office corrects an active entry (its identifiers, reason, dates). The keys are
     rewritten and core banking sees an `update` in the change feed. `note` says why."""
@@ -250,7 +261,9 @@ def entry_remove(*, actor: Actor, entry_id: int, reason: str) -> Entry:
 
 
 @refusals_audited
-def entry_review_confirm(*, actor: Actor, entry_id: int, note: str, review_on=None) -> Entry:
+def entry_review_confirm(
+    *, actor: Actor, entry_id: int, note: str, review_on: datetime.date | str | None = None
+) -> Entry:
     """Head office reviewed an entry that came up for review and keeps it: the next review
     date moves on (by the review period unless given)."""
     action = "watchlist.entry_review"

@@ -11,6 +11,9 @@ Locks: publishing takes the change-feed counter, then the job's row (order in `l
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record, audit_record_many
 from fraudops.core.errors import InvalidInput
+from fraudops.core.models import User
 from fraudops.core.outbox import outbox_enqueue
 from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
@@ -35,7 +39,7 @@ from .entries import (
 
 
 @refusals_audited
-def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob:
+def import_create(*, actor: Actor, uploaded_file: UploadedFile, reason: str = "") -> ImportJob:
     """Head office uploads a CSV file; its rows are checked and published by a task."""
     permissions.check_may_import(actor)
     name = getattr(uploaded_file, "name", "") or "import.csv"
@@ -46,7 +50,7 @@ def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob
     reason = parse_prose(reason, field="reason", max_length=MAX_REASON)
     with transaction.atomic():
         job = ImportJob.objects.create(
-            created_by=actor.user,
+            created_by=cast(User, actor.user),  # check_may_import passed: a person
             file=uploaded_file,
             original_name=name[:255],
             reason=reason,
@@ -68,7 +72,7 @@ def import_create(*, actor: Actor, uploaded_file, reason: str = "") -> ImportJob
     return job
 
 
-def _progress(job_id: int, **fields) -> None:
+def _progress(job_id: int, **fields: Any) -> None:
     ImportJob.objects.filter(pk=job_id).update(**fields)
 
 
@@ -112,7 +116,9 @@ def import_run(*, job_id: int, ip: str | None = None) -> ImportJob | None:
     return ImportJob.objects.get(pk=job.pk)
 
 
-def entries_import_publish(*, job: ImportJob, rows: list[dict], ip: str | None = None) -> int:
+def entries_import_publish(
+    *, job: ImportJob, rows: list[dict[str, Any]], ip: str | None = None
+) -> int:
     """Publish the checked rows of a CSV import in one transaction (all or nothing): the
     entries as `nomination_approve` builds them (review date defaulting to the review
     period), their keys, one `publish` change each, their audit events in one insert, and

@@ -43,7 +43,7 @@ FEED_SEQUENCE = "watchlist_feed"
 
 def nomination_for_update(nomination_id: int) -> Nomination:
     """Lock 1: the nomination (with what its decision reads of its relations)."""
-    nomination = (
+    nomination: Nomination | None = (
         Nomination.objects.select_for_update(of=("self",))
         .select_related("nominating_unit", "nominated_by", "source_incident")
         .filter(pk=nomination_id)
@@ -56,7 +56,7 @@ def nomination_for_update(nomination_id: int) -> Nomination:
 
 def entry_for_update(entry_id: int) -> Entry:
     """Lock 2: one entry."""
-    entry = Entry.objects.select_for_update(of=("self",)).filter(pk=entry_id).first()
+    entry: Entry | None = Entry.objects.select_for_update(of=("self",)).filter(pk=entry_id).first()
     if entry is None:
         raise NotFound(_("No such entry."))
     return entry

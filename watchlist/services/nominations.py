@@ -10,6 +10,7 @@ decision clock (order in `locks.py`).
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,7 +45,7 @@ from .locks import nomination_for_update
 NOMINATION_CLOCK = "watchlist.nomination_decision"
 
 
-def _notify(**kwargs) -> None:
+def _notify(**kwargs: Any) -> None:
     """Tell people through the notifications app (the outbox)."""
     notification_send(message=Message(**kwargs))
 
@@ -53,12 +54,12 @@ def _nomination_create(
     *,
     actor: Actor,
     kind: str,
-    data: dict,
+    data: dict[str, Any],
     reason: str,
     incident: Incident | None,
     source_ref: str,
-    review_on=None,
-    expires_on=None,
+    review_on: datetime.date | str | None = None,
+    expires_on: datetime.date | str | None = None,
 ) -> Nomination:
     action = "watchlist.nominate"
     permissions.check_may_nominate(actor, action=action)
@@ -74,7 +75,7 @@ def _nomination_create(
     settings_row = watchlist_settings()
     now = timezone.now()
     with transaction.atomic():
-        nomination = Nomination(
+        nomination: Nomination = Nomination(
             kind=kind,
             **cleaned,
             reason=reason,
@@ -148,11 +149,11 @@ def nomination_create(
     *,
     actor: Actor,
     kind: str,
-    data: dict,
+    data: dict[str, Any],
     reason: str,
     incident_id: int | None = None,
-    review_on=None,
-    expires_on=None,
+    review_on: datetime.date | str | None = None,
+    expires_on: datetime.date | str | None = None,
 ) -> Nomination:
     """Nominate a subject for the watch list (sub-branch or head-office monitors).
 
@@ -184,8 +185,8 @@ def nomination_create_from_incident(
     incident_id: int,
     source_ref: str,
     reason: str,
-    review_on=None,
-    expires_on=None,
+    review_on: datetime.date | str | None = None,
+    expires_on: datetime.date | str | None = None,
 ) -> Nomination:
     """Nominate a party, account or vehicle of an incident: its data is taken from the
     incident itself (`source_ref` such as "party:12"), never retyped."""
@@ -220,7 +221,9 @@ def _decidable(actor: Actor, nomination: Nomination, action: str) -> None:
         )
 
 
-def _decided(actor: Actor, nomination: Nomination, *, action: str, reason: str, data: dict) -> None:
+def _decided(
+    actor: Actor, nomination: Nomination, *, action: str, reason: str, data: dict[str, Any]
+) -> None:
     """Audit a decision on the nomination (and its incident), stop its clock, tell the
     nominator."""
     after = {"status": nomination.status, "reason": reason, **data}
@@ -236,7 +239,8 @@ def _decided(actor: Actor, nomination: Nomination, *, action: str, reason: str, 
         audit_record(
             actor=actor,
             action=action,
-            thread=nomination.source_incident.thread,
+            # source_incident_id is set: the incident is there.
+            thread=cast(Incident, nomination.source_incident).thread,
             target=f"N-{nomination.pk}",
             after={"reason": reason},
             data={"nomination": nomination.pk, "what": nomination.display_value, **data},
@@ -259,7 +263,12 @@ def _decided(actor: Actor, nomination: Nomination, *, action: str, reason: str, 
 
 @refusals_audited
 def nomination_approve(
-    *, actor: Actor, nomination_id: int, reason: str, review_on=None, expires_on=None
+    *,
+    actor: Actor,
+    nomination_id: int,
+    reason: str,
+    review_on: datetime.date | str | None = None,
+    expires_on: datetime.date | str | None = None,
 ) -> Entry:
     """Head office approves a nomination: the entry is published at once (keys written,
     change feed row added), so the very next screening finds it. Never the nominator."""
@@ -373,7 +382,8 @@ def nomination_withdraw(*, actor: Actor, nomination_id: int, reason: str = "") -
             audit_record(
                 actor=actor,
                 action="watchlist.nomination_withdrawn",
-                thread=nomination.source_incident.thread,
+                # source_incident_id is set: the incident is there.
+                thread=cast(Incident, nomination.source_incident).thread,
                 target=f"N-{nomination.pk}",
                 after={"reason": reason},
                 data={"nomination": nomination.pk, "what": nomination.display_value},

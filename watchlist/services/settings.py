@@ -43,7 +43,7 @@ def _threshold(value: Any, *, field: str = "name_review_threshold") -> Decimal:
 def settings_update(
     *,
     actor: Actor,
-    name_review_threshold,
+    name_review_threshold: Decimal | float | str,
     review_period_days: int,
     nomination_decision_days: int,
 ) -> WatchlistSettings:
