@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from clocks.choices import ESCALATION_STAGE_COLOURS, EscalationStage
 from clocks.selectors import clocks_late_stages
-from fraudops.core.choices import Role
-from fraudops.core.i18n import is_chinese, pick
+from fraudops.core.formats import roles_text
+from fraudops.core.i18n import pick
 
 from .panels import Badge, register_badges, register_panel
 from .timeline import register_timeline_action
@@ -41,18 +41,13 @@ def clock_badges(incident_ids, actor) -> dict[int, list[Badge]]:
     }
 
 
-def _roles(codes) -> str:
-    separator = "、" if is_chinese() else ", "
-    return separator.join(str(Role(c).label) if c in Role else c for c in codes or [])
-
-
 def escalation_sentence(event, context) -> str:
     data = event.data or {}
     params = {
         "title": pick(data.get("title_zh") or "", data.get("title_en") or ""),
         "unit": pick(data.get("told_unit_zh") or "", data.get("told_unit_en") or "")
         or data.get("told_unit", ""),
-        "roles": _roles(data.get("roles")),
+        "roles": roles_text(data.get("roles")),
     }
     stage = data.get("stage")
     if stage == EscalationStage.OVERDUE:

@@ -10,6 +10,9 @@
   rounded up to the next minute: one second late is "overdue by 1 min"), ``soon`` when less
   than `DEADLINE_SOON` remains (the ``FRAUDOPS_DEADLINE_SOON_MINUTES`` setting, 10 minutes by
   default), ``ok`` otherwise; the text is "15 min left" or "overdue by 5 min".
+- **Roles** (`roles_text`): role codes as their translated names, in the order of the
+  `Role` choices, joined with 、 in Chinese and ", " in English; an unknown code shows as
+  it is, after the known ones.
 - **Amounts** (`yuan_text`): yuan with thousands separators and two decimals
   (``50,000.00``); "" when there is no amount.
 """
@@ -24,7 +27,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-__all__ = ["DASH", "deadline_soon", "deadline_state", "duration_text", "yuan_text"]
+from .choices import Role
+from .i18n import is_chinese
+
+__all__ = [
+    "DASH",
+    "deadline_soon",
+    "deadline_state",
+    "duration_text",
+    "roles_text",
+    "yuan_text",
+]
 
 DASH = "—"
 _TWO_DAYS = 48 * 3600
@@ -96,3 +109,11 @@ def yuan_text(value: Any) -> str:
         return f"{Decimal(str(value)):,.2f}"
     except (TypeError, ValueError, ArithmeticError):
         return ""
+
+
+def roles_text(codes: Any) -> str:
+    """Role codes as their translated names (see the module's docstring)."""
+    given = [str(code) for code in codes or ()]
+    known = [str(label) for value, label in Role.choices if value in given]
+    unknown = [code for code in given if code not in Role.values]
+    return ("、" if is_chinese() else ", ").join([*known, *unknown])

@@ -15,7 +15,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from fraudops.core import badges, formats, nav
-from fraudops.core.choices import Role
 
 register = template.Library()
 
@@ -91,9 +90,8 @@ def choice_label(value, choices: str) -> str:
 
 @register.filter
 def role_labels(roles) -> str:
-    """Role codes as their translated names, in the order of the Role choices."""
-    codes = set(roles or ())
-    return ", ".join(str(label) for value, label in Role.choices if value in codes)
+    """Role codes as their translated names (`formats.roles_text`)."""
+    return formats.roles_text(roles)
 
 
 @register.simple_tag(takes_context=True)

@@ -231,3 +231,19 @@ def test_pagination_block_labels_and_single_page():
     assert ">Newer</a>" in html and ">Older</a>" in html and "Previous" not in html
     assert 'href="?unread=1&amp;page=3"' in html
     assert single.strip() == ""
+
+
+def test_roles_read_in_role_order_joined_in_the_language():
+    codes = ["sub_branch_security", "unknown_role", "sub_branch_monitor"]
+    with translation.override("en"):
+        assert formats.roles_text(codes) == (
+            "Sub-branch operations monitor, Sub-branch security officer, unknown_role"
+        )
+    with translation.override("zh-hans"):
+        text = formats.roles_text(codes)
+    assert text.count("、") == 2 and text.endswith("unknown_role")
+    assert formats.roles_text(None) == ""
+    rendered = Template("{% load chrome %}{{ roles|role_labels }}").render(
+        Context({"roles": ["teller", "branch_manager"]})
+    )
+    assert rendered == formats.roles_text(["teller", "branch_manager"])
