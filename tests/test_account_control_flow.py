@@ -183,9 +183,9 @@ def test_cross_region_stop_payment_from_request_to_core_banking_confirmation(
     assert "7 min 55 s" in page
     # ...and its timeline tells the story in sentences, refusals included.
     for sentence in (
-        f"Requested Stop-payment {control.number} on account {PAYEE}, for Shanghai Branch",
-        "Asked Shanghai Branch for assistance",
-        "Shanghai Branch acknowledged the assistance request after 4 min 0 s",
+        f"Requested Stop-payment {control.number} on account {PAYEE}, for Shanghai Sub-branch",
+        "Asked Shanghai Sub-branch for assistance",
+        "Shanghai Sub-branch acknowledged the assistance request after 4 min 0 s",
         f"Approved Stop-payment {control.number}, 4 min 40 s after the request",
         f"Core banking received {control.number} (Webhook)",
         f"Core banking executed {control.number} (reference CB-",

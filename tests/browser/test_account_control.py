@@ -240,16 +240,16 @@ def test_teller_requests_a_stop_payment_shanghai_approves_core_banking_confirms_
         row = rows.nth(0).inner_text()
         for fact in (
             incident.number,
-            "Beijing Haidian Sub-branch",  # the filing branch
+            "Beijing Haidian Branch",  # the filing branch
             "200,000.00",  # amount lost
             incident.summary,
             "王秀英",  # victim
             "赵六",  # payee, with the phone
             "13900139000",
             PAYEE,
-            "Shanghai Pudong Sub-branch",  # where the account is held
+            "Shanghai Pudong Branch",  # where the account is held
             "whole account",
-            "from Beijing Branch",  # received from another region
+            "from Beijing Sub-branch",  # received from another region
             control.reason,
         ):
             assert fact in row, fact
