@@ -41,6 +41,28 @@ STALE_DECISION = gettext_lazy(
 )
 
 
+def _control_to_decide(
+    *,
+    actor: Actor,
+    control_id: int | None,
+    number: str | None,
+    expected_state: str | None,
+    action: str,
+) -> ControlRequest:
+    """The request, locked, once the actor may decide it and it is still in the state the
+    decision was made against (what approving and rejecting both begin with)."""
+    control = control_lock(actor=actor, control_id=control_id, number=number)
+    check_may_decide(actor, control=control, action=action)
+    check_expected_state(
+        obj=control,
+        expected=expected_state,
+        thread=control.incident.thread,
+        action=action,
+        message=STALE_DECISION,
+    )
+    return control
+
+
 def _not_pending(control: ControlRequest, action: str) -> InvalidTransition:
     return InvalidTransition(
         _("This request is no longer awaiting a decision: it is “%(state)s”.")
@@ -65,16 +87,14 @@ def control_request_approve(
     to core banking is issued in the same transaction."""
     action = "control.approve"
     with transaction.atomic():
-        control = control_lock(actor=actor, control_id=control_id, number=number)
-        incident = control.incident
-        check_may_decide(actor, control=control, action=action)
-        check_expected_state(
-            obj=control,
-            expected=expected_state,
-            thread=incident.thread,
+        control = _control_to_decide(
+            actor=actor,
+            control_id=control_id,
+            number=number,
+            expected_state=expected_state,
             action=action,
-            message=STALE_DECISION,
         )
+        incident = control.incident
         before = snapshot(control)
         if can_proceed(control.approve):
             control.approve(by=actor.user)
@@ -127,16 +147,14 @@ def control_request_reject(
     action = "control.reject"
     reason = parse_prose(reason, field="reason", max_length=2000)
     with transaction.atomic():
-        control = control_lock(actor=actor, control_id=control_id, number=number)
-        incident = control.incident
-        check_may_decide(actor, control=control, action=action)
-        check_expected_state(
-            obj=control,
-            expected=expected_state,
-            thread=incident.thread,
+        control = _control_to_decide(
+            actor=actor,
+            control_id=control_id,
+            number=number,
+            expected_state=expected_state,
             action=action,
-            message=STALE_DECISION,
         )
+        incident = control.incident
         if not can_proceed(control.reject):
             raise _not_pending(control, action)
         if not reason:
