@@ -3,7 +3,7 @@ that scope, four-eyes and the audit trail always apply."""
 
 from django.contrib import admin
 
-from .models import Account, Evidence, Incident, Party, Task, Vehicle
+from .models import Account, Evidence, Incident, Party, SummaryAmendment, Task, Vehicle
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -17,16 +17,32 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class PartyInline(ReadOnlyInline):
+class RemovableInline(ReadOnlyInline):
+    """Rows removed after filing are listed too (with who removed them, when and why)."""
+
+    def get_queryset(self, request):
+        return self.model.all_objects.all()
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "removed_at", "removal_reason"]
+
+
+class PartyInline(RemovableInline):
     model = Party
 
 
-class AccountInline(ReadOnlyInline):
+class AccountInline(RemovableInline):
     model = Account
 
 
-class VehicleInline(ReadOnlyInline):
+class VehicleInline(RemovableInline):
     model = Vehicle
+
+
+class AmendmentInline(ReadOnlyInline):
+    model = SummaryAmendment
+    fields = ["text", "revision", "created_at", "created_by", "created_by_client"]
+    readonly_fields = fields
 
 
 class TaskInline(ReadOnlyInline):
@@ -46,7 +62,14 @@ class IncidentAdmin(admin.ModelAdmin):
     search_fields = ["number", "external_reference", "parties__name", "accounts__number"]
     list_select_related = ["incident_type", "unit"]
     date_hierarchy = "filed_at"
-    inlines = [PartyInline, AccountInline, VehicleInline, TaskInline, EvidenceInline]
+    inlines = [
+        AmendmentInline,
+        PartyInline,
+        AccountInline,
+        VehicleInline,
+        TaskInline,
+        EvidenceInline,
+    ]
 
     def has_add_permission(self, request):
         return False

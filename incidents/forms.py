@@ -4,6 +4,7 @@ fields here, so the browser and the API refuse the same things with the same wor
 
 from __future__ import annotations
 
+import copy
 import re
 
 from django import forms
@@ -221,6 +222,83 @@ def type_initial(type_code: str) -> dict:
         "accounts": initial.get("accounts") or [{}],
         "vehicles": initial.get("vehicles") or [{}],
     }
+
+
+# --- the facts after filing ---------------------------------------------------------------
+# The same fields as filing (the services clean them the same way), one row at a time, with
+# the incident's revision carried in a hidden field (a stale one is refused as a conflict).
+
+
+class RevisionForm(forms.Form):
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def _filing_field(name: str) -> forms.Field:
+    return copy.deepcopy(IncidentFilingForm.base_fields[name])
+
+
+class IncidentFactsForm(RevisionForm):
+    """The incident's facts that can change after filing, and an addition to the summary."""
+
+    FIELDS = ("occurred_at", "channel", "fraud_script", "fraud_script_detail", "serious")
+
+    occurred_at = _filing_field("occurred_at")
+    channel = _filing_field("channel")
+    fraud_script = _filing_field("fraud_script")
+    fraud_script_detail = _filing_field("fraud_script_detail")
+    serious = _filing_field("serious")
+    summary_amendment = forms.CharField(
+        label=_("Add to what happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The account as filed is kept as it is; this is added after it, with your name "
+            "and the time."
+        ),
+    )
+
+
+_NOTES = forms.CharField(label=_("Notes"), required=False, max_length=500)
+
+
+class PartyEditForm(RevisionForm, PartyForm):
+    FIELDS = ("role", "name", "id_type", "id_number", "phone", "staff_role", "notes")
+
+    notes = copy.deepcopy(_NOTES)
+
+
+class AccountEditForm(RevisionForm, AccountForm):
+    FIELDS = (
+        "role",
+        "kind",
+        "number",
+        "holder_name",
+        "bank_name",
+        "at_this_bank",
+        "opening_unit",
+        "party",
+    )
+
+    party = forms.ChoiceField(label=_("Holder (party)"), choices=BLANK, required=False)
+
+    def __init__(self, *args, party_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = BLANK + list(party_choices or [])
+
+
+class VehicleEditForm(RevisionForm, VehicleForm):
+    FIELDS = ("kind", "value", "notes")
+
+    notes = copy.deepcopy(_NOTES)
+
+
+class RemovalForm(RevisionForm):
+    reason = forms.CharField(
+        label=_("Why does it leave the case file?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It stays on the page struck through, with your reason, and in the audit."),
+    )
 
 
 FIELD_KEY = re.compile(r"^(parties|accounts|vehicles)\[(\d+)\](?:\.(\w+))?$")

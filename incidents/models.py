@@ -96,6 +96,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     state_reason = models.TextField(_("reason"), blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit of the facts after filing (services/facts.py): an edit made
+    # against an older revision is refused as a conflict (optimistic concurrency).
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("incident")
@@ -205,7 +208,57 @@ class Incident(ConcurrentTransitionMixin, models.Model):
         self.closed_at = timezone.now()
 
 
-class Party(models.Model):
+class CurrentRowsManager(models.Manager):
+    """Only the rows still part of the case file: a removed party, account or vehicle is
+    kept (for the audit trail and the page's struck-through list) but no longer counts.
+    It is the default manager, so `incident.accounts.all()` and `Account.objects` skip
+    removed rows everywhere; `all_objects` reaches them too."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class RemovableRow(models.Model):
+    """A row of the case file that can be removed after filing, with a reason (soft)."""
+
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    removed_by_client = models.ForeignKey(
+        "core.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False)
+
+    objects = CurrentRowsManager()
+    all_objects = models.Manager()  # noqa: DJ012 - the second manager, not a field: ruff reads it as one
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+def _removal_needs_reason(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""), name=name
+    )
+
+
+class Party(RemovableRow):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("role"), max_length=20, choices=PartyRole.choices)
     name = models.CharField(_("name"), max_length=64, blank=True)
@@ -223,12 +276,13 @@ class Party(models.Model):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         ordering = ["id"]
+        constraints = [_removal_needs_reason("party_removal_needs_reason")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"
 
 
-class Account(models.Model):
+class Account(RemovableRow):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="accounts")
     party = models.ForeignKey(
         Party, null=True, blank=True, on_delete=models.SET_NULL, related_name="accounts"
@@ -254,12 +308,13 @@ class Account(models.Model):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["id"]
+        constraints = [_removal_needs_reason("account_removal_needs_reason")]
 
     def __str__(self) -> str:
         return self.number
 
 
-class Vehicle(models.Model):
+class Vehicle(RemovableRow):
     """A fraud vehicle: phishing site, fraud phone number, advertisement, forged item."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="vehicles")
@@ -272,6 +327,7 @@ class Vehicle(models.Model):
         verbose_name = _("fraud vehicle")
         verbose_name_plural = _("fraud vehicles")
         ordering = ["id"]
+        constraints = [_removal_needs_reason("vehicle_removal_needs_reason")]
 
     def __str__(self) -> str:
         return self.value
@@ -379,3 +435,36 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SummaryAmendment(models.Model):
+    """An addition to the incident's account of what happened, made after filing. The
+    summary as filed is never changed: the page shows it followed by its amendments."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField(_("amendment"))
+    revision = models.PositiveIntegerField(_("revision"), editable=False)
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_by_client = models.ForeignKey(
+        "core.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("summary amendment")
+        verbose_name_plural = _("summary amendments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="amendment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.text[:40]}"

@@ -245,3 +245,61 @@ def check_may_attach_to_task(
 ) -> None:
     """Raise unless `actor` may attach a file to `task`: its level's roles at its unit."""
     _check_task_worker(actor, task=task, incident=incident, action=action)
+
+
+# --- the facts after filing ------------------------------------------------------------------
+
+
+def check_may_edit_facts(actor: Actor, *, incident, action: str = "incident.edit_facts") -> None:
+    """Raise unless `actor` may edit the incident's facts (summary amendments, occurred-at,
+    channel, fraud script, serious; parties, accounts and fraud vehicles): while the
+    incident is open (InvalidTransition otherwise), staff of the unit holding it or of a
+    unit above it in its chain, with a role that works their own unit's level; API clients
+    with the incidents:write scope within their subtree; the system always."""
+    if not incident.is_open:
+        raise InvalidTransition(
+            _("The incident is %(state)s: its facts can no longer be changed.")
+            % {"state": incident.get_state_display()},
+            thread=incident.thread,
+            action=action,
+        )
+    if actor.is_system:
+        return
+    if actor.client is not None:
+        if not actor.has_scope(ApiScope.INCIDENTS_WRITE):
+            raise PermissionRefused(
+                _("This API client lacks the incidents:write scope."),
+                thread=incident.thread,
+                action=action,
+            )
+        if not actor.sees(incident.unit):
+            raise OutOfScope(thread=incident.thread, action=action)
+        return
+    holding = holding_unit(incident)
+    unit = actor.unit
+    if unit is None or not actor.sees(incident.unit):
+        raise OutOfScope(thread=incident.thread, action=action)
+    if not holding.path.startswith(unit.path):
+        raise PermissionRefused(
+            _(
+                "The incident is with %(unit)s now: only it and the levels above it may "
+                "change its facts."
+            )
+            % {"unit": holding.name},
+            thread=incident.thread,
+            action=action,
+        )
+    roles = level_roles(unit.level)
+    if not actor.has_role(*roles):
+        names = ", ".join(str(Role(r).label) for r in roles)
+        raise PermissionRefused(
+            _("Changing the facts needs one of these roles: %(roles)s.") % {"roles": names}
+            if names
+            else None,
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def may_edit_facts(actor: Actor, *, incident) -> bool:
+    return allowed(check_may_edit_facts, actor, incident=incident)

@@ -11,7 +11,7 @@ from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
 
 from .choices import OPEN_STATES, TaskStatus, states_held_at
-from .models import Account, Evidence, Incident, Task
+from .models import Account, Evidence, Incident, Party, SummaryAmendment, Task, Vehicle
 
 
 def incident_list(*, actor: Actor) -> QuerySet[Incident]:
@@ -36,6 +36,33 @@ def incident_get(*, actor: Actor, number: str) -> Incident:
         "parties",
         Prefetch("accounts", queryset=Account.objects.select_related("opening_unit", "party")),
         "vehicles",
+        # Rows removed after filing: kept, shown struck through (the default manager skips
+        # them, so these come from `all_objects`).
+        Prefetch(
+            "parties",
+            queryset=Party.all_objects.filter(removed_at__isnull=False).select_related(
+                "removed_by", "removed_by_client"
+            ),
+            to_attr="removed_parties",
+        ),
+        Prefetch(
+            "accounts",
+            queryset=Account.all_objects.filter(removed_at__isnull=False).select_related(
+                "opening_unit", "removed_by", "removed_by_client"
+            ),
+            to_attr="removed_accounts",
+        ),
+        Prefetch(
+            "vehicles",
+            queryset=Vehicle.all_objects.filter(removed_at__isnull=False).select_related(
+                "removed_by", "removed_by_client"
+            ),
+            to_attr="removed_vehicles",
+        ),
+        Prefetch(
+            "amendments",
+            queryset=SummaryAmendment.objects.select_related("created_by", "created_by_client"),
+        ),
         "evidence_files",
         Prefetch(
             "tasks",
@@ -63,6 +90,31 @@ def incident_get_id(*, actor: Actor, number: str) -> int:
     if pk is None:
         raise NotFound()
     return pk
+
+
+def incident_for_edit(*, actor: Actor, number: str) -> Incident:
+    """An incident the actor sees with its unit chain (who may edit its facts is decided
+    on it), in one query; NotFound otherwise. The edit pages' read."""
+    queryset = _in_subtree(
+        Incident.objects.select_related("unit", "unit__parent", "unit__parent__parent").filter(
+            number=number
+        ),
+        actor,
+        unit_path="unit__path",
+    )
+    incident = queryset.first()
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
+def case_row_get(*, incident: Incident, model: type[Party | Account | Vehicle], row_id: int):
+    """A current (not removed) party, account or vehicle of `incident`; NotFound
+    otherwise."""
+    row = model.objects.filter(pk=row_id, incident=incident).first()
+    if row is None:
+        raise NotFound()
+    return row
 
 
 def task_get(*, actor: Actor, number: str, task_id: int) -> Task:

@@ -24,7 +24,18 @@ from fraudops.core.formats import yuan_text
 from fraudops.core.i18n import pick
 from workflows.choices import EvidenceType
 
-from .choices import IncidentState, TaskStatus
+from .choices import (
+    AccountKind,
+    AccountRole,
+    Channel,
+    FraudScript,
+    IdType,
+    IncidentState,
+    PartyRole,
+    StaffRole,
+    TaskStatus,
+    VehicleKind,
+)
 
 _renderers: dict[str, Callable[[Any, dict], str]] = {}
 
@@ -45,6 +56,16 @@ ATTEMPTS = {
     "task.not_applicable": gettext_lazy("mark a step not applicable"),
     "task.instruct": gettext_lazy("instruct a step"),
     "evidence.attach": gettext_lazy("attach a file"),
+    "incident.edit_facts": gettext_lazy("change the incident's facts"),
+    "party.add": gettext_lazy("add a party"),
+    "party.correct": gettext_lazy("correct a party"),
+    "party.remove": gettext_lazy("remove a party"),
+    "account.add": gettext_lazy("add an account"),
+    "account.correct": gettext_lazy("correct an account"),
+    "account.remove": gettext_lazy("remove an account"),
+    "vehicle.add": gettext_lazy("add a fraud vehicle"),
+    "vehicle.correct": gettext_lazy("correct a fraud vehicle"),
+    "vehicle.remove": gettext_lazy("remove a fraud vehicle"),
 }
 
 # Labels of the keys that appear in before/after snapshots.
@@ -65,6 +86,34 @@ KEY_LABELS = {
     "accounts": gettext_lazy("accounts"),
     "vehicles": gettext_lazy("fraud vehicles"),
     "amount_recovered": gettext_lazy("amount recovered"),
+    # The facts after filing (incidents/services/facts.py).
+    "occurred_at": gettext_lazy("occurred at"),
+    "channel": gettext_lazy("channel"),
+    "fraud_script": gettext_lazy("fraud script"),
+    "fraud_script_detail": gettext_lazy("fraud script details"),
+    "serious": gettext_lazy("serious"),
+    "summary_amendment": gettext_lazy("added to what happened"),
+    "role": gettext_lazy("role"),
+    "id_type": gettext_lazy("document type"),
+    "id_number": gettext_lazy("document number"),
+    "phone": gettext_lazy("phone"),
+    "staff_role": gettext_lazy("staff role"),
+    "notes": gettext_lazy("notes"),
+    "kind": gettext_lazy("kind"),
+    "holder_name": gettext_lazy("holder"),
+    "bank_name": gettext_lazy("bank"),
+    "at_this_bank": gettext_lazy("at this bank"),
+    "opening_unit": gettext_lazy("opening branch"),
+    "party": gettext_lazy("holder (party)"),
+    "value": gettext_lazy("value"),
+}
+
+# Coded values in the snapshots of the facts edits, by the action's subject and key.
+CHOICE_KEYS: dict[str, dict[str, Any]] = {
+    "incident": {"channel": Channel, "fraud_script": FraudScript},
+    "party": {"role": PartyRole, "id_type": IdType, "staff_role": StaffRole},
+    "account": {"role": AccountRole, "kind": AccountKind},
+    "vehicle": {"kind": VehicleKind},
 }
 HIDDEN_KEYS = {"sha256", "evidence"}
 
@@ -114,6 +163,17 @@ def _value(key: str, value: Any) -> str:
             return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M")
     text = str(value)
     return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _coded_value(action: str, key: str, value: Any) -> str:
+    """A snapshot value, with the label of a coded one (a channel, a party's role)."""
+    choices = CHOICE_KEYS.get(action.split(".", 1)[0], {}).get(key)
+    if choices is not None and value:
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            pass
+    return _value(key, value)
 
 
 def _step_title(event, context: dict) -> str:
@@ -197,6 +257,56 @@ def _evidence_attached(event, context) -> str:
     return _("Attached the file %(name)s") % {"name": (event.after or {}).get("name", "")}
 
 
+def _facts_updated(event, context) -> str:
+    after = event.after or {}
+    if set(after) == {"summary_amendment"}:
+        return _("Added to what happened")
+    return _("Changed the incident's facts")
+
+
+def _row_label(event) -> str:
+    """What a party, account or vehicle snapshot is called in a sentence."""
+    row = event.before if event.action.endswith(".removed") else event.after
+    row = row if isinstance(row, dict) else {}
+    subject = event.action.split(".", 1)[0]
+    if subject == "party":
+        role = _coded_value("party.", "role", row.get("role"))
+        who = row.get("name") or row.get("id_number") or row.get("phone") or ""
+        return f"{role} {who}".strip()
+    if subject == "account":
+        return f"{row.get('number', '')} ({_coded_value('account.', 'role', row.get('role'))})"
+    return f"{row.get('value', '')} ({_coded_value('vehicle.', 'kind', row.get('kind'))})"
+
+
+def _row_added(event, context) -> str:
+    subject = event.action.split(".", 1)[0]
+    label = _row_label(event)
+    if subject == "party":
+        return _("Added the party %(party)s") % {"party": label}
+    if subject == "account":
+        return _("Added the account %(account)s") % {"account": label}
+    return _("Added the fraud vehicle %(vehicle)s") % {"vehicle": label}
+
+
+def _row_corrected(event, context) -> str:
+    subject = event.action.split(".", 1)[0]
+    if subject == "party":
+        return _("Corrected a party")
+    if subject == "account":
+        return _("Corrected an account")
+    return _("Corrected a fraud vehicle")
+
+
+def _row_removed(event, context) -> str:
+    subject = event.action.split(".", 1)[0]
+    params = {"row": _row_label(event), "reason": (event.after or {}).get("reason", "")}
+    if subject == "party":
+        return _("Removed the party %(row)s from the case file: %(reason)s") % params
+    if subject == "account":
+        return _("Removed the account %(row)s from the case file: %(reason)s") % params
+    return _("Removed the fraud vehicle %(row)s from the case file: %(reason)s") % params
+
+
 register_timeline_action("incident.filed", _filed)
 register_timeline_action("incident.reported_up", _reported_up)
 register_timeline_action("incident.transition", _transition)
@@ -205,6 +315,22 @@ register_timeline_action("task.done", _task_done)
 register_timeline_action("task.not_applicable", _task_not_applicable)
 register_timeline_action("task.instructed", _task_instructed)
 register_timeline_action("evidence.attached", _evidence_attached)
+register_timeline_action("incident.facts_updated", _facts_updated)
+for _subject in ("party", "account", "vehicle"):
+    register_timeline_action(f"{_subject}.added", _row_added)
+    register_timeline_action(f"{_subject}.corrected", _row_corrected)
+    register_timeline_action(f"{_subject}.removed", _row_removed)
+
+# Actions whose sentence says it all: no list of before → after.
+QUIET_ACTIONS = {
+    "incident.filed",
+    "party.added",
+    "account.added",
+    "vehicle.added",
+    "party.removed",
+    "account.removed",
+    "vehicle.removed",
+}
 
 
 # The incident's own actions; for other apps' actions, whose sentence already says what
@@ -218,6 +344,12 @@ OWN_ACTIONS = {
     "task.instructed",
     "evidence.attached",
     "incident.recovered",
+    "incident.facts_updated",
+    *(
+        f"{subject}.{verb}"
+        for subject in ("party", "account", "vehicle")
+        for verb in ("added", "corrected", "removed")
+    ),
 }
 PLAIN_KEYS = {"reason", "note", "instruction", "due_at"}
 
@@ -242,8 +374,8 @@ def _changes(event) -> list[Change]:
         changes.append(
             Change(
                 label=label,
-                before=_value(key, old) if key in before else "",
-                after=_value(key, new) if key in after else "",
+                before=_coded_value(event.action, key, old) if key in before else "",
+                after=_coded_value(event.action, key, new) if key in after else "",
             )
         )
     return changes
@@ -347,7 +479,7 @@ def timeline_entries(events, *, tasks: dict[int, Any]) -> list[Entry]:
                 actor=actor,
                 unit=unit,
                 sentence=sentence,
-                changes=[] if event.action == "incident.filed" else _changes(event),
+                changes=[] if event.action in QUIET_ACTIONS else _changes(event),
                 facts=_evidence_facts(event, context) if event.action == "task.done" else [],
             )
         )

@@ -4,8 +4,19 @@ domain validation (Chinese IDs, phones, cards) so that the browser and the API a
 from rest_framework import serializers
 
 from ..actions import TRANSITIONS
-from ..choices import IncidentState, TaskStatus
-from ..models import Account, Evidence, Incident, Party, Task, Vehicle
+from ..choices import (
+    AccountKind,
+    AccountRole,
+    Channel,
+    FraudScript,
+    IdType,
+    IncidentState,
+    PartyRole,
+    StaffRole,
+    TaskStatus,
+    VehicleKind,
+)
+from ..models import Account, Evidence, Incident, Party, SummaryAmendment, Task, Vehicle
 
 
 class PartyInputSerializer(serializers.Serializer):
@@ -107,6 +118,53 @@ class VehicleSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "value", "normalized", "notes"]
 
 
+class RemovalFieldsMixin(serializers.Serializer):
+    removed_at = serializers.DateTimeField(allow_null=True)
+    removed_by = serializers.SerializerMethodField()
+    removal_reason = serializers.CharField()
+
+    def get_removed_by(self, row) -> str:
+        if row.removed_by is not None:
+            return row.removed_by.get_username()
+        return f"api:{row.removed_by_client.name}" if row.removed_by_client else ""
+
+
+class RemovedPartySerializer(RemovalFieldsMixin, PartySerializer):
+    class Meta(PartySerializer.Meta):
+        fields = [*PartySerializer.Meta.fields, "removed_at", "removed_by", "removal_reason"]
+
+
+class RemovedAccountSerializer(RemovalFieldsMixin, AccountSerializer):
+    class Meta(AccountSerializer.Meta):
+        fields = [*AccountSerializer.Meta.fields, "removed_at", "removed_by", "removal_reason"]
+
+
+class RemovedVehicleSerializer(RemovalFieldsMixin, VehicleSerializer):
+    class Meta(VehicleSerializer.Meta):
+        fields = [*VehicleSerializer.Meta.fields, "removed_at", "removed_by", "removal_reason"]
+
+
+class RemovedRowsSerializer(serializers.Serializer):
+    """Rows removed from the case file after filing (kept, with who, when and why)."""
+
+    parties = RemovedPartySerializer(many=True, source="removed_parties")
+    accounts = RemovedAccountSerializer(many=True, source="removed_accounts")
+    vehicles = RemovedVehicleSerializer(many=True, source="removed_vehicles")
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SummaryAmendment
+        fields = ["id", "text", "revision", "created_at", "created_by"]
+
+    def get_created_by(self, amendment) -> str:
+        if amendment.created_by is not None:
+            return amendment.created_by.get_username()
+        return f"api:{amendment.created_by_client.name}" if amendment.created_by_client else ""
+
+
 class TaskSerializer(serializers.ModelSerializer):
     step = serializers.CharField(source="step.code")
     title_zh = serializers.CharField(source="step.title_zh")
@@ -183,11 +241,19 @@ class IncidentDetailSerializer(serializers.ModelSerializer):
     vehicles = VehicleSerializer(many=True)
     tasks = TaskSerializer(many=True)
     evidence_files = EvidenceSerializer(many=True)
+    revision = serializers.IntegerField(
+        help_text="Send it back as `expected_revision` when editing the facts."
+    )
+    amendments = AmendmentSerializer(
+        many=True, help_text="Additions to the summary after filing; the summary never changes."
+    )
+    removed = RemovedRowsSerializer(source="*")
 
     class Meta:
         model = Incident
         fields = [
             "number",
+            "revision",
             "incident_type",
             "playbook_version",
             "state",
@@ -209,9 +275,11 @@ class IncidentDetailSerializer(serializers.ModelSerializer):
             "amount_prevented",
             "outcome",
             "serious",
+            "amendments",
             "parties",
             "accounts",
             "vehicles",
+            "removed",
             "tasks",
             "evidence_files",
         ]
@@ -227,3 +295,111 @@ class TimelineEventSerializer(serializers.Serializer):
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
     data = serializers.JSONField()
+
+
+# --- the facts after filing: typed inputs, so that a generated client validates them ---------
+
+EXPECTED_REVISION_HELP = (
+    "The incident's `revision` you read: if it has changed since, the edit is refused with "
+    "409 and nothing changes."
+)
+
+
+def _expected_revision() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=0, help_text=EXPECTED_REVISION_HELP)
+
+
+class FactsInputSerializer(serializers.Serializer):
+    """The facts to change; those left out keep their value."""
+
+    expected_revision = _expected_revision()
+    occurred_at = serializers.DateTimeField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, allow_blank=True)
+    fraud_script = serializers.ChoiceField(
+        choices=FraudScript.choices, required=False, allow_blank=True
+    )
+    fraud_script_detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    serious = serializers.BooleanField(required=False)
+    summary_amendment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="Added after the summary as filed, with who and when (the summary never "
+        "changes).",
+    )
+
+
+class PartyCorrectSerializer(serializers.Serializer):
+    """A party's fields to correct; those left out keep their value."""
+
+    expected_revision = _expected_revision()
+    role = serializers.ChoiceField(choices=PartyRole.choices, required=False)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    id_type = serializers.ChoiceField(choices=IdType.choices, required=False, allow_blank=True)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    staff_role = serializers.ChoiceField(
+        choices=StaffRole.choices, required=False, allow_blank=True
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class PartyAddSerializer(PartyCorrectSerializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+
+
+class AccountCorrectSerializer(serializers.Serializer):
+    """An account's fields to correct; those left out keep their value."""
+
+    expected_revision = _expected_revision()
+    role = serializers.ChoiceField(choices=AccountRole.choices, required=False)
+    kind = serializers.ChoiceField(choices=AccountKind.choices, required=False)
+    number = serializers.CharField(required=False, max_length=40)
+    holder_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    bank_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    at_this_bank = serializers.BooleanField(required=False)
+    opening_unit = serializers.CharField(
+        required=False, allow_blank=True, help_text="Code of the opening branch."
+    )
+    party = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Id of the holder among the parties."
+    )
+
+
+class AccountAddSerializer(AccountCorrectSerializer):
+    role = serializers.ChoiceField(choices=AccountRole.choices)
+    number = serializers.CharField(max_length=40)
+
+
+class VehicleCorrectSerializer(serializers.Serializer):
+    """A fraud vehicle's fields to correct; those left out keep their value."""
+
+    expected_revision = _expected_revision()
+    kind = serializers.ChoiceField(choices=VehicleKind.choices, required=False)
+    value = serializers.CharField(required=False, max_length=500)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class VehicleAddSerializer(VehicleCorrectSerializer):
+    kind = serializers.ChoiceField(choices=VehicleKind.choices)
+    value = serializers.CharField(max_length=500)
+
+
+class RemovalInputSerializer(serializers.Serializer):
+    expected_revision = _expected_revision()
+    reason = serializers.CharField(help_text="Why it leaves the case file (kept in the audit).")
+
+
+class PartyChangeSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(help_text="The incident's revision after the edit.")
+    party = RemovedPartySerializer(help_text="The row (removal fields empty unless removed).")
+
+
+class AccountChangeSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(help_text="The incident's revision after the edit.")
+    account = RemovedAccountSerializer(help_text="The row (removal fields empty unless removed).")
+
+
+class VehicleChangeSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(help_text="The incident's revision after the edit.")
+    vehicle = RemovedVehicleSerializer(help_text="The row (removal fields empty unless removed).")

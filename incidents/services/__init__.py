@@ -11,6 +11,9 @@ module per aggregate:
 - `tasks`: `task_complete`, `task_mark_not_applicable`, `task_instruct`;
 - `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
   reporting up when a level's reporting step is done;
+- `facts`: the facts after filing: `incident_facts_update` (occurred-at, channel, fraud
+  script, serious, summary amendments) and `party_/account_/vehicle_` `add`, `correct`,
+  `remove` (with `expected_revision`, the incident's optimistic-concurrency counter);
 - `evidence`: `evidence_attach`;
 - `recovery`: `incident_record_recovery`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
@@ -23,6 +26,18 @@ direct calls to `incidents.task_clocks`.
 
 from ..actions import TRANSITIONS
 from .evidence import evidence_attach
+from .facts import (
+    account_add,
+    account_correct,
+    account_remove,
+    incident_facts_update,
+    party_add,
+    party_correct,
+    party_remove,
+    vehicle_add,
+    vehicle_correct,
+    vehicle_remove,
+)
 from .filing import MAX_PARTIES, incident_file
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
 from .recovery import incident_record_recovery
@@ -32,15 +47,25 @@ from .transitions import incident_transition
 __all__ = [
     "MAX_PARTIES",
     "TRANSITIONS",
+    "account_add",
+    "account_correct",
+    "account_remove",
     "evidence_attach",
+    "incident_facts_update",
     "incident_file",
     "incident_lock",
     "incident_record_recovery",
     "incident_transition",
+    "party_add",
+    "party_correct",
+    "party_remove",
     "scope_subtree_or_units",
     "scope_subtree_writer",
     "task_complete",
     "task_instruct",
     "task_lock",
     "task_mark_not_applicable",
+    "vehicle_add",
+    "vehicle_correct",
+    "vehicle_remove",
 ]

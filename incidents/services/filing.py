@@ -1,5 +1,9 @@
 """Filing an incident: its data validated in full before anything is written, then the
-incident, its parties, accounts and fraud vehicles, and the branch's playbook steps."""
+incident, its parties, accounts and fraud vehicles, and the branch's playbook steps.
+
+The row cleaners (`clean_party`, `clean_account`, `clean_vehicle`, `clean_occurred_at`) are
+the one validation of a case file's rows (SPEC §6): filing uses them for each row it is
+given, and the edits after filing (`services/facts.py`) for the row they add or correct."""
 
 from __future__ import annotations
 
@@ -52,7 +56,13 @@ T = TypeVar("T")
 
 # --- validation of filed data --------------------------------------------------------------
 # Each value goes through one of the kit's parsers (`fraudops.core.parsing`); `FieldErrors`
-# collects every refusal, so one InvalidInput names each field at fault.
+# collects every refusal, so one InvalidInput names each field at fault. A row's fields are
+# named `<prefix>.<field>` (filing: ``parties[0].id_number``), or by the field alone when the
+# prefix is empty (one row edited after filing: ``id_number``).
+
+
+def _key(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
 
 
 def _choice(
@@ -111,35 +121,38 @@ def _normalised(
     return errors.collect(parse_with, normalise, value, field=field, fallback=value)
 
 
-def _clean_party(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
-    role = _choice(errors, f"{prefix}.role", raw.get("role"), PartyRole, required=True)
+def clean_party(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """A party's fields, validated and normalised (names, document numbers, phones)."""
+    role = _choice(errors, _key(prefix, "role"), raw.get("role"), PartyRole, required=True)
     name = raw.get("name") or ""
     if name:
-        name = _normalised(errors, f"{prefix}.name", chinese.normalize_person_name, name)
-    id_type = _choice(errors, f"{prefix}.id_type", raw.get("id_type"), IdType)
+        name = _normalised(errors, _key(prefix, "name"), chinese.normalize_person_name, name)
+    id_type = _choice(errors, _key(prefix, "id_type"), raw.get("id_type"), IdType)
     id_number = raw.get("id_number") or ""
     if id_number:
         if not id_type:
             id_type = IdType.RESIDENT_ID
         if id_type == IdType.RESIDENT_ID:
             id_number = _normalised(
-                errors, f"{prefix}.id_number", chinese.normalize_id_number, id_number
+                errors, _key(prefix, "id_number"), chinese.normalize_id_number, id_number
             )
         elif id_type == IdType.USCC:
             id_number = _normalised(
-                errors, f"{prefix}.id_number", chinese.normalize_org_identifier, id_number
+                errors, _key(prefix, "id_number"), chinese.normalize_org_identifier, id_number
             )
         else:
-            id_number = _text(errors, f"{prefix}.id_number", id_number, max_length=32).upper()
+            id_number = _text(errors, _key(prefix, "id_number"), id_number, max_length=32).upper()
     phone = raw.get("phone") or ""
     if phone:
-        phone = _normalised(errors, f"{prefix}.phone", chinese.normalize_phone, phone)
-    staff_role = _choice(errors, f"{prefix}.staff_role", raw.get("staff_role"), StaffRole)
+        phone = _normalised(errors, _key(prefix, "phone"), chinese.normalize_phone, phone)
+    staff_role = _choice(errors, _key(prefix, "staff_role"), raw.get("staff_role"), StaffRole)
     if role == PartyRole.INTERNAL_STAFF and not staff_role:
         staff_role = StaffRole.OTHER
-    notes = _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True)
+    notes = _text(errors, _key(prefix, "notes"), raw.get("notes"), max_length=500, prose=True)
     if not (name or id_number or phone):
-        errors.add(prefix, _("Give at least a name, a document number or a phone number."))
+        errors.add(
+            prefix or "name", _("Give at least a name, a document number or a phone number.")
+        )
     return {
         "role": role,
         "name": name,
@@ -151,62 +164,108 @@ def _clean_party(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[
     }
 
 
-def _clean_account(
-    errors: FieldErrors, prefix: str, raw: dict[str, Any], *, party_count: int
-) -> dict[str, Any]:
-    role = _choice(errors, f"{prefix}.role", raw.get("role"), AccountRole, required=True)
+def clean_account(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """An account's or card's fields, validated and normalised (Luhn for cards, the
+    opening unit by its code). Its holder (`party`) is the caller's to resolve."""
+    role = _choice(errors, _key(prefix, "role"), raw.get("role"), AccountRole, required=True)
     kind = _choice(
-        errors, f"{prefix}.kind", raw.get("kind"), AccountKind, default=AccountKind.ACCOUNT
+        errors, _key(prefix, "kind"), raw.get("kind"), AccountKind, default=AccountKind.ACCOUNT
     )
     number = raw.get("number") or ""
     if not number:
-        errors.add(f"{prefix}.number", _("This field is required."))
+        errors.add(_key(prefix, "number"), _("This field is required."))
     elif kind == AccountKind.CARD:
-        number = _normalised(errors, f"{prefix}.number", chinese.normalize_card_number, number)
+        number = _normalised(errors, _key(prefix, "number"), chinese.normalize_card_number, number)
     else:
-        number = _normalised(errors, f"{prefix}.number", chinese.normalize_account_number, number)
+        number = _normalised(
+            errors, _key(prefix, "number"), chinese.normalize_account_number, number
+        )
     holder = raw.get("holder_name") or ""
     if holder:
-        holder = _normalised(errors, f"{prefix}.holder_name", chinese.normalize_person_name, holder)
+        holder = _normalised(
+            errors, _key(prefix, "holder_name"), chinese.normalize_person_name, holder
+        )
     opening_unit = None
     code = raw.get("opening_unit") or ""
     if code:
         opening_unit = OrgUnit.objects.filter(code=code).first()
         if opening_unit is None:
-            errors.add(f"{prefix}.opening_unit", _("No org unit has this code."))
+            errors.add(_key(prefix, "opening_unit"), _("No org unit has this code."))
+    return {
+        "role": role,
+        "kind": kind,
+        "number": number,
+        "holder_name": holder,
+        "bank_name": _text(errors, _key(prefix, "bank_name"), raw.get("bank_name"), max_length=100),
+        "at_this_bank": bool(raw.get("at_this_bank")) or opening_unit is not None,
+        "opening_unit": opening_unit,
+    }
+
+
+def clean_vehicle(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """A fraud vehicle: its value as typed, and its normalised form (URL, phone)."""
+    kind = _choice(errors, _key(prefix, "kind"), raw.get("kind"), VehicleKind, required=True)
+    value = _text(errors, _key(prefix, "value"), raw.get("value"), max_length=500, required=True)
+    normalized = value
+    if value and kind == VehicleKind.PHISHING_URL:
+        result = _normalised(errors, _key(prefix, "value"), chinese.normalize_url, value)
+        normalized = result[0] if isinstance(result, tuple) else value
+    elif value and kind == VehicleKind.FRAUD_PHONE:
+        normalized = _normalised(errors, _key(prefix, "value"), chinese.normalize_phone, value)
+    return {
+        "kind": kind,
+        "value": value,
+        "normalized": normalized,
+        "notes": _text(errors, _key(prefix, "notes"), raw.get("notes"), max_length=500, prose=True),
+    }
+
+
+def clean_occurred_at(errors: FieldErrors, value: Any) -> datetime.datetime | None:
+    """When it happened: required, and not in the future (five minutes' grace for clocks)."""
+    occurred_at = errors.collect(parse_datetime, value, field="occurred_at", required=True)
+    if occurred_at and occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        errors.add("occurred_at", _("The time it happened cannot be in the future."))
+    return occurred_at
+
+
+# The incident's own facts that can be edited after filing, and how each is cleaned.
+EDITABLE_FACTS: tuple[str, ...] = (
+    "occurred_at",
+    "channel",
+    "fraud_script",
+    "fraud_script_detail",
+    "serious",
+)
+
+
+def clean_fact(errors: FieldErrors, name: str, value: Any) -> Any:
+    """One of `EDITABLE_FACTS`, cleaned as filing cleans it."""
+    if name == "occurred_at":
+        return clean_occurred_at(errors, value)
+    if name == "channel":
+        return _choice(errors, "channel", value, Channel)
+    if name == "fraud_script":
+        return _choice(errors, "fraud_script", value, FraudScript)
+    if name == "fraud_script_detail":
+        return _text(errors, "fraud_script_detail", value, max_length=200)
+    if name == "serious":
+        return value in (True, "true", "on", "1", 1, "yes")
+    raise KeyError(name)
+
+
+def _clean_filed_account(
+    errors: FieldErrors, prefix: str, raw: dict[str, Any], *, party_count: int
+) -> dict[str, Any]:
+    """A filed account: its holder is named by the party's position in the filing."""
+    cleaned = clean_account(errors, prefix, raw)
     party_index = raw.get("party")
     if party_index is not None and not (
         isinstance(party_index, int) and 0 <= party_index < party_count
     ):
         errors.add(f"{prefix}.party", _("Refer to a party by its position in the list."))
         party_index = None
-    return {
-        "role": role,
-        "kind": kind,
-        "number": number,
-        "holder_name": holder,
-        "bank_name": _text(errors, f"{prefix}.bank_name", raw.get("bank_name"), max_length=100),
-        "at_this_bank": bool(raw.get("at_this_bank")) or opening_unit is not None,
-        "opening_unit": opening_unit,
-        "party_index": party_index,
-    }
-
-
-def _clean_vehicle(errors: FieldErrors, prefix: str, raw: dict[str, Any]) -> dict[str, Any]:
-    kind = _choice(errors, f"{prefix}.kind", raw.get("kind"), VehicleKind, required=True)
-    value = _text(errors, f"{prefix}.value", raw.get("value"), max_length=500, required=True)
-    normalized = value
-    if value and kind == VehicleKind.PHISHING_URL:
-        result = _normalised(errors, f"{prefix}.value", chinese.normalize_url, value)
-        normalized = result[0] if isinstance(result, tuple) else value
-    elif value and kind == VehicleKind.FRAUD_PHONE:
-        normalized = _normalised(errors, f"{prefix}.value", chinese.normalize_phone, value)
-    return {
-        "kind": kind,
-        "value": value,
-        "normalized": normalized,
-        "notes": _text(errors, f"{prefix}.notes", raw.get("notes"), max_length=500, prose=True),
-    }
+    cleaned["party_index"] = party_index
+    return cleaned
 
 
 def _clean_filing(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
@@ -233,19 +292,14 @@ def _clean_filing(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     vehicles_raw = data.get("vehicles") or []
     if len(parties_raw) + len(accounts_raw) + len(vehicles_raw) > MAX_PARTIES * 3:
         errors.add("parties", _("Too many parties, accounts or vehicles in one filing."))
-    parties = [_clean_party(errors, f"parties[{i}]", p) for i, p in enumerate(parties_raw)]
+    parties = [clean_party(errors, f"parties[{i}]", p) for i, p in enumerate(parties_raw)]
     accounts = [
-        _clean_account(errors, f"accounts[{i}]", a, party_count=len(parties))
+        _clean_filed_account(errors, f"accounts[{i}]", a, party_count=len(parties))
         for i, a in enumerate(accounts_raw)
     ]
-    vehicles = [_clean_vehicle(errors, f"vehicles[{i}]", v) for i, v in enumerate(vehicles_raw)]
+    vehicles = [clean_vehicle(errors, f"vehicles[{i}]", v) for i, v in enumerate(vehicles_raw)]
 
-    now = timezone.now()
-    occurred_at = errors.collect(
-        parse_datetime, data.get("occurred_at"), field="occurred_at", required=True
-    )
-    if occurred_at and occurred_at > now + datetime.timedelta(minutes=5):
-        errors.add("occurred_at", _("The time it happened cannot be in the future."))
+    occurred_at = clean_occurred_at(errors, data.get("occurred_at"))
     cleaned: dict[str, Any] = {
         "incident_type": incident_type,
         "playbook": playbook,
@@ -254,11 +308,10 @@ def _clean_filing(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
         "summary": _text(
             errors, "summary", data.get("summary"), max_length=5000, required=True, prose=True
         ),
-        "channel": _choice(errors, "channel", data.get("channel"), Channel),
-        "fraud_script": _choice(errors, "fraud_script", data.get("fraud_script"), FraudScript),
-        "fraud_script_detail": _text(
-            errors, "fraud_script_detail", data.get("fraud_script_detail"), max_length=200
-        ),
+        **{
+            name: clean_fact(errors, name, data.get(name))
+            for name in ("channel", "fraud_script", "fraud_script_detail")
+        },
         "amount_lost": _amount(errors, "amount_lost", data.get("amount_lost")),
         "amount_recovered": _amount(errors, "amount_recovered", data.get("amount_recovered")),
         "amount_prevented": _amount(errors, "amount_prevented", data.get("amount_prevented")),
