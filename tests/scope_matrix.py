@@ -40,7 +40,7 @@ class Endpoint:
 
     @property
     def write(self) -> bool:
-        return self.method == "post"
+        return self.method != "get"
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.name}"
@@ -57,8 +57,9 @@ def call(client: Any, endpoint: Endpoint, kwargs: dict[str, Any]) -> Any:
     extra = {"HTTP_ACCEPT_LANGUAGE": "en"}
     if endpoint.method == "get":
         return client.get(url, **extra)
-    if endpoint.api:
-        return client.post(url, endpoint.data, format="json", **extra)
+    if endpoint.api:  # POST, PATCH or DELETE (a removal carries its reason in the body)
+        send = getattr(client, endpoint.method)
+        return send(url, endpoint.data, format="json", **extra)
     return client.post(url, endpoint.data, **extra)
 
 

@@ -21,8 +21,8 @@ from fraudops.core.models import AuditEvent, OutboxMessage
 from incidents import permissions, services
 from incidents.demo import report_level
 from incidents.models import Account, Incident, Party, SummaryAmendment, Vehicle
-from incidents.timeline import timeline_entries
 from incidents.selectors import incident_timeline
+from incidents.timeline import timeline_entries
 
 SECOND_PAYEE = "6217000010009876543"
 VALID_ID = "11010519491231002X"

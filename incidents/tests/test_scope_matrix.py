@@ -40,6 +40,76 @@ def _evidence(world):
     return {"number": world["incident"].number, "evidence_id": world["evidence"].pk}
 
 
+def _row(kind):
+    def kwargs(world):
+        return {"number": world["incident"].number, "row_id": world[kind].pk}
+
+    return kwargs
+
+
+MISSING_ROW = {"number": MISSING, "row_id": 999999}
+REMOVAL = {"expected_revision": 0, "reason": "误录"}
+# The facts after filing: every edit page (GET shows the form, POST saves) and endpoint.
+FACTS_PAGES = [
+    ("incident_facts_edit", _number, {"number": MISSING}, {"expected_revision": "0"}),
+    *(
+        (f"incident_{kind}_{verb}", _row(kind), MISSING_ROW, data)
+        for kind in ("party", "account", "vehicle")
+        for verb, data in (("edit", {"expected_revision": "0"}), ("remove", REMOVAL))
+    ),
+    *(
+        (f"incident_{kind}_add", _number, {"number": MISSING}, {"expected_revision": "0"})
+        for kind in ("party", "account", "vehicle")
+    ),
+]
+FACTS_READS = [Endpoint(name, "get", kw, missing) for name, kw, missing, _data in FACTS_PAGES]
+FACTS_WRITES = [
+    *(Endpoint(name, "post", kw, missing, data) for name, kw, missing, data in FACTS_PAGES),
+    Endpoint(
+        "api-incident-facts",
+        "patch",
+        _number,
+        {"number": MISSING},
+        {"expected_revision": 0, "serious": True},
+    ),
+    Endpoint(
+        "api-incident-parties",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"expected_revision": 0, "role": "payee", "name": "王五"},
+    ),
+    Endpoint(
+        "api-incident-accounts",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"expected_revision": 0, "role": "payee", "number": "6217000010009876543"},
+    ),
+    Endpoint(
+        "api-incident-vehicles",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"expected_revision": 0, "kind": "fraud_phone", "value": "13800138000"},
+    ),
+    *(
+        Endpoint(
+            f"api-incident-{kind}",
+            "patch",
+            _row(kind),
+            MISSING_ROW,
+            {"expected_revision": 0, "notes": "补充"},
+        )
+        for kind in ("party", "account", "vehicle")
+    ),
+    *(
+        Endpoint(f"api-incident-{kind}", "delete", _row(kind), MISSING_ROW, REMOVAL)
+        for kind in ("party", "account", "vehicle")
+    ),
+]
+
+
 READS = [
     Endpoint("incident_detail", "get", _number, {"number": MISSING}),
     Endpoint("evidence_download", "get", _evidence, {"number": MISSING, "evidence_id": 999999}),
@@ -102,6 +172,9 @@ def world(bank, actor):
         "incident": incident,
         "task": incident.tasks.get(step__code="police_report"),
         "evidence": evidence,
+        "party": incident.parties.first(),
+        "account": incident.accounts.first(),
+        "vehicle": incident.vehicles.first(),
     }
 
 
@@ -113,7 +186,9 @@ def _send(client, endpoint: Endpoint, kwargs: dict[str, Any]):
     return call(client, endpoint, kwargs)
 
 
-@pytest.mark.parametrize("endpoint", [*READS, *WRITES, INSTRUCT], ids=str)
+@pytest.mark.parametrize(
+    "endpoint", [*READS, *WRITES, INSTRUCT, *FACTS_READS, *FACTS_WRITES], ids=str
+)
 def test_another_region_is_answered_as_if_the_incident_did_not_exist(world, person, endpoint):
     client = client_for(person(OUTSIDER), endpoint)
     before = rows()
@@ -131,6 +206,9 @@ WRONG_ROLES = [
     *((e, WRONG_ROLE, "out_of_scope") for e in WRITES if "evidence" not in e.name),
     *((e, "auditor", "permission_denied") for e in WRITES if "evidence" in e.name),
     (INSTRUCT, "manager_bj_hd", ""),  # instructions come from the level above
+    # The region's own staff may edit the facts (the levels above the holder may): an
+    # auditor, who reads everything and writes nothing, tries.
+    *((e, "auditor", "permission_denied") for e in [*FACTS_READS, *FACTS_WRITES]),
 ]
 
 
