@@ -708,7 +708,8 @@ def _row_initial(kind: str, row) -> dict:
     initial = {name: getattr(row, name, "") for name in ROWS[kind]["form"].FIELDS}
     if kind == "account":
         initial["opening_unit"] = row.opening_unit.code if row.opening_unit_id else ""
-        initial["party"] = str(row.party_id or "")
+        holder = row.party if row.party_id else None
+        initial["party"] = str(holder.pk) if holder is not None and not holder.is_removed else ""
     return initial
 
 

@@ -113,3 +113,36 @@ def test_expected_state_mismatch_is_a_conflict(bank, actor):
             reason="x",
             expected_state=IncidentState.BRANCH_HANDLING,
         )
+
+
+def test_two_people_editing_the_facts_at_once_get_one_success_and_one_conflict(bank, actor):
+    """Both read revision 0; the second to get the row lock finds revision 1 and is refused,
+    and nothing of its edit is saved."""
+    from fraudops.core.models import AuditEvent
+    from incidents.models import Account
+
+    incident = _file(actor)
+    teller, monitor = actor("teller_bj_hd"), actor("monitor_bj")
+    results = _race(
+        lambda: services.account_add(
+            actor=teller,
+            incident_id=incident.pk,
+            expected_revision=0,
+            data={"role": "payee", "number": "6217000010009876543"},
+        ),
+        lambda: services.incident_facts_update(
+            actor=monitor,
+            incident_id=incident.pk,
+            expected_revision=0,
+            data={"serious": True, "summary_amendment": "分行补充"},
+        ),
+    )
+    assert sorted(kind for kind, _ in results) == ["error", "ok"]
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, Conflict)
+    incident.refresh_from_db()
+    assert incident.revision == 1
+    added = Account.objects.filter(number="6217000010009876543").exists()
+    assert added != incident.serious  # exactly one of the two edits happened
+    assert incident.amendments.exists() == incident.serious
+    assert AuditEvent.objects.filter(thread=incident.thread, outcome="refused").count() == 1

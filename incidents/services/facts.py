@@ -232,6 +232,14 @@ def _account_snapshot(account: Account) -> dict[str, Any]:
     return snapshot
 
 
+def _account_raw(account: Account) -> dict[str, Any]:
+    # A holder removed from the case file is not kept by a correction (it would be refused).
+    raw = _account_snapshot(account)
+    if account.party_id is not None and account.party is not None and account.party.is_removed:
+        raw["party"] = None
+    return raw
+
+
 def _vehicle_snapshot(vehicle: Vehicle) -> dict[str, Any]:
     return {"kind": vehicle.kind, "value": vehicle.value, "notes": vehicle.notes}
 
@@ -271,7 +279,7 @@ PARTY = _RowKind(
 ACCOUNT = _RowKind(
     name="account",
     model=Account,
-    raw=_account_snapshot,
+    raw=_account_raw,
     clean=_clean_account,
     snapshot=_account_snapshot,
     not_found=lambda: _("No such account."),

@@ -463,3 +463,16 @@ def test_the_timeline_tells_each_facts_edit_in_a_sentence(incident, actor, setti
     with translation.override("zh-hans"):
         zh = [e.sentence for e in timeline_entries(incident_timeline(incident=incident), tasks={})]
     assert len(zh) == len(sentences) and all(zh)
+
+
+def test_an_account_whose_holder_was_removed_can_still_be_corrected(incident, actor):
+    teller = actor("teller_bj_hd")
+    account = incident.accounts.get(party__role="payee")
+    services.party_remove(
+        actor=teller, incident_id=incident.pk, party_id=account.party_id, reason="误录"
+    )
+    services.account_correct(
+        actor=teller, incident_id=incident.pk, account_id=account.pk, data={"holder_name": "李强"}
+    )
+    account.refresh_from_db()
+    assert (account.holder_name, account.party) == ("李强", None)
