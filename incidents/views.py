@@ -30,6 +30,7 @@ from .forms import (
     FIELD_KEY,
     AccountEditForm,
     AccountFormSetFactory,
+    DateTimeLocalInput,
     IncidentFactsForm,
     IncidentFilingForm,
     IncidentFilterForm,
@@ -618,6 +619,9 @@ def incident_facts_edit(request, number: str):
     form.incident_number = number
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in IncidentFactsForm.FIELDS}
+        # The page shows the time to the minute: the same minute again is no change.
+        if data["occurred_at"] == DateTimeLocalInput().format_value(incident.occurred_at):
+            del data["occurred_at"]
         data["summary_amendment"] = form.cleaned_data.get("summary_amendment", "")
         before = incident.revision
         updated, redirect_to = _call(

@@ -174,3 +174,19 @@ def test_the_edit_page_renders_in_chinese(client, person, incident):
     _login(client, person, "teller_bj_hd")
     response = client.get(f"/incidents/{incident.number}/edit/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
+
+
+def test_saving_the_facts_page_unchanged_changes_nothing(client, person, incident):
+    """The page shows the time to the minute; sending it back is not an edit."""
+    _login(client, person, "teller_bj_hd")
+    url = f"/incidents/{incident.number}/edit/"
+    form = client.get(url, **EN).context["form"]
+    data = {
+        name: form[name].value() or ""
+        for name in ("expected_revision", "occurred_at", "channel", "fraud_script")
+    }
+    data["occurred_at"] = form["occurred_at"].as_widget().split('value="')[1].split('"')[0]
+    response = client.post(url, data, **EN)
+    assert response.status_code == 302
+    assert any("Nothing changed" in m for m in _messages(response))
+    assert Incident.objects.get(pk=incident.pk).revision == 0
