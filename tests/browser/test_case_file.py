@@ -22,6 +22,7 @@ def test_teller_grows_the_case_file_after_filing(login, live_server, actor):
     page.goto(f"{live_server.url}/incidents/{incident.number}/")
     page.click("#accounts a[href$='/accounts/add/']")
     page.select_option("select[name=role]", "payee")
+    page.select_option("select[name=kind]", "account")
     page.fill("input[name=number]", "6217 0000 1000 98A")
     page.locator("form[data-testid=facts-form] button[type=submit]").click()
     page.wait_for_load_state()
