@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import facts_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -34,7 +34,9 @@ urlpatterns = [
         views.task_instruct,
         name="task_instruct",
     ),
-    path("incidents/<str:number>/edit/", views.incident_facts_edit, name="incident_facts_edit"),
+    path(
+        "incidents/<str:number>/edit/", facts_views.incident_facts_edit, name="incident_facts_edit"
+    ),
 ]
 
 # The facts after filing: add, correct and remove each kind of case-file row.
@@ -42,19 +44,19 @@ for _kind, _plural in (("party", "parties"), ("account", "accounts"), ("vehicle"
     urlpatterns += [
         path(
             f"incidents/<str:number>/{_plural}/add/",
-            views.incident_row_add,
+            facts_views.incident_row_add,
             {"kind": _kind},
             name=f"incident_{_kind}_add",
         ),
         path(
             f"incidents/<str:number>/{_plural}/<int:row_id>/edit/",
-            views.incident_row_edit,
+            facts_views.incident_row_edit,
             {"kind": _kind},
             name=f"incident_{_kind}_edit",
         ),
         path(
             f"incidents/<str:number>/{_plural}/<int:row_id>/remove/",
-            views.incident_row_remove,
+            facts_views.incident_row_remove,
             {"kind": _kind},
             name=f"incident_{_kind}_remove",
         ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import facts_views, views
 
 urlpatterns = [
     path("incidents/", views.IncidentListApi.as_view(), name="api-incident-list"),
@@ -27,37 +27,37 @@ urlpatterns = [
     ),
     path(
         "incidents/<str:number>/facts/",
-        views.IncidentFactsApi.as_view(),
+        facts_views.IncidentFactsApi.as_view(),
         name="api-incident-facts",
     ),
     path(
         "incidents/<str:number>/parties/",
-        views.PartiesApi.as_view(),
+        facts_views.PartiesApi.as_view(),
         name="api-incident-parties",
     ),
     path(
         "incidents/<str:number>/parties/<int:row_id>/",
-        views.PartyApi.as_view(),
+        facts_views.PartyApi.as_view(),
         name="api-incident-party",
     ),
     path(
         "incidents/<str:number>/accounts/",
-        views.AccountsApi.as_view(),
+        facts_views.AccountsApi.as_view(),
         name="api-incident-accounts",
     ),
     path(
         "incidents/<str:number>/accounts/<int:row_id>/",
-        views.AccountApi.as_view(),
+        facts_views.AccountApi.as_view(),
         name="api-incident-account",
     ),
     path(
         "incidents/<str:number>/vehicles/",
-        views.VehiclesApi.as_view(),
+        facts_views.VehiclesApi.as_view(),
         name="api-incident-vehicles",
     ),
     path(
         "incidents/<str:number>/vehicles/<int:row_id>/",
-        views.VehicleApi.as_view(),
+        facts_views.VehicleApi.as_view(),
         name="api-incident-vehicle",
     ),
 ]

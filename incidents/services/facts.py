@@ -44,7 +44,7 @@ from fraudops.core.services import refusals_audited
 
 from .. import permissions
 from ..choices import MAX_NOTE
-from ..models import Account, Incident, Party, RemovableRow, SummaryAmendment, Vehicle
+from ..models import Account, Incident, Party, SummaryAmendment, Vehicle
 from .filing import (
     EDITABLE_FACTS,
     MAX_PARTIES,
@@ -197,7 +197,7 @@ class _RowKind:
     """How one kind of case-file row is cleaned, compared and recorded."""
 
     name: str  # the audit trail's word: party, account, vehicle
-    model: type[RemovableRow]
+    model: type[Party] | type[Account] | type[Vehicle]
     # The row's current values as raw input, for a correction that gives only some fields.
     raw: Callable[[Any], dict[str, Any]]
     # Cleaned fields (filing's cleaner) and, for accounts, the holder resolved.
@@ -250,7 +250,7 @@ def _clean_party(errors: FieldErrors, raw: dict[str, Any], incident: Incident) -
 
 def _clean_account(errors: FieldErrors, raw: dict[str, Any], incident: Incident) -> dict[str, Any]:
     cleaned = clean_account(errors, "", raw)
-    party_id = raw.get("party")
+    party_id: Any = raw.get("party")
     cleaned["party"] = None
     if party_id not in (None, ""):
         try:
