@@ -12,7 +12,9 @@ module per aggregate:
 - `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
   reporting up when a level's reporting step is done;
 - `evidence`: `evidence_attach`;
-- `recovery`: `incident_record_recovery`;
+- `ledger`: the amounts as a ledger: `ledger_entry_add` (inside a caller's transaction:
+  an executed reversal, filing), `ledger_entry_record`, `ledger_entry_void`,
+  `incident_amount_lost_set`, `incident_outcome_set`, `incident_outcome_clear`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
   order.
 
@@ -24,8 +26,15 @@ direct calls to `incidents.task_clocks`.
 from ..actions import TRANSITIONS
 from .evidence import evidence_attach
 from .filing import MAX_PARTIES, incident_file
+from .ledger import (
+    incident_amount_lost_set,
+    incident_outcome_clear,
+    incident_outcome_set,
+    ledger_entry_add,
+    ledger_entry_record,
+    ledger_entry_void,
+)
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
-from .recovery import incident_record_recovery
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
 from .transitions import incident_transition
 
@@ -33,10 +42,15 @@ __all__ = [
     "MAX_PARTIES",
     "TRANSITIONS",
     "evidence_attach",
+    "incident_amount_lost_set",
     "incident_file",
     "incident_lock",
-    "incident_record_recovery",
+    "incident_outcome_clear",
+    "incident_outcome_set",
     "incident_transition",
+    "ledger_entry_add",
+    "ledger_entry_record",
+    "ledger_entry_void",
     "scope_subtree_or_units",
     "scope_subtree_writer",
     "task_complete",
