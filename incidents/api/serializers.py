@@ -101,7 +101,7 @@ class LedgerEntryInputSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=LedgerSource.choices)
     amount = AmountInputField(help_text="Yuan, greater than zero, at most two decimals.")
     occurred_at = DateTimeInputField(
-        required=False, allow_blank=True, help_text="When the money moved (default: now)."
+        required=False, help_text="When the money moved (default: now)."
     )
     reference = serializers.CharField(
         required=False,

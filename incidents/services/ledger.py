@@ -48,7 +48,8 @@ from ..choices import MAX_NOTE, LedgerKind, LedgerSource, Outcome, outcome_for
 from ..models import Incident, LedgerEntry
 from .locks import incident_lock
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MAX_REFERENCE = 64
 
 
@@ -80,8 +81,9 @@ def incident_totals_apply(incident: Incident) -> None:
             filter=live & Q(ledger_entries__kind=LedgerKind.PREVENTION),
         ),
     )
-    incident.amount_recovered = totals["recovered"] or ZERO
-    incident.amount_prevented = totals["prevented"] or ZERO
+    # Quantized: SQLite's SUM comes back as Decimal("50000"), PostgreSQL's as 50000.00.
+    incident.amount_recovered = (totals["recovered"] or ZERO).quantize(CENT)
+    incident.amount_prevented = (totals["prevented"] or ZERO).quantize(CENT)
     _outcome_follow(incident)
     _write(incident, "amount_recovered", "amount_prevented", "outcome")
 
@@ -406,7 +408,8 @@ def incident_amount_lost_set(
     )
     reason = _reason(errors, reason)
     errors.raise_if_any()
-    lost = parsed if parsed is not None else ZERO  # required: never None past the check
+    # Required: never None past the check.
+    lost = (parsed if parsed is not None else ZERO).quantize(CENT)
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         permissions.check_may_edit_amounts(actor, incident=incident, action=action)
