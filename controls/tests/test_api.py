@@ -378,7 +378,9 @@ def test_executed_reversal_adds_one_ledger_entry_however_often_it_is_confirmed(
     [entry] = incident.ledger_entries.filter(source="reversal_executed")
     assert (entry.amount, entry.reference, entry.note) == (20000, reversal.number, "CB-RV-1")
     assert entry.recorded_by_client_id is not None
-    event = AuditEvent.objects.get(action="incident.ledger_entry_added", target=f"ledger:{entry.pk}")
+    event = AuditEvent.objects.get(
+        action="incident.ledger_entry_added", target=f"ledger:{entry.pk}"
+    )
     assert event.thread == incident.thread and event.actor_client_id is not None
     assert event.before["amount_recovered"] == "1000.00"
     assert event.after["amount_recovered"] == "21000.00"

@@ -112,11 +112,7 @@ def _check_revision(incident: Incident, expected_revision: int | None, action: s
     current = getattr(incident, "revision", None)
     if expected_revision is None or current is None or current == expected_revision:
         return
-    raise Conflict(
-        _("Someone else changed this incident at the same time. Reload it and try again."),
-        thread=incident.thread,
-        action=action,
-    )
+    raise Conflict(thread=incident.thread, action=action)
 
 
 def _entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:

@@ -122,7 +122,7 @@ def test_an_outcome_given_at_filing_that_the_amounts_do_not_say_is_kept_by_hand(
     assert same.outcome == Outcome.FUNDS_LOST and not same.outcome_set_by_hand
 
 
-# --- set by hand, cleared; voiding; the amount lost ------------------------------------------------
+# --- set by hand, cleared; voiding; the amount lost -------------------------------------------
 
 
 def test_an_outcome_set_by_hand_sticks_until_cleared(file_incident, actor):
@@ -203,9 +203,7 @@ def test_voiding_needs_a_reason_and_an_entry_of_this_incident(file_incident, act
     assert _state(incident) == before
 
 
-def test_the_amount_lost_is_corrected_with_a_reason_and_the_outcome_follows(
-    file_incident, actor
-):
+def test_the_amount_lost_is_corrected_with_a_reason_and_the_outcome_follows(file_incident, actor):
     incident = _incident(file_incident)
     _record(actor, incident, amount="50000")
     services.incident_amount_lost_set(
@@ -337,7 +335,10 @@ def test_the_timeline_tells_each_ledger_action(file_incident, actor, language, w
         actor=actor("teller_bj_hd"), incident_id=incident.pk, amount="100000", reason="核实"
     )
     services.incident_outcome_set(
-        actor=actor("teller_bj_hd"), incident_id=incident.pk, outcome="unknown", reason="警方仍在追缴"
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        outcome="unknown",
+        reason="警方仍在追缴",
     )
     with translation.override(language):
         text = " | ".join(
@@ -444,9 +445,7 @@ def test_api_names_the_bad_field_in_the_users_language(file_incident, api, langu
     assert _state(incident) == before
 
 
-def test_api_clients_with_the_write_scope_record_within_their_subtree(
-    file_incident, scoped_client
-):
+def test_api_clients_with_the_write_scope_record_within_their_subtree(file_incident, scoped_client):
     from fraudops.core.choices import ApiScope
 
     incident = _incident(file_incident)
@@ -544,3 +543,28 @@ def test_ledger_entry_add_runs_inside_the_callers_transaction_and_lock(file_inci
         )
     assert OutboxMessage.objects.count() == outbox
     assert _fresh(incident).amount_recovered == 10
+
+
+def test_the_page_costs_the_same_queries_with_more_entries(file_incident, actor, client, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    incident = _incident(file_incident)
+    client.force_login(person("teller_bj_hd"))
+    url = f"/incidents/{incident.number}/"
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _record(actor, incident, amount="1")
+    one = queries()
+    for username in ("monitor_bj", "ho_monitor"):
+        _record(actor, incident, username=username, amount="1")
+    entry, _ = _record(actor, incident, amount="1")
+    services.ledger_entry_void(
+        actor=actor("teller_bj_hd"), incident_id=incident.pk, entry_id=entry.pk, reason="录错"
+    )
+    assert queries() == one

@@ -36,6 +36,10 @@ def _task(world):
     return {"number": world["incident"].number, "task_id": world["task"].pk}
 
 
+def _entry(world):
+    return {"number": world["incident"].number, "entry_id": world["entry"].pk}
+
+
 def _evidence(world):
     return {"number": world["incident"].number, "evidence_id": world["evidence"].pk}
 
@@ -46,6 +50,56 @@ READS = [
     Endpoint("api-incident", "get", _number, {"number": MISSING}),
     Endpoint("api-incident-timeline", "get", _number, {"number": MISSING}),
     Endpoint("api-incident-timeliness", "get", _number, {"number": MISSING}),
+    Endpoint("api-incident-ledger-list", "get", _number, {"number": MISSING}),
+]
+RECOVERY = {"kind": "recovery", "source": "returned_by_police", "amount": "1000"}
+# The amounts are kept by the holding level and the levels above it: the region's
+# security officer may, so an auditor (read-only) is their wrong role.
+AMOUNT_WRITES = [
+    Endpoint("ledger_entry_add", "post", _number, {"number": MISSING}, RECOVERY),
+    Endpoint(
+        "ledger_entry_void",
+        "post",
+        _entry,
+        {"number": MISSING, "entry_id": 999999},
+        {"reason": "录错"},
+    ),
+    Endpoint(
+        "incident_amount_lost",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"amount_lost": "1000", "reason": "核实"},
+    ),
+    Endpoint(
+        "incident_outcome",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"outcome": "unknown", "reason": "待核实"},
+    ),
+    Endpoint("api-incident-ledger-list", "post", _number, {"number": MISSING}, RECOVERY),
+    Endpoint(
+        "api-incident-ledger-void",
+        "post",
+        _entry,
+        {"number": MISSING, "entry_id": 999999},
+        {"reason": "录错"},
+    ),
+    Endpoint(
+        "api-incident-amount-lost",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"amount_lost": "1000", "reason": "核实"},
+    ),
+    Endpoint(
+        "api-incident-outcome",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"outcome": "unknown", "reason": "待核实"},
+    ),
 ]
 WRITES = [
     Endpoint(
@@ -98,10 +152,14 @@ def world(bank, actor):
         incident_id=incident.pk,
         uploaded_file=SimpleUploadedFile("卡.png", TINY_PNG),
     )
+    entry, _created = services.ledger_entry_record(
+        actor=actor("teller_bj_hd"), incident_id=incident.pk, data=RECOVERY
+    )
     return {
         "incident": incident,
         "task": incident.tasks.get(step__code="police_report"),
         "evidence": evidence,
+        "entry": entry,
     }
 
 
@@ -113,7 +171,7 @@ def _send(client, endpoint: Endpoint, kwargs: dict[str, Any]):
     return call(client, endpoint, kwargs)
 
 
-@pytest.mark.parametrize("endpoint", [*READS, *WRITES, INSTRUCT], ids=str)
+@pytest.mark.parametrize("endpoint", [*READS, *WRITES, *AMOUNT_WRITES, INSTRUCT], ids=str)
 def test_another_region_is_answered_as_if_the_incident_did_not_exist(world, person, endpoint):
     client = client_for(person(OUTSIDER), endpoint)
     before = rows()
@@ -130,6 +188,7 @@ def test_another_region_is_answered_as_if_the_incident_did_not_exist(world, pers
 WRONG_ROLES = [
     *((e, WRONG_ROLE, "out_of_scope") for e in WRITES if "evidence" not in e.name),
     *((e, "auditor", "permission_denied") for e in WRITES if "evidence" in e.name),
+    *((e, "auditor", "permission_denied") for e in AMOUNT_WRITES),
     (INSTRUCT, "manager_bj_hd", ""),  # instructions come from the level above
 ]
 
