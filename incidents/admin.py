@@ -3,7 +3,7 @@ that scope, four-eyes and the audit trail always apply."""
 
 from django.contrib import admin
 
-from .models import Account, Evidence, Incident, Party, Task, Vehicle
+from .models import Account, Evidence, Incident, LedgerEntry, Party, Task, Vehicle
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -39,6 +39,22 @@ class EvidenceInline(ReadOnlyInline):
     fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
 
 
+class LedgerEntryInline(ReadOnlyInline):
+    model = LedgerEntry
+    fk_name = "incident"
+    fields = [
+        "kind",
+        "source",
+        "amount",
+        "occurred_at",
+        "reference",
+        "recorded_by",
+        "recorded_by_client",
+        "voided_at",
+        "void_reason",
+    ]
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = ["number", "incident_type", "state", "unit", "serious", "filed_at"]
@@ -46,7 +62,14 @@ class IncidentAdmin(admin.ModelAdmin):
     search_fields = ["number", "external_reference", "parties__name", "accounts__number"]
     list_select_related = ["incident_type", "unit"]
     date_hierarchy = "filed_at"
-    inlines = [PartyInline, AccountInline, VehicleInline, TaskInline, EvidenceInline]
+    inlines = [
+        PartyInline,
+        AccountInline,
+        VehicleInline,
+        LedgerEntryInline,
+        TaskInline,
+        EvidenceInline,
+    ]
 
     def has_add_permission(self, request):
         return False
