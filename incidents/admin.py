@@ -3,7 +3,16 @@ that scope, four-eyes and the audit trail always apply."""
 
 from django.contrib import admin
 
-from .models import Account, Evidence, Incident, Party, SummaryAmendment, Task, Vehicle
+from .models import (
+    Account,
+    Evidence,
+    Incident,
+    LedgerEntry,
+    Party,
+    SummaryAmendment,
+    Task,
+    Vehicle,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -55,6 +64,22 @@ class EvidenceInline(ReadOnlyInline):
     fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
 
 
+class LedgerEntryInline(ReadOnlyInline):
+    model = LedgerEntry
+    fk_name = "incident"
+    fields = [
+        "kind",
+        "source",
+        "amount",
+        "occurred_at",
+        "reference",
+        "recorded_by",
+        "recorded_by_client",
+        "voided_at",
+        "void_reason",
+    ]
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = ["number", "incident_type", "state", "unit", "serious", "filed_at"]
@@ -67,6 +92,7 @@ class IncidentAdmin(admin.ModelAdmin):
         PartyInline,
         AccountInline,
         VehicleInline,
+        LedgerEntryInline,
         TaskInline,
         EvidenceInline,
     ]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -157,11 +159,64 @@ class FraudScript(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
+    """What became of the money. It follows the amounts (`outcome_for`) unless someone sets
+    it by hand with a reason; `unknown` is only ever set by hand (or kept from old data)."""
+
     UNKNOWN = "unknown", _("Not yet known")
     FUNDS_LOST = "funds_lost", _("Funds lost")
     PARTLY_RECOVERED = "partly_recovered", _("Partly recovered")
     FULLY_RECOVERED = "fully_recovered", _("Fully recovered")
     PREVENTED = "prevented", _("Attempt prevented")
+    NO_LOSS = "no_loss", _("No loss")
+
+
+OUTCOME_COLOURS = colours(
+    Outcome,
+    {
+        Outcome.UNKNOWN: "",
+        Outcome.FUNDS_LOST: "danger",
+        Outcome.PARTLY_RECOVERED: "warning",
+        Outcome.FULLY_RECOVERED: "ok",
+        Outcome.PREVENTED: "ok",
+        Outcome.NO_LOSS: "",
+    },
+)
+
+
+def outcome_for(*, lost: Decimal, recovered: Decimal, prevented: Decimal) -> str:
+    """The outcome the figures say: money lost and none back is lost; some back is partly
+    recovered; as much back as was lost is fully recovered; nothing lost but an attempt
+    stopped is prevented; all zero is no loss. Money back with no amount lost recorded
+    (yet) counts as fully recovered: everything known to be lost came back."""
+    if lost > 0:
+        if recovered <= 0:
+            return Outcome.FUNDS_LOST
+        return Outcome.FULLY_RECOVERED if recovered >= lost else Outcome.PARTLY_RECOVERED
+    if prevented > 0:
+        return Outcome.PREVENTED
+    if recovered > 0:
+        return Outcome.FULLY_RECOVERED
+    return Outcome.NO_LOSS
+
+
+class LedgerKind(models.TextChoices):
+    """An entry of the incident's amounts ledger: money brought back to the victim, or
+    money stopped before it left."""
+
+    RECOVERY = "recovery", _("Recovery")
+    PREVENTION = "prevention", _("Prevention")
+
+
+class LedgerSource(models.TextChoices):
+    REVERSAL_EXECUTED = "reversal_executed", _("Reversal executed")
+    FROZEN_FUNDS_RETURNED = "frozen_funds_returned", _("Frozen funds returned")
+    RETURNED_BY_POLICE = "returned_by_police", _("Returned by the police")
+    OTHER = "other", _("Other")
+
+
+# The reference of the opening entries written from the amounts given at filing (and by
+# the data migration from the amounts incidents had before the ledger).
+FILING_REFERENCE = "filing"
 
 
 class ClockKind(models.TextChoices):

@@ -76,7 +76,12 @@ class IncidentFilingForm(forms.Form):
     amount_prevented = forms.CharField(
         label=_("Amount prevented (CNY)"), required=False, widget=_amount_input()
     )
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("Follows the amounts")), *Outcome.choices],
+        required=False,
+        help_text=_("Leave it to follow the amounts, or choose what the amounts do not say."),
+    )
     serious = forms.BooleanField(
         label=_("Serious (report to the security department)"), required=False
     )
@@ -163,12 +168,12 @@ TYPE_INITIAL: dict[str, dict] = {
     "telecom_fraud": {
         **_CUSTOMER,
         "vehicles": [{"kind": VehicleKind.FRAUD_PHONE}],
-        "incident": {"channel": Channel.ONLINE_BANKING, "outcome": Outcome.FUNDS_LOST},
+        "incident": {"channel": Channel.ONLINE_BANKING},
     },
     "phishing_site": {
         **_CUSTOMER,
         "vehicles": [{"kind": VehicleKind.PHISHING_URL}],
-        "incident": {"channel": Channel.ONLINE_BANKING, "outcome": Outcome.FUNDS_LOST},
+        "incident": {"channel": Channel.ONLINE_BANKING},
     },
     "card_skimming": {
         "parties": _CUSTOMER["parties"],
@@ -177,7 +182,7 @@ TYPE_INITIAL: dict[str, dict] = {
             {"role": AccountRole.PAYEE, "kind": AccountKind.ACCOUNT},
         ],
         "vehicles": [],
-        "incident": {"channel": Channel.ATM, "outcome": Outcome.FUNDS_LOST},
+        "incident": {"channel": Channel.ATM},
     },
     "fake_credit_card": {
         "parties": _CUSTOMER["parties"],
@@ -186,20 +191,19 @@ TYPE_INITIAL: dict[str, dict] = {
         "incident": {
             "channel": Channel.COUNTER,
             "fraud_script": FraudScript.FAKE_CREDIT_CARD,
-            "outcome": Outcome.FUNDS_LOST,
         },
     },
     "impostor_customer": {
         "parties": [{"role": PartyRole.IMPOSTOR, "id_type": IdType.RESIDENT_ID}],
         "accounts": [],
         "vehicles": [],
-        "incident": {"channel": Channel.COUNTER, "outcome": Outcome.PREVENTED},
+        "incident": {"channel": Channel.COUNTER},
     },
     "forged_documents": {
         "parties": [{"role": PartyRole.FRAUDSTER, "id_type": IdType.RESIDENT_ID}],
         "accounts": [],
         "vehicles": [{"kind": VehicleKind.FORGED_ITEM}],
-        "incident": {"channel": Channel.COUNTER, "outcome": Outcome.PREVENTED},
+        "incident": {"channel": Channel.COUNTER},
     },
     "forged_bills": {
         "parties": [
@@ -208,7 +212,7 @@ TYPE_INITIAL: dict[str, dict] = {
         ],
         "accounts": [],
         "vehicles": [{"kind": VehicleKind.FORGED_ITEM}],
-        "incident": {"channel": Channel.COUNTER, "outcome": Outcome.PREVENTED},
+        "incident": {"channel": Channel.COUNTER},
     },
 }
 

@@ -27,6 +27,8 @@ from .choices import (
     FraudScript,
     IdType,
     IncidentState,
+    LedgerKind,
+    LedgerSource,
     Outcome,
     PartyRole,
     StaffRole,
@@ -86,9 +88,15 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     amount_prevented = models.DecimalField(
         _("amount prevented"), max_digits=16, decimal_places=2, default=Decimal("0")
     )
+    # The amounts recovered and prevented are the totals of the incident's ledger (its
+    # entries not voided), kept here so that lists need no aggregate; the outcome follows
+    # the figures (`choices.outcome_for`) unless someone set it by hand, with a reason.
+    # Written only by `services/ledger.py`, in the transaction of the entry.
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.UNKNOWN
     )
+    outcome_set_by_hand = models.BooleanField(_("outcome set by hand"), default=False)
+    outcome_reason = models.TextField(_("why the outcome was set by hand"), blank=True)
     serious = models.BooleanField(_("serious"), default=False)
     # When the incident reached each level: the start of that level's clocks.
     reported_to_sub_branch_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -114,6 +122,10 @@ class Incident(ConcurrentTransitionMixin, models.Model):
                 & Q(amount_recovered__gte=0)
                 & Q(amount_prevented__gte=0),
                 name="incident_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome_set_by_hand=False) | ~Q(outcome_reason=""),
+                name="incident_outcome_by_hand_has_reason",
             ),
         ]
 
@@ -206,6 +218,76 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     def withdraw(self, reason: str) -> None:
         self.state_reason = reason
         self.closed_at = timezone.now()
+
+
+class LedgerEntry(models.Model):
+    """One movement of the incident's amounts: money brought back to the victim (a
+    recovery) or stopped before it left (a prevention). Never edited: a wrong entry is
+    voided, with a reason, and the totals leave it out. An entry with a reference is unique
+    per incident, kind and source, so that core banking confirming the same reversal twice
+    writes one entry."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="ledger_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=LedgerKind.choices)
+    source = models.CharField(_("source"), max_length=30, choices=LedgerSource.choices)
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    occurred_at = models.DateTimeField(_("when"))
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by_client = models.ForeignKey(
+        "core.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_by_client = models.ForeignKey(
+        "core.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.TextField(_("why it was voided"), blank=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="ledger_void_has_reason",
+            ),
+            # One live entry per reference from a source: a confirmation arriving twice
+            # writes once. A voided entry frees its reference for the corrected one.
+            models.UniqueConstraint(
+                fields=["incident", "kind", "source", "reference"],
+                condition=~Q(reference="") & Q(voided_at__isnull=True),
+                name="ledger_one_entry_per_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.amount}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def recorded_by_label(self) -> str:
+        if self.recorded_by is not None:
+            return self.recorded_by.display_name or self.recorded_by.username
+        if self.recorded_by_client is not None:
+            return f"api:{self.recorded_by_client.name}"
+        return "FraudOps"
 
 
 class CurrentRowsManager(models.Manager):

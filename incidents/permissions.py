@@ -303,3 +303,55 @@ def check_may_edit_facts(actor: Actor, *, incident, action: str = "incident.edit
 
 def may_edit_facts(actor: Actor, *, incident) -> bool:
     return allowed(check_may_edit_facts, actor, incident=incident)
+
+
+# --- amounts: the ledger, the amount lost, the outcome -------------------------------------
+
+
+def amount_units(incident) -> list[OrgUnit]:
+    """The units whose staff keep the incident's amounts: the level that holds it and the
+    levels above it; once it is over, its whole chain (money can come back after closing).
+    Reads the incident's loaded unit chain."""
+    unit: OrgUnit | None = holding_unit(incident) if incident.is_open else incident.unit
+    units = []
+    while unit is not None:
+        units.append(unit)
+        unit = unit.parent if unit.parent_id else None
+    return units
+
+
+def check_may_edit_amounts(
+    actor: Actor, *, incident, action: str = "incident.ledger_record"
+) -> None:
+    """Raise unless `actor` may record or void ledger entries, or set the amount lost or
+    the outcome: staff of the holding level's unit or a unit above it, with a working role
+    of their own level (API clients: their write scope was checked when the incident was
+    locked; the system always may)."""
+    if actor.is_system or actor.client is not None:
+        return
+    unit = actor.unit
+    units = amount_units(incident)
+    if unit is None or unit.pk not in {u.pk for u in units}:
+        if unit is not None and actor.working_levels():
+            raise OutOfScope(
+                _(
+                    "Amounts are kept by the level that holds the incident (%(unit)s) and "
+                    "the levels above it."
+                )
+                % {"unit": units[0].name},
+                thread=incident.thread,
+                action=action,
+            )
+        raise PermissionRefused(thread=incident.thread, action=action)
+    roles = level_roles(unit.level)
+    if not actor.has_role(*roles):
+        names = ", ".join(str(Role(r).label) for r in roles)
+        raise PermissionRefused(
+            _("This needs one of these roles: %(roles)s.") % {"roles": names},
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def may_edit_amounts(actor: Actor, *, incident) -> bool:
+    return allowed(check_may_edit_amounts, actor, incident=incident)

@@ -11,7 +11,16 @@ from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
 
 from .choices import OPEN_STATES, TaskStatus, states_held_at
-from .models import Account, Evidence, Incident, Party, SummaryAmendment, Task, Vehicle
+from .models import (
+    Account,
+    Evidence,
+    Incident,
+    LedgerEntry,
+    Party,
+    SummaryAmendment,
+    Task,
+    Vehicle,
+)
 
 
 def incident_list(*, actor: Actor) -> QuerySet[Incident]:
@@ -26,6 +35,25 @@ def incident_list(*, actor: Actor) -> QuerySet[Incident]:
     if path is not None:
         qs = qs.filter(unit__path__startswith=path)
     return qs.order_by("-filed_at", "-id")
+
+
+def ledger_entries_queryset() -> QuerySet[LedgerEntry]:
+    """An incident's ledger entries with who recorded and voided them, oldest first."""
+    return LedgerEntry.objects.select_related(
+        "recorded_by", "recorded_by_client", "voided_by", "voided_by_client"
+    ).order_by("occurred_at", "id")
+
+
+def incident_ledger(*, actor: Actor, number: str) -> Incident:
+    """An incident the actor sees with its ledger entries (two queries); NotFound
+    otherwise."""
+    queryset = _in_subtree(Incident.objects.filter(number=number), actor, unit_path="unit__path")
+    incident = queryset.prefetch_related(
+        Prefetch("ledger_entries", queryset=ledger_entries_queryset())
+    ).first()
+    if incident is None:
+        raise NotFound()
+    return incident
 
 
 def incident_get(*, actor: Actor, number: str) -> Incident:
@@ -64,6 +92,7 @@ def incident_get(*, actor: Actor, number: str) -> Incident:
             queryset=SummaryAmendment.objects.select_related("created_by", "created_by_client"),
         ),
         "evidence_files",
+        Prefetch("ledger_entries", queryset=ledger_entries_queryset()),
         Prefetch(
             "tasks",
             queryset=Task.objects.select_related(

@@ -31,6 +31,9 @@ from .choices import (
     FraudScript,
     IdType,
     IncidentState,
+    LedgerKind,
+    LedgerSource,
+    Outcome,
     PartyRole,
     StaffRole,
     TaskStatus,
@@ -66,6 +69,11 @@ ATTEMPTS = {
     "vehicle.add": gettext_lazy("add a fraud vehicle"),
     "vehicle.correct": gettext_lazy("correct a fraud vehicle"),
     "vehicle.remove": gettext_lazy("remove a fraud vehicle"),
+    "incident.ledger_record": gettext_lazy("record an amount in the ledger"),
+    "incident.ledger_void": gettext_lazy("void a ledger entry"),
+    "incident.amount_lost_set": gettext_lazy("correct the amount lost"),
+    "incident.outcome_set": gettext_lazy("set the outcome"),
+    "incident.outcome_clear": gettext_lazy("let the outcome follow the amounts"),
 }
 
 # Labels of the keys that appear in before/after snapshots.
@@ -114,6 +122,11 @@ CHOICE_KEYS: dict[str, dict[str, Any]] = {
     "party": {"role": PartyRole, "id_type": IdType, "staff_role": StaffRole},
     "account": {"role": AccountRole, "kind": AccountKind},
     "vehicle": {"kind": VehicleKind},
+    "amount_lost": gettext_lazy("amount lost"),
+    "amount_prevented": gettext_lazy("amount prevented"),
+    "outcome": gettext_lazy("outcome"),
+    "outcome_set_by_hand": gettext_lazy("outcome set by hand"),
+    "outcome_reason": gettext_lazy("why the outcome was set by hand"),
 }
 HIDDEN_KEYS = {"sha256", "evidence"}
 
@@ -155,6 +168,13 @@ def _value(key: str, value: Any) -> str:
             return str(TaskStatus(value).label)
         except ValueError:
             return str(value)
+    if key == "outcome":
+        try:
+            return str(Outcome(value).label)
+        except ValueError:
+            return str(value)
+    if key.startswith("amount_"):
+        return yuan_text(value) or str(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, str) and key.endswith("_at"):
@@ -253,6 +273,60 @@ def _recovered(event, context) -> str:
     }
 
 
+def _choice_label(choices, value: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "")
+
+
+def _ledger_added(event, context) -> str:
+    data = event.data or {}
+    params = {
+        "amount": yuan_text(data.get("amount")) or data.get("amount", ""),
+        "source": _choice_label(LedgerSource, data.get("source")),
+        "reference": data.get("reference") or "—",
+    }
+    if data.get("kind") == LedgerKind.PREVENTION:
+        return _("Recorded %(amount)s yuan prevented (%(source)s, reference %(reference)s)") % (
+            params
+        )
+    return _("Recorded %(amount)s yuan recovered (%(source)s, reference %(reference)s)") % params
+
+
+def _ledger_voided(event, context) -> str:
+    data = event.data or {}
+    return _("Voided the ledger entry of %(amount)s yuan (%(source)s): %(reason)s") % {
+        "amount": yuan_text(data.get("amount")) or data.get("amount", ""),
+        "source": _choice_label(LedgerSource, data.get("source")),
+        "reason": data.get("reason", ""),
+    }
+
+
+def _amount_lost_changed(event, context) -> str:
+    return _("Corrected the amount lost: %(reason)s") % {
+        "reason": (event.data or {}).get("reason", "")
+    }
+
+
+def _outcome_set(event, context) -> str:
+    return _("Set the outcome to “%(outcome)s” by hand: %(reason)s") % {
+        "outcome": _choice_label(Outcome, (event.after or {}).get("outcome")),
+        "reason": (event.data or {}).get("reason", ""),
+    }
+
+
+def _outcome_follows(event, context) -> str:
+    reason = (event.data or {}).get("reason", "")
+    outcome = _choice_label(Outcome, (event.after or {}).get("outcome"))
+    if reason:
+        return _("Let the outcome follow the amounts again (now “%(outcome)s”): %(reason)s") % {
+            "outcome": outcome,
+            "reason": reason,
+        }
+    return _("Let the outcome follow the amounts again (now “%(outcome)s”)") % {"outcome": outcome}
+
+
 def _evidence_attached(event, context) -> str:
     return _("Attached the file %(name)s") % {"name": (event.after or {}).get("name", "")}
 
@@ -310,7 +384,13 @@ def _row_removed(event, context) -> str:
 register_timeline_action("incident.filed", _filed)
 register_timeline_action("incident.reported_up", _reported_up)
 register_timeline_action("incident.transition", _transition)
+# Kept for the events written before the amounts became a ledger.
 register_timeline_action("incident.recovered", _recovered)
+register_timeline_action("incident.ledger_entry_added", _ledger_added)
+register_timeline_action("incident.ledger_entry_voided", _ledger_voided)
+register_timeline_action("incident.amount_lost_changed", _amount_lost_changed)
+register_timeline_action("incident.outcome_set_by_hand", _outcome_set)
+register_timeline_action("incident.outcome_follows_amounts", _outcome_follows)
 register_timeline_action("task.done", _task_done)
 register_timeline_action("task.not_applicable", _task_not_applicable)
 register_timeline_action("task.instructed", _task_instructed)
@@ -350,6 +430,11 @@ OWN_ACTIONS = {
         for subject in ("party", "account", "vehicle")
         for verb in ("added", "corrected", "removed")
     ),
+    "incident.ledger_entry_added",
+    "incident.ledger_entry_voided",
+    "incident.amount_lost_changed",
+    "incident.outcome_set_by_hand",
+    "incident.outcome_follows_amounts",
 }
 PLAIN_KEYS = {"reason", "note", "instruction", "due_at"}
 
@@ -369,6 +454,8 @@ def _changes(event) -> list[Change]:
             "reason",
             "instruction",
         ):
+            continue  # already in the sentence
+        if key == "outcome_reason" and event.action.startswith("incident.outcome_"):
             continue  # already in the sentence
         label = str(KEY_LABELS.get(key, key.replace("_", " ")))
         changes.append(

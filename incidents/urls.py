@@ -13,6 +13,18 @@ urlpatterns = [
         views.incident_transition,
         name="incident_transition",
     ),
+    path("incidents/<str:number>/ledger/", views.ledger_entry_add, name="ledger_entry_add"),
+    path(
+        "incidents/<str:number>/ledger/<int:entry_id>/void/",
+        views.ledger_entry_void,
+        name="ledger_entry_void",
+    ),
+    path(
+        "incidents/<str:number>/amount-lost/",
+        views.incident_amount_lost,
+        name="incident_amount_lost",
+    ),
+    path("incidents/<str:number>/outcome/", views.incident_outcome, name="incident_outcome"),
     path("incidents/<str:number>/files/", views.evidence_upload, name="evidence_upload"),
     path(
         "incidents/<str:number>/files/<int:evidence_id>/",

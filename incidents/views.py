@@ -25,7 +25,7 @@ from workflows.choices import EvidenceType
 from workflows.models import IncidentType
 
 from . import actions, permissions, selectors, services
-from .choices import FINISHED_TASK_STATUSES
+from .choices import FINISHED_TASK_STATUSES, LedgerKind, LedgerSource, Outcome
 from .forms import (
     FIELD_KEY,
     AccountFormSetFactory,
@@ -357,6 +357,11 @@ def incident_detail(request, number: str):
             "all_files": list(incident.evidence_files.all()),
             "may_attach": permissions.may_attach(actor, incident=incident),
             "may_edit_facts": permissions.may_edit_facts(actor, incident=incident),
+            "may_edit_amounts": permissions.may_edit_amounts(actor, incident=incident),
+            "ledger_kinds": LedgerKind.choices,
+            "ledger_sources": LedgerSource.choices,
+            "outcomes": Outcome.choices,
+            "ledger_form": request.session.pop(LEDGER_STASH, None),
             "holding_unit": permissions.holding_unit(incident) if incident.level else None,
         },
     )
@@ -495,6 +500,125 @@ def incident_transition(request, number: str):
         return _back(number)
     messages.success(request, str(TRANSITION_DONE.get(transition, _("Done."))))
     return _back(number)
+
+
+# --- the amounts: ledger, amount lost, outcome ------------------------------------------------
+
+# What was typed into the ledger card's forms when it was refused, shown again once.
+LEDGER_STASH = "ledger_form"
+
+
+def _ledger_refused(request, exc: DomainError, *, form: str, values: dict) -> None:
+    request.session[LEDGER_STASH] = {"form": form, "values": values, "errors": exc.fields or {}}
+    _refused(
+        request,
+        exc,
+        labels={
+            "kind": _("Kind"),
+            "source": _("Source"),
+            "amount": _("Amount (CNY)"),
+            "occurred_at": _("When"),
+            "reference": _("Reference"),
+            "note": _("Note"),
+            "reason": _("Reason"),
+            "amount_lost": _("Amount lost (CNY)"),
+            "outcome": _("Outcome"),
+        },
+    )
+
+
+def _ledger_back(number: str):
+    url = reverse("incident_detail", kwargs={"number": number})
+    return redirect(f"{url}#ledger")
+
+
+@login_required
+@require_POST
+def ledger_entry_add(request, number: str):
+    """Record a recovery or a prevention in the incident's ledger."""
+    actor = _actor(request)
+    incident_id = _incident_id_or_404(actor, number)
+    fields = ("kind", "source", "amount", "occurred_at", "reference", "note")
+    values = {name: request.POST.get(name, "") for name in fields}
+    try:
+        _entry, created = services.ledger_entry_record(
+            actor=actor, incident_id=incident_id, data=values
+        )
+    except DomainError as exc:
+        _ledger_refused(request, exc, form="entry", values=values)
+        return _ledger_back(number)
+    if created:
+        messages.success(request, _("Recorded in the ledger."))
+    else:
+        messages.info(request, _("This entry was already in the ledger: nothing changed."))
+    return _ledger_back(number)
+
+
+@login_required
+@require_POST
+def ledger_entry_void(request, number: str, entry_id: int):
+    actor = _actor(request)
+    incident_id = _incident_id_or_404(actor, number)
+    reason = request.POST.get("reason", "")
+    try:
+        services.ledger_entry_void(
+            actor=actor, incident_id=incident_id, entry_id=entry_id, reason=reason
+        )
+    except NotFound:
+        raise Http404(_("No such ledger entry.")) from None
+    except DomainError as exc:
+        _ledger_refused(request, exc, form=f"void-{entry_id}", values={"reason": reason})
+        return _ledger_back(number)
+    messages.success(request, _("The entry is void; the totals leave it out."))
+    return _ledger_back(number)
+
+
+@login_required
+@require_POST
+def incident_amount_lost(request, number: str):
+    actor = _actor(request)
+    incident_id = _incident_id_or_404(actor, number)
+    values = {name: request.POST.get(name, "") for name in ("amount_lost", "reason")}
+    try:
+        services.incident_amount_lost_set(
+            actor=actor,
+            incident_id=incident_id,
+            amount=values["amount_lost"],
+            reason=values["reason"],
+        )
+    except DomainError as exc:
+        _ledger_refused(request, exc, form="amount_lost", values=values)
+        return _ledger_back(number)
+    messages.success(request, _("The amount lost is corrected."))
+    return _ledger_back(number)
+
+
+@login_required
+@require_POST
+def incident_outcome(request, number: str):
+    """Set the outcome by hand (with the reason), or let it follow the amounts again."""
+    actor = _actor(request)
+    incident_id = _incident_id_or_404(actor, number)
+    values = {name: request.POST.get(name, "") for name in ("outcome", "reason")}
+    try:
+        if request.POST.get("follow_amounts"):
+            services.incident_outcome_clear(
+                actor=actor, incident_id=incident_id, reason=values["reason"]
+            )
+            done = _("The outcome follows the amounts again.")
+        else:
+            services.incident_outcome_set(
+                actor=actor,
+                incident_id=incident_id,
+                outcome=values["outcome"],
+                reason=values["reason"],
+            )
+            done = _("The outcome is set by hand; it no longer follows the amounts.")
+    except DomainError as exc:
+        _ledger_refused(request, exc, form="outcome", values=values)
+        return _ledger_back(number)
+    messages.success(request, done)
+    return _ledger_back(number)
 
 
 @login_required

@@ -172,6 +172,22 @@ def _timeline(n: int, state: dict[str, Any]) -> Kwargs:
     return {"number": incident.number}
 
 
+def _ledger(n: int, state: dict[str, Any]) -> Kwargs:
+    # One incident; each recovery recorded is a row of its ledger.
+    if "incident" not in state:
+        state["incident"] = IncidentFactory(amount_lost="0")
+    incident: Incident = state["incident"]
+    teller = _actor("teller_bj_hd")
+    start = incident.ledger_entries.count()
+    for i in range(start, start + n):
+        incident_services.ledger_entry_record(
+            actor=teller,
+            incident_id=incident.pk,
+            data={"kind": "recovery", "source": "other", "amount": "10", "reference": f"R{i}"},
+        )
+    return {"number": incident.number}
+
+
 QUERY_COUNTS: dict[str, Pin] = {
     # --- pages ------------------------------------------------------------------------
     "home": Pin("teller_bj_hd", _incidents, 12),
@@ -187,6 +203,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     # --- API --------------------------------------------------------------------------
     "api-incident-list": Pin("monitor_bj", _incidents, 5),
     "api-incident-timeline": Pin("teller_bj_hd", _timeline, 5),
+    "api-incident-ledger-list": Pin("teller_bj_hd", _ledger, 5),
     "api-control-list": Pin("monitor_bj", _controls, 8),
     "api-assistance-list": Pin("monitor_sh", _assistance, 7),
     "api-instruction-list": Pin(CORE_BANKING, _instructions, 3, {"status": "pending"}),

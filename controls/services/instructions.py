@@ -2,7 +2,7 @@
 through the outbox), delivered when core banking receives them (webhook 2xx or a pull),
 confirmed by core banking as executed or failed.
 
-Locks: the incident only when an executed reversal changes its amount recovered, then the
+Locks: the incident only when an executed reversal adds to its ledger (amount recovered), then the
 hold a release names, then the request, then its instruction (`controls.lock_objects`).
 """
 
@@ -21,7 +21,8 @@ from fraudops.core.models import ApiClient, OrgUnit
 from fraudops.core.outbox import outbox_enqueue
 from fraudops.core.parsing import parse_prose, parse_text
 from fraudops.core.services import refusals_audited
-from incidents.services import incident_lock, incident_record_recovery
+from incidents.choices import LedgerKind, LedgerSource
+from incidents.services import incident_lock, ledger_entry_add
 
 from .. import notify
 from ..choices import ControlKind, DeliveryChannel, InstructionStatus, WebhookEvent
@@ -212,8 +213,18 @@ def instruction_confirm(
                 data={"release": control.number},
             )
         if locked_incident is not None and control.amount:
-            incident_record_recovery(
-                actor=actor, incident=locked_incident, amount=control.amount, source=control.number
+            # The money is back: one entry of the incident's ledger, referenced by the
+            # reversal's number, so that it is written once however often it is confirmed
+            # (core banking's own reference is its note).
+            ledger_entry_add(
+                actor=actor,
+                incident=locked_incident,
+                kind=LedgerKind.RECOVERY,
+                source=LedgerSource.REVERSAL_EXECUTED,
+                amount=control.amount,
+                occurred_at=now,
+                reference=control.number,
+                note=reference,
             )
         audit_record(
             actor=actor,

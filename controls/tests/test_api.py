@@ -27,6 +27,7 @@ from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope
 from fraudops.core.models import AuditEvent
 from incidents.selectors import incident_timeline
+from incidents.services import ledger_entry_record
 from incidents.timeline import timeline_entries
 from tests.query_counts import exact
 
@@ -362,28 +363,37 @@ def _reversal(actor, incident, amount="20000"):
     return control_request_approve(actor=actor("authoriser_bj"), control_id=reversal.pk)
 
 
-def test_executed_reversal_adds_to_the_incidents_amount_recovered(
+def test_executed_reversal_adds_one_ledger_entry_however_often_it_is_confirmed(
     api, actor, incident, core_banking
 ):
-    incident.amount_recovered = 1000
-    incident.save(update_fields=["amount_recovered"])
+    ledger_entry_record(
+        actor=actor("teller_bj_hd"),
+        incident_id=incident.pk,
+        data={"kind": "recovery", "source": "returned_by_police", "amount": "1000"},
+    )
     reversal = _reversal(actor, incident)
     assert _confirm(core_banking, reversal.instruction.pk, reference="CB-RV-1").status_code == 200
     incident.refresh_from_db()
     assert incident.amount_recovered == 21000
-    event = AuditEvent.objects.get(action="incident.recovered", target=reversal.number)
+    [entry] = incident.ledger_entries.filter(source="reversal_executed")
+    assert (entry.amount, entry.reference, entry.note) == (20000, reversal.number, "CB-RV-1")
+    assert entry.recorded_by_client_id is not None
+    event = AuditEvent.objects.get(
+        action="incident.ledger_entry_added", target=f"ledger:{entry.pk}"
+    )
     assert event.thread == incident.thread and event.actor_client_id is not None
-    assert event.before == {"amount_recovered": "1000.00"}
-    assert event.after == {"amount_recovered": "21000.00"}
+    assert event.before["amount_recovered"] == "1000.00"
+    assert event.after["amount_recovered"] == "21000.00"
     # Core banking confirming twice changes nothing the second time.
     assert _confirm(core_banking, reversal.instruction.pk, reference="CB-RV-1").status_code == 200
     incident.refresh_from_db()
     assert incident.amount_recovered == 21000
-    assert AuditEvent.objects.filter(action="incident.recovered").count() == 1
+    assert incident.ledger_entries.count() == 2
+    assert AuditEvent.objects.filter(action="incident.ledger_entry_added").count() == 2
     sentences = [
         entry.sentence for entry in timeline_entries(incident_timeline(incident=incident), tasks={})
     ]
-    assert any("20000" in text and "21000" in text for text in sentences), sentences
+    assert any("20,000.00" in text and reversal.number in text for text in sentences), sentences
 
 
 def test_failed_reversal_or_executed_hold_recovers_nothing(actor, incident, core_banking):
@@ -393,7 +403,8 @@ def test_failed_reversal_or_executed_hold_recovers_nothing(actor, incident, core
     assert _confirm(core_banking, hold.instruction.pk).status_code == 200
     incident.refresh_from_db()
     assert incident.amount_recovered == 0
-    assert not AuditEvent.objects.filter(action="incident.recovered").exists()
+    assert not incident.ledger_entries.exists()
+    assert not AuditEvent.objects.filter(action="incident.ledger_entry_added").exists()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """Shapes of the incident API. Input serializers check structure only; the services do the
 domain validation (Chinese IDs, phones, cards) so that the browser and the API agree."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..actions import TRANSITIONS
@@ -11,12 +13,42 @@ from ..choices import (
     FraudScript,
     IdType,
     IncidentState,
+    LedgerKind,
+    LedgerSource,
+    Outcome,
     PartyRole,
     StaffRole,
     TaskStatus,
     VehicleKind,
 )
-from ..models import Account, Evidence, Incident, Party, SummaryAmendment, Task, Vehicle
+from ..models import (
+    Account,
+    Evidence,
+    Incident,
+    LedgerEntry,
+    Party,
+    SummaryAmendment,
+    Task,
+    Vehicle,
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\d{1,14}(\.\d{1,2})?$",
+        "example": "200000.00",
+    }
+)
+class AmountInputField(serializers.CharField):
+    """An amount in yuan as a decimal string (the service parses it: full-width digits and
+    thousands separators are accepted, the refusal names the field)."""
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class DateTimeInputField(serializers.CharField):
+    """An ISO date and time (no offset: the user's zone); parsed by the service."""
 
 
 class PartyInputSerializer(serializers.Serializer):
@@ -85,6 +117,87 @@ class TaskResultInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text="Note; the reason for not_applicable."
     )
     evidence = serializers.DictField(required=False, default=dict)
+
+
+class LedgerEntryInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LedgerKind.choices)
+    source = serializers.ChoiceField(choices=LedgerSource.choices)
+    amount = AmountInputField(help_text="Yuan, greater than zero, at most two decimals.")
+    occurred_at = DateTimeInputField(
+        required=False, help_text="When the money moved (default: now)."
+    )
+    reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="The same kind, source and reference is recorded once (200 with the entry).",
+    )
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class LedgerVoidInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why (required).")
+
+
+class AmountLostInputSerializer(serializers.Serializer):
+    amount_lost = AmountInputField(help_text="Yuan, zero or more, at most two decimals.")
+    reason = serializers.CharField(help_text="Why the amount lost changes (required).")
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        allow_null=True,
+        help_text="The outcome set by hand; null lets it follow the amounts again.",
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Required when setting the outcome."
+    )
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=LedgerKind.choices)
+    source = serializers.ChoiceField(choices=LedgerSource.choices)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    recorded_by = serializers.CharField(source="recorded_by_label")
+    void = serializers.BooleanField(source="is_void")
+
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "kind",
+            "source",
+            "amount",
+            "occurred_at",
+            "reference",
+            "note",
+            "recorded_by",
+            "created_at",
+            "void",
+            "voided_at",
+            "void_reason",
+        ]
+
+
+class IncidentAmountsSerializer(serializers.ModelSerializer):
+    """The incident's figures and its ledger."""
+
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    entries = LedgerEntrySerializer(source="ledger_entries", many=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "number",
+            "amount_lost",
+            "amount_recovered",
+            "amount_prevented",
+            "outcome",
+            "outcome_set_by_hand",
+            "outcome_reason",
+            "entries",
+        ]
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -224,6 +337,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
             "amount_lost",
             "amount_recovered",
             "amount_prevented",
+            "outcome_set_by_hand",
             "occurred_at",
             "filed_at",
             "open_tasks",
@@ -274,6 +388,8 @@ class IncidentDetailSerializer(serializers.ModelSerializer):
             "amount_recovered",
             "amount_prevented",
             "outcome",
+            "outcome_set_by_hand",
+            "outcome_reason",
             "serious",
             "amendments",
             "parties",

@@ -21,6 +21,26 @@ urlpatterns = [
         name="api-incident-timeline",
     ),
     path(
+        "incidents/<str:number>/ledger/",
+        views.IncidentLedgerApi.as_view(),
+        name="api-incident-ledger-list",
+    ),
+    path(
+        "incidents/<str:number>/ledger/<int:entry_id>/void/",
+        views.LedgerEntryVoidApi.as_view(),
+        name="api-incident-ledger-void",
+    ),
+    path(
+        "incidents/<str:number>/amount-lost/",
+        views.IncidentAmountLostApi.as_view(),
+        name="api-incident-amount-lost",
+    ),
+    path(
+        "incidents/<str:number>/outcome/",
+        views.IncidentOutcomeApi.as_view(),
+        name="api-incident-outcome",
+    ),
+    path(
         "incidents/<str:number>/evidence/",
         views.EvidenceUploadApi.as_view(),
         name="api-incident-evidence",

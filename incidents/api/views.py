@@ -15,10 +15,16 @@ from .. import selectors, services
 from ..models import Incident
 from .filters import IncidentFilter
 from .serializers import (
+    AmountLostInputSerializer,
     EvidenceSerializer,
+    IncidentAmountsSerializer,
     IncidentDetailSerializer,
     IncidentFileSerializer,
     IncidentListSerializer,
+    LedgerEntryInputSerializer,
+    LedgerEntrySerializer,
+    LedgerVoidInputSerializer,
+    OutcomeInputSerializer,
     TaskResultInputSerializer,
     TaskSerializer,
     TimelineEventSerializer,
@@ -167,3 +173,123 @@ class EvidenceUploadApi(IdempotentMixin, APIView):
             description=request.data.get("description", ""),
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+# --- the amounts: ledger, amount lost, outcome ---------------------------------------------------
+
+CONFLICT = OpenApiResponse(description="Changed by someone else, or already done.")
+
+
+def _amounts(request, number: str) -> Response:
+    incident = selectors.incident_ledger(actor=Actor.from_request(request), number=number)
+    return IncidentAmountsSerializer(incident).data
+
+
+class IncidentLedgerApi(IdempotentMixin, APIView):
+    """The incident's amounts and ledger (GET); record a recovery or a prevention (POST:
+    201 with the entry, or 200 with the entry already recorded under the same kind, source
+    and reference)."""
+
+    required_scopes = {"GET": READ, "POST": WRITE}
+
+    @extend_schema(responses=IncidentAmountsSerializer, operation_id="incidents_ledger_read")
+    def get(self, request, number: str):
+        return Response(_amounts(request, number))
+
+    @extend_schema(
+        request=LedgerEntryInputSerializer,
+        responses={201: LedgerEntrySerializer, 200: LedgerEntrySerializer, 409: CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        operation_id="incidents_ledger_record",
+    )
+    def post(self, request, number: str):
+        serializer = LedgerEntryInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        incident_id = selectors.incident_get_id(actor=actor, number=number)
+        entry, created = services.ledger_entry_record(
+            actor=actor, incident_id=incident_id, data=serializer.validated_data
+        )
+        return Response(
+            LedgerEntrySerializer(entry).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class LedgerEntryVoidApi(IdempotentMixin, APIView):
+    """Void a wrong ledger entry, with the reason; the totals leave it out."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=LedgerVoidInputSerializer,
+        responses={200: LedgerEntrySerializer, 409: CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str, entry_id: int):
+        serializer = LedgerVoidInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        incident_id = selectors.incident_get_id(actor=actor, number=number)
+        entry = services.ledger_entry_void(
+            actor=actor,
+            incident_id=incident_id,
+            entry_id=entry_id,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(LedgerEntrySerializer(entry).data)
+
+
+class IncidentAmountLostApi(IdempotentMixin, APIView):
+    """Correct the amount lost, with the reason; the outcome follows (unless set by hand)."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=AmountLostInputSerializer,
+        responses={200: IncidentAmountsSerializer, 409: CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str):
+        serializer = AmountLostInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        incident_id = selectors.incident_get_id(actor=actor, number=number)
+        services.incident_amount_lost_set(
+            actor=actor,
+            incident_id=incident_id,
+            amount=serializer.validated_data["amount_lost"],
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(_amounts(request, number))
+
+
+class IncidentOutcomeApi(IdempotentMixin, APIView):
+    """Set the outcome by hand with the reason (it then stays until cleared), or send
+    `outcome: null` to let it follow the amounts again."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=OutcomeInputSerializer,
+        responses={200: IncidentAmountsSerializer, 409: CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str):
+        serializer = OutcomeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        incident_id = selectors.incident_get_id(actor=actor, number=number)
+        data = serializer.validated_data
+        if data["outcome"] is None:
+            services.incident_outcome_clear(
+                actor=actor, incident_id=incident_id, reason=data.get("reason", "")
+            )
+        else:
+            services.incident_outcome_set(
+                actor=actor,
+                incident_id=incident_id,
+                outcome=data["outcome"],
+                reason=data.get("reason", ""),
+            )
+        return Response(_amounts(request, number))

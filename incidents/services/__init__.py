@@ -15,7 +15,9 @@ module per aggregate:
   script, serious, summary amendments) and `party_/account_/vehicle_` `add`, `correct`,
   `remove` (with `expected_revision`, the incident's optimistic-concurrency counter);
 - `evidence`: `evidence_attach`;
-- `recovery`: `incident_record_recovery`;
+- `ledger`: the amounts as a ledger: `ledger_entry_add` (inside a caller's transaction:
+  an executed reversal, filing), `ledger_entry_record`, `ledger_entry_void`,
+  `incident_amount_lost_set`, `incident_outcome_set`, `incident_outcome_clear`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
   order.
 
@@ -39,8 +41,15 @@ from .facts import (
     vehicle_remove,
 )
 from .filing import MAX_PARTIES, incident_file
+from .ledger import (
+    incident_amount_lost_set,
+    incident_outcome_clear,
+    incident_outcome_set,
+    ledger_entry_add,
+    ledger_entry_record,
+    ledger_entry_void,
+)
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
-from .recovery import incident_record_recovery
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
 from .transitions import incident_transition
 
@@ -51,11 +60,16 @@ __all__ = [
     "account_correct",
     "account_remove",
     "evidence_attach",
+    "incident_amount_lost_set",
     "incident_facts_update",
     "incident_file",
     "incident_lock",
-    "incident_record_recovery",
+    "incident_outcome_clear",
+    "incident_outcome_set",
     "incident_transition",
+    "ledger_entry_add",
+    "ledger_entry_record",
+    "ledger_entry_void",
     "party_add",
     "party_correct",
     "party_remove",

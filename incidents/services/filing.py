@@ -36,17 +36,22 @@ from workflows.models import IncidentType
 
 from .. import events, permissions
 from ..choices import (
+    FILING_REFERENCE,
     AccountKind,
     AccountRole,
     Channel,
     FraudScript,
     IdType,
+    LedgerKind,
+    LedgerSource,
     Outcome,
     PartyRole,
     StaffRole,
     VehicleKind,
+    outcome_for,
 )
 from ..models import Account, Incident, Party, Vehicle
+from .ledger import FILED_OUTCOME_REASON, ledger_entry_add
 from .levels import level_tasks_open
 
 MAX_PARTIES = 50
@@ -315,9 +320,7 @@ def _clean_filing(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
         "amount_lost": _amount(errors, "amount_lost", data.get("amount_lost")),
         "amount_recovered": _amount(errors, "amount_recovered", data.get("amount_recovered")),
         "amount_prevented": _amount(errors, "amount_prevented", data.get("amount_prevented")),
-        "outcome": _choice(
-            errors, "outcome", data.get("outcome"), Outcome, default=Outcome.UNKNOWN
-        ),
+        "outcome": _choice(errors, "outcome", data.get("outcome"), Outcome),
         "serious": bool(data.get("serious")),
         "external_reference": _text(
             errors, "external_reference", data.get("external_reference"), max_length=64
@@ -358,6 +361,7 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
             filed_by=actor.user,
             filed_by_client=actor.client,
             filed_at=now,
+            **_filed_outcome(cleaned),
             **{
                 key: cleaned[key]
                 for key in (
@@ -367,9 +371,6 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                     "fraud_script",
                     "fraud_script_detail",
                     "amount_lost",
-                    "amount_recovered",
-                    "amount_prevented",
-                    "outcome",
                     "serious",
                     "external_reference",
                 )
@@ -407,5 +408,38 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                 "vehicles": len(cleaned["vehicles"]),
             },
         )
+        # The amounts recovered and prevented given at filing open the incident's ledger.
+        for kind, key in (
+            (LedgerKind.RECOVERY, "amount_recovered"),
+            (LedgerKind.PREVENTION, "amount_prevented"),
+        ):
+            if cleaned[key] > 0:
+                ledger_entry_add(
+                    actor=actor,
+                    incident=incident,
+                    kind=kind,
+                    source=LedgerSource.OTHER,
+                    amount=cleaned[key],
+                    occurred_at=now,
+                    reference=FILING_REFERENCE,
+                )
         events.incident_filed(incident=incident)
     return incident
+
+
+def _filed_outcome(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The outcome follows the amounts given; an outcome the filer chose that they do not
+    say (an interception with no amount: "attempt prevented") is kept as set by hand."""
+    derived = outcome_for(
+        lost=cleaned["amount_lost"],
+        recovered=cleaned["amount_recovered"],
+        prevented=cleaned["amount_prevented"],
+    )
+    given = cleaned["outcome"]
+    if not given or given in (Outcome.UNKNOWN, derived):
+        return {"outcome": derived}
+    return {
+        "outcome": given,
+        "outcome_set_by_hand": True,
+        "outcome_reason": str(FILED_OUTCOME_REASON),
+    }

@@ -36,6 +36,10 @@ def _task(world):
     return {"number": world["incident"].number, "task_id": world["task"].pk}
 
 
+def _entry(world):
+    return {"number": world["incident"].number, "entry_id": world["entry"].pk}
+
+
 def _evidence(world):
     return {"number": world["incident"].number, "evidence_id": world["evidence"].pk}
 
@@ -116,6 +120,56 @@ READS = [
     Endpoint("api-incident", "get", _number, {"number": MISSING}),
     Endpoint("api-incident-timeline", "get", _number, {"number": MISSING}),
     Endpoint("api-incident-timeliness", "get", _number, {"number": MISSING}),
+    Endpoint("api-incident-ledger-list", "get", _number, {"number": MISSING}),
+]
+RECOVERY = {"kind": "recovery", "source": "returned_by_police", "amount": "1000"}
+# The amounts are kept by the holding level and the levels above it: the region's
+# security officer may, so an auditor (read-only) is their wrong role.
+AMOUNT_WRITES = [
+    Endpoint("ledger_entry_add", "post", _number, {"number": MISSING}, RECOVERY),
+    Endpoint(
+        "ledger_entry_void",
+        "post",
+        _entry,
+        {"number": MISSING, "entry_id": 999999},
+        {"reason": "录错"},
+    ),
+    Endpoint(
+        "incident_amount_lost",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"amount_lost": "1000", "reason": "核实"},
+    ),
+    Endpoint(
+        "incident_outcome",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"outcome": "unknown", "reason": "待核实"},
+    ),
+    Endpoint("api-incident-ledger-list", "post", _number, {"number": MISSING}, RECOVERY),
+    Endpoint(
+        "api-incident-ledger-void",
+        "post",
+        _entry,
+        {"number": MISSING, "entry_id": 999999},
+        {"reason": "录错"},
+    ),
+    Endpoint(
+        "api-incident-amount-lost",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"amount_lost": "1000", "reason": "核实"},
+    ),
+    Endpoint(
+        "api-incident-outcome",
+        "post",
+        _number,
+        {"number": MISSING},
+        {"outcome": "unknown", "reason": "待核实"},
+    ),
 ]
 WRITES = [
     Endpoint(
@@ -168,6 +222,9 @@ def world(bank, actor):
         incident_id=incident.pk,
         uploaded_file=SimpleUploadedFile("卡.png", TINY_PNG),
     )
+    entry, _created = services.ledger_entry_record(
+        actor=actor("teller_bj_hd"), incident_id=incident.pk, data=RECOVERY
+    )
     return {
         "incident": incident,
         "task": incident.tasks.get(step__code="police_report"),
@@ -175,6 +232,7 @@ def world(bank, actor):
         "party": incident.parties.first(),
         "account": incident.accounts.first(),
         "vehicle": incident.vehicles.first(),
+        "entry": entry,
     }
 
 
@@ -187,7 +245,9 @@ def _send(client, endpoint: Endpoint, kwargs: dict[str, Any]):
 
 
 @pytest.mark.parametrize(
-    "endpoint", [*READS, *WRITES, INSTRUCT, *FACTS_READS, *FACTS_WRITES], ids=str
+    "endpoint",
+    [*READS, *WRITES, *AMOUNT_WRITES, INSTRUCT, *FACTS_READS, *FACTS_WRITES],
+    ids=str,
 )
 def test_another_region_is_answered_as_if_the_incident_did_not_exist(world, person, endpoint):
     client = client_for(person(OUTSIDER), endpoint)
@@ -205,6 +265,7 @@ def test_another_region_is_answered_as_if_the_incident_did_not_exist(world, pers
 WRONG_ROLES = [
     *((e, WRONG_ROLE, "out_of_scope") for e in WRITES if "evidence" not in e.name),
     *((e, "auditor", "permission_denied") for e in WRITES if "evidence" in e.name),
+    *((e, "auditor", "permission_denied") for e in AMOUNT_WRITES),
     (INSTRUCT, "manager_bj_hd", ""),  # instructions come from the level above
     # The region's own staff may edit the facts (the levels above the holder may): an
     # auditor, who reads everything and writes nothing, tries.
