@@ -238,12 +238,14 @@ class EvidenceUploadApi(IdempotentMixin, APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput(fields={"file": [_("Attach a file.")]})
-        task = request.data.get("task")
+        task = request.data.get("task") or None
+        if task is not None and not str(task).isdigit():
+            raise InvalidInput(fields={"task": [_("Give the task's id, a whole number.")]})
         evidence = services.evidence_attach(
             actor=actor,
             incident_id=incident_id,
             uploaded_file=upload,
-            task_id=int(task) if task else None,
+            task_id=int(task) if task is not None else None,
             field=request.data.get("field", ""),
             description=request.data.get("description", ""),
         )

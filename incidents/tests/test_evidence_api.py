@@ -152,3 +152,24 @@ def test_the_openapi_document_types_the_result_with_files(db, tmp_path):
     assert form["properties"]["result"]["enum"] == ["done", "not_applicable", "instructed"]
     binary = [s for s in form["additionalProperties"]["oneOf"] if s.get("format") == "binary"]
     assert binary and "files[<field>]" in form["description"]
+
+
+def test_a_file_uploaded_to_a_step_names_its_field_or_takes_the_only_one(api, bank, actor, media):
+    task = _statement_task(actor)
+    client = api("teller_bj_hd")
+    url = f"/api/v1/incidents/{task.incident.number}/evidence/"
+    png = SimpleUploadedFile("s.png", TINY_PNG, "image/png")
+    response = client.post(url, {"file": png, "task": task.pk}, format="multipart", **EN)
+    assert response.status_code == 201, response.json()
+    assert response.json()["field"] == "statement"  # the step's only file field
+    png = SimpleUploadedFile("s.png", TINY_PNG, "image/png")
+    response = client.post(
+        url, {"file": png, "task": task.pk, "field": "payee_bank"}, format="multipart", **EN
+    )
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["field"]
+    png = SimpleUploadedFile("s.png", TINY_PNG, "image/png")
+    response = client.post(url, {"file": png, "task": "first"}, format="multipart", **EN)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["task"]
+    assert Evidence.objects.count() == 1 and len(_stored(media)) == 1

@@ -250,6 +250,7 @@ def test_the_page_offers_one_file_input_per_file_field(client, bank, actor, pers
     assert '<span class="muted">Copy of the fake card:</span> <a' in page
     assert "Report to head office" in page or "Important-matter report" in page
     assert "· Important-matter report</div>" in page
+    assert "Attached the file card.png as “Copy of the fake card” of “" in page  # timeline
 
 
 # --- files reach storage before the incident is locked -------------------------------------
