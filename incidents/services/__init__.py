@@ -11,7 +11,8 @@ module per aggregate:
 - `tasks`: `task_complete`, `task_mark_not_applicable`, `task_instruct`;
 - `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
   reporting up when a level's reporting step is done;
-- `evidence`: `evidence_attach`;
+- `evidence`: `evidence_attach`, `evidence_stage` (files reach storage before the lock;
+  `task_complete` takes a step's files by field), the orphan sweep;
 - `recovery`: `incident_record_recovery`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
   order.
@@ -22,7 +23,7 @@ direct calls to `incidents.task_clocks`.
 """
 
 from ..actions import TRANSITIONS
-from .evidence import evidence_attach
+from .evidence import StagedFile, evidence_attach, evidence_orphans_sweep, evidence_stage
 from .filing import MAX_PARTIES, incident_file
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
 from .recovery import incident_record_recovery
@@ -32,7 +33,10 @@ from .transitions import incident_transition
 __all__ = [
     "MAX_PARTIES",
     "TRANSITIONS",
+    "StagedFile",
     "evidence_attach",
+    "evidence_orphans_sweep",
+    "evidence_stage",
     "incident_file",
     "incident_lock",
     "incident_record_recovery",
