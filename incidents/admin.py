@@ -61,7 +61,16 @@ class TaskInline(ReadOnlyInline):
 
 class EvidenceInline(ReadOnlyInline):
     model = Evidence
-    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    fields = [
+        "original_name",
+        "task",
+        "field",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
 
 
 class LedgerEntryInline(ReadOnlyInline):

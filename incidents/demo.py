@@ -21,6 +21,25 @@ TINY_PNG = bytes.fromhex(
 )
 
 
+# Valid identifiers for the evidence fields that hold one (checked as at filing).
+SAMPLE_IDENTIFIERS: dict[str, str] = {
+    EvidenceType.RESIDENT_ID: "11010519491231002X",
+    EvidenceType.DOCUMENT_NUMBER: "11010519491231002X",
+    EvidenceType.ACCOUNT: "6222020200112233445",
+    EvidenceType.CARD: "6222021000112233449",
+    EvidenceType.PHONE: "+8613800138000",
+}
+
+
+def sample_files(task: Task) -> dict[str, list[SimpleUploadedFile]]:
+    """A small picture for each required file field of the step."""
+    return {
+        field["name"]: [SimpleUploadedFile(f"{field['name']}.png", TINY_PNG, "image/png")]
+        for field in task.step.evidence or []
+        if field.get("type") == EvidenceType.FILE and field.get("required")
+    }
+
+
 def sample_evidence(task: Task) -> dict:
     values: dict = {}
     for field in task.step.evidence or []:
@@ -37,6 +56,8 @@ def sample_evidence(task: Task) -> dict:
             values[field["name"]] = "https://icbc-verify.example.cn/login"
         elif kind == EvidenceType.CHOICE:
             values[field["name"]] = field["choices"][0][0]
+        elif kind in SAMPLE_IDENTIFIERS:
+            values[field["name"]] = SAMPLE_IDENTIFIERS[kind]
         else:
             values[field["name"]] = "已处理 / handled"
     return values
@@ -59,8 +80,8 @@ def _staff(unit, roles) -> User:
 
 
 def work_task(task: Task, *, actor_user: User | None = None) -> Task:
-    """Finish one task the way its owner would: instruct it if it waits, attach a file if
-    it asks for one, then record it done."""
+    """Finish one task the way its owner would: instruct it if it waits, then record it
+    done with a file for each required file field."""
     task = Task.objects.select_related("step", "unit", "unit__parent").get(pk=task.pk)
     if task.status == TaskStatus.WAITING:
         boss = _staff(permissions.instructing_unit(task), permissions.instructing_roles(task))
@@ -69,15 +90,12 @@ def work_task(task: Task, *, actor_user: User | None = None) -> Task:
         )
     user = actor_user or worker_for(task)
     actor = Actor.for_user(user)
-    if any(f.get("type") == EvidenceType.FILE and f.get("required") for f in task.step.evidence):
-        services.evidence_attach(
-            actor=actor,
-            incident_id=task.incident_id,
-            task_id=task.pk,
-            uploaded_file=SimpleUploadedFile("photo.png", TINY_PNG, "image/png"),
-        )
     return services.task_complete(
-        actor=actor, task_id=task.pk, note="完成 / done", evidence=sample_evidence(task)
+        actor=actor,
+        task_id=task.pk,
+        note="完成 / done",
+        evidence=sample_evidence(task),
+        files=sample_files(task),
     )
 
 

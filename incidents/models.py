@@ -499,7 +499,10 @@ class Evidence(models.Model):
     task = models.ForeignKey(
         Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence_files"
     )
-    file = models.FileField(_("file"), upload_to=evidence_upload_to)
+    # The step's evidence field this file is for (`PlaybookStep.evidence[].name`); blank for
+    # a file attached to the incident generally.
+    field = models.CharField(_("evidence field"), max_length=64, blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -514,6 +517,10 @@ class Evidence(models.Model):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at"]
+        indexes = [
+            # The orphan sweep asks "which of these stored names have a row?".
+            models.Index(fields=["file"], name="evidence_file_name"),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

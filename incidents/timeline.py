@@ -328,7 +328,16 @@ def _outcome_follows(event, context) -> str:
 
 
 def _evidence_attached(event, context) -> str:
-    return _("Attached the file %(name)s") % {"name": (event.after or {}).get("name", "")}
+    after = event.after or {}
+    task = context["tasks"].get(after.get("task"))
+    labels = {f["name"]: f["label"] for f in task.step.evidence_fields()} if task else {}
+    if after.get("field") in labels:
+        return _("Attached the file %(name)s as “%(field)s” of “%(step)s”") % {
+            "name": after.get("name", ""),
+            "field": labels[after["field"]],
+            "step": task.step.title,
+        }
+    return _("Attached the file %(name)s") % {"name": after.get("name", "")}
 
 
 def _facts_updated(event, context) -> str:

@@ -259,7 +259,7 @@ def _evidence_inputs(task, stash: dict | None) -> list[dict]:
     attempt was refused."""
     values = (stash or {}).get("values", {})
     errors = (stash or {}).get("errors", {})
-    attached = {e.description for e in getattr(task, "files", [])}
+    attached = {e.field for e in getattr(task, "files", [])}
     inputs = []
     for definition in task.step.evidence_fields():
         name = definition["name"]
@@ -277,8 +277,8 @@ def _evidence_inputs(task, stash: dict | None) -> list[dict]:
                 ],
                 "value": values.get(name, ""),
                 "errors": errors.get(f"evidence.{name}", []),
-                "attached": kind == EvidenceType.FILE
-                and bool(attached & {definition.get("label_zh"), definition.get("label_en")}),
+                "attached": kind == EvidenceType.FILE and name in attached,
+                "multiple": kind == EvidenceType.FILE and bool(definition.get("multiple")),
                 "wide": kind == EvidenceType.TEXTAREA,
             }
         )
@@ -299,7 +299,17 @@ def incident_detail(request, number: str):
         unit = unit.parent if unit.parent_id else None
     tasks = list(incident.tasks.all())
     files_by_task = defaultdict(list)
-    for evidence in incident.evidence_files.all():
+    # Each file says which step and which of its evidence fields it is for.
+    field_labels = {
+        (task.pk, field["name"]): field["label"]
+        for task in tasks
+        for field in task.step.evidence_fields()
+    }
+    step_titles = {task.pk: task.step.title for task in tasks}
+    all_files = list(incident.evidence_files.all())
+    for evidence in all_files:
+        evidence.field_label = field_labels.get((evidence.task_id, evidence.field), "")
+        evidence.step_title = step_titles.get(evidence.task_id, "")
         files_by_task[evidence.task_id].append(evidence)
     levels = []
     by_level = defaultdict(list)
@@ -354,7 +364,7 @@ def incident_detail(request, number: str):
             ],
             "timeline": timeline,
             "general_files": files_by_task.get(None, []),
-            "all_files": list(incident.evidence_files.all()),
+            "all_files": all_files,
             "may_attach": permissions.may_attach(actor, incident=incident),
             "may_edit_facts": permissions.may_edit_facts(actor, incident=incident),
             "may_edit_amounts": permissions.may_edit_amounts(actor, incident=incident),
@@ -394,7 +404,7 @@ def _task_for_post(request, number: str, task_id: int):
 @login_required
 @require_POST
 def task_done(request, number: str, task_id: int):
-    actor, incident_id, task = _task_for_post(request, number, task_id)
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
     definitions = task.step.evidence_fields()
     labels = {f"evidence.{d['name']}": d["label"] for d in definitions}
     values = {}
@@ -403,24 +413,17 @@ def task_done(request, number: str, task_id: int):
             continue
         values[definition["name"]] = request.POST.get(f"ev_{definition['name']}", "").strip()
     note = request.POST.get("note", "")
+    # Each file field's files go into the completion: a refused one attaches none of them.
+    files = {
+        definition["name"]: uploads
+        for definition in definitions
+        if definition.get("type") == EvidenceType.FILE
+        and (uploads := request.FILES.getlist(f"ev_{definition['name']}"))
+    }
     try:
-        for definition in definitions:
-            upload = request.FILES.get(f"ev_{definition['name']}")
-            if definition.get("type") != EvidenceType.FILE or upload is None:
-                continue
-            try:
-                services.evidence_attach(
-                    actor=actor,
-                    incident_id=incident_id,
-                    task_id=task.pk,
-                    uploaded_file=upload,
-                    description=definition["label"],
-                )
-            except InvalidInput as exc:
-                # The file's own refusal belongs to its field.
-                exc.fields = {f"evidence.{definition['name']}": exc.fields.get("file", [])}
-                raise
-        services.task_complete(actor=actor, task_id=task.pk, note=note, evidence=values)
+        services.task_complete(
+            actor=actor, task_id=task.pk, note=note, evidence=values, files=files
+        )
     except DomainError as exc:
         request.session[_stash_key(task.pk)] = {
             "form": "done",

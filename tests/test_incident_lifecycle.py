@@ -36,18 +36,23 @@ def _work_level_via_api(api, incident: Incident, level: str) -> None:
             response = boss.post(url, {"result": "instructed", "note": "请报案"}, format="json")
             assert response.status_code == 200, response.json()
         worker = api(worker_for(task).username)
-        if any(f.get("type") == "file" and f.get("required") for f in task.step.evidence):
+        files = {
+            f"files[{f['name']}]": SimpleUploadedFile(f"{f['name']}.png", TINY_PNG, "image/png")
+            for f in task.step.evidence
+            if f.get("type") == "file" and f.get("required")
+        }
+        if files:
+            # A step with files sends them with its result: one part per file field.
+            values = {f"evidence[{k}]": v for k, v in sample_evidence(task).items()}
             response = worker.post(
-                f"/api/v1/incidents/{incident.number}/evidence/",
-                {"file": SimpleUploadedFile("card.png", TINY_PNG, "image/png"), "task": task.pk},
-                format="multipart",
+                url, {"result": "done", "note": "完成", **values, **files}, format="multipart"
             )
-            assert response.status_code == 201, response.json()
-        response = worker.post(
-            url,
-            {"result": "done", "note": "完成", "evidence": sample_evidence(task)},
-            format="json",
-        )
+        else:
+            response = worker.post(
+                url,
+                {"result": "done", "note": "完成", "evidence": sample_evidence(task)},
+                format="json",
+            )
         assert response.status_code == 200, response.json()
         assert response.json()["status"] == "done"
 

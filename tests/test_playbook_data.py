@@ -340,3 +340,56 @@ def test_a_file_that_is_not_yaml_is_refused(playbook_dir):
         playbook_files_read(playbook_dir)
     assert "telecom_fraud.yaml" in str(refused.value)
     assert "not valid YAML" in str(refused.value)
+
+
+def _field_problems(field: dict) -> list[str]:
+    from workflows.playbook_schema import step_problems
+
+    step = {
+        **yaml.safe_load((PLAYBOOK_DIR / "telecom_fraud.yaml").read_text())["steps"][0],
+        "evidence": [field],
+    }
+    with translation.override("en"):
+        return [str(problem) for problem in step_problems(step)]
+
+
+FIELD = {"name": "proof", "label_zh": "凭证", "label_en": "Proof", "required": True}
+
+
+@pytest.mark.parametrize(
+    "kind", ["file", "resident_id", "document_number", "account", "card", "phone"]
+)
+def test_identifier_and_file_evidence_types_are_in_the_schema(kind):
+    assert _field_problems({**FIELD, "type": kind}) == []
+
+
+def test_only_a_file_field_may_take_several_files():
+    assert _field_problems({**FIELD, "type": "file", "multiple": True}) == []
+    assert _field_problems({**FIELD, "type": "text", "multiple": True}) == [
+        "evidence[0].multiple: only a file field takes several files, not a 'text' field"
+    ]
+    assert _field_problems({**FIELD, "type": "file", "multiple": "yes"}) == [
+        "evidence[0].multiple: must be true or false"
+    ]
+    assert _field_problems({**FIELD, "type": "file", "mulitple": True}) == [
+        "evidence[0]: unknown keys: mulitple"
+    ]
+
+
+def test_the_files_ask_for_identifiers_where_steps_record_one():
+    """Step evidence holding an account, card or ID number is typed so (validated as at
+    filing), not free text."""
+    types = {}
+    for spec in playbook_files_read(PLAYBOOK_DIR):
+        for step in spec["steps"]:
+            for field in step["evidence"]:
+                types[(spec["code"], step["level"], step["code"], field["name"])] = field["type"]
+    for code in ("telecom_fraud", "phishing_site", "card_skimming"):
+        assert types[(code, "branch", "stop_payment", "account_number")] == "account"
+    assert types[("telecom_fraud", "branch", "transaction_history", "payee_account")] == "account"
+    assert types[("card_skimming", "sub_branch", "report_head_office", "card_number")] == "card"
+    assert types[("impostor_customer", "branch", "refuse_business", "id_number")] == "resident_id"
+    assert (
+        types[("forged_documents", "branch", "confiscate_documents", "id_number")]
+        == "document_number"
+    )

@@ -34,3 +34,9 @@ class EvidenceType(models.TextChoices):
     AMOUNT = "amount", _("Amount")
     FILE = "file", _("File")
     CHOICE = "choice", _("Choice")
+    # Identifiers, validated and normalised as at filing (SPEC §6).
+    RESIDENT_ID = "resident_id", _("Resident ID number")
+    DOCUMENT_NUMBER = "document_number", _("Resident ID or organisation code")
+    ACCOUNT = "account", _("Account number")
+    CARD = "card", _("Bank card number")
+    PHONE = "phone", _("Phone number")

@@ -53,8 +53,10 @@ STEP_KEYS: tuple[str, ...] = (
     "evidence",
 )
 STEP_FLAGS: tuple[str, ...] = ("mandatory", "conditional", "awaits_instruction", "reports_up")
-# The keys of one evidence field ("choices" too, for a choice field only).
+# The keys of one evidence field ("choices" too, for a choice field only; "multiple", for a
+# file field only, when it takes several files).
 FIELD_KEYS: tuple[str, ...] = ("name", "label_zh", "label_en", "type", "required")
+OPTIONAL_FIELD_KEYS: tuple[str, ...] = ("choices", "multiple")
 MAX_EVIDENCE_FIELDS = 4
 
 # The levels whose playbook hands the incident up: exactly one reporting step each.
@@ -115,6 +117,20 @@ def _field_problems(prefix: str, field: Mapping[str, Any]) -> list[tuple[str, st
         )
     if "required" in field and not isinstance(field.get("required"), bool):
         problems.append((f"{prefix}.required", _("must be true or false")))
+    unknown = sorted(set(field) - set(FIELD_KEYS) - set(OPTIONAL_FIELD_KEYS))
+    if unknown:
+        problems.append((prefix, _("unknown keys: %(keys)s") % {"keys": ", ".join(unknown)}))
+    if "multiple" in field:
+        if not isinstance(field.get("multiple"), bool):
+            problems.append((f"{prefix}.multiple", _("must be true or false")))
+        elif kind != EvidenceType.FILE:
+            problems.append(
+                (
+                    f"{prefix}.multiple",
+                    _("only a file field takes several files, not a %(type)r field")
+                    % {"type": kind},
+                )
+            )
     choices = field.get("choices")
     if kind == EvidenceType.CHOICE:
         if not choices or not isinstance(choices, list):

@@ -13,8 +13,10 @@ import contextlib
 import datetime
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +60,37 @@ def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
+def form_body(
+    *, fields: Mapping[str, Sequence[str]], files: Mapping[str, Sequence[File[bytes]]]
+) -> bytes:
+    """What identifies a multipart request, in place of its raw body (whose boundary
+    changes with every send, and which may be too large to hold): its fields, and each
+    file's name, size and SHA-256. Two sends of the same form and files give the same
+    bytes; another file under the same key is another request."""
+
+    def described(upload: File[bytes]) -> dict[str, Any]:
+        digest = hashlib.sha256()
+        upload.seek(0)
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        return {"name": upload.name, "size": upload.size, "sha256": digest.hexdigest()}
+
+    form = {
+        "fields": {name: list(values) for name, values in sorted(fields.items())},
+        "files": {
+            name: [described(upload) for upload in uploads]
+            for name, uploads in sorted(files.items())
+        },
+    }
+    return json.dumps(form, sort_keys=True, ensure_ascii=False).encode()
+
+
 def idempotency_claim(
     *, owner: str, key: str, method: str, path: str, body: bytes
 ) -> IdempotencyRecord:
-    """Claim `key` for this request, or raise Replay / IdempotencyMismatch / InProgress."""
+    """Claim `key` for this request, or raise Replay / IdempotencyMismatch / InProgress.
+    `body` is the raw body, or `form_body(...)` for a multipart request."""
     fingerprint = request_fingerprint(method=method, path=path, body=body)
     try:
         with transaction.atomic():

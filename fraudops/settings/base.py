@@ -166,6 +166,10 @@ EVIDENCE_CONTENT_TYPES = {
     "text/csv": [".csv"],
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES
+# A file in the evidence storage that no evidence row points at, older than this, was left
+# by a write that never committed (a crash between storing the file and the commit): the
+# hourly sweep deletes it. Longer than any write holds a stored file before committing.
+EVIDENCE_ORPHAN_MINUTES = int(os.environ.get("EVIDENCE_ORPHAN_MINUTES", "60"))
 
 # Account control (controls app): approval clocks and the four-eyes threshold (SPEC §4).
 CONTROLS_APPROVAL_MINUTES = int(os.environ.get("CONTROLS_APPROVAL_MINUTES", "10"))
@@ -276,6 +280,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Watch list: entries past their last day become expired (screening already ignores
     # them from that day on; this updates status, keys and the change feed).
     "watchlist-sweep": {"task": "watchlist.tasks.watchlist_sweep", "schedule": 3600.0},
+    # Evidence files left in storage by writes that never committed (incidents.tasks).
+    "evidence-orphans-sweep": {
+        "task": "incidents.tasks.evidence_orphans_sweep",
+        "schedule": 3600.0,
+        "options": {"expires": 1800.0},
+    },
     # Idempotency-Keys past their keeping time (48 h).
     "idempotency-purge": {"task": "fraudops.core.tasks.idempotency_purge", "schedule": 3600.0},
 }

@@ -116,7 +116,12 @@ class TaskResultInputSerializer(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, help_text="Note; the reason for not_applicable."
     )
-    evidence = serializers.DictField(required=False, default=dict)
+    evidence = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="The step's evidence values by field name; a file field's files are sent "
+        "as multipart/form-data (`files[<field>]`).",
+    )
 
 
 class LedgerEntryInputSerializer(serializers.Serializer):
@@ -314,7 +319,16 @@ class TaskSerializer(serializers.ModelSerializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
-        fields = ["id", "task", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        fields = [
+            "id",
+            "task",
+            "field",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+        ]
 
 
 class IncidentListSerializer(serializers.ModelSerializer):

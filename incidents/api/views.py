@@ -1,8 +1,12 @@
 """One API view per operation; each calls one service or selector."""
 
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -99,28 +103,99 @@ class IncidentTransitionApi(IdempotentMixin, APIView):
         return Response(_detail(request, number))
 
 
+# A step's result sent as multipart/form-data: its evidence values and its files, each
+# named by the step's evidence field (`PlaybookStep.evidence[].name`).
+FORM_FIELD = re.compile(r"^(evidence|files)\[([a-z][a-z0-9_]*)\]$")
+
+TASK_RESULT_FORM = {
+    "type": "object",
+    "description": (
+        "The same as the JSON body, with files. Each evidence value is a part named "
+        "`evidence[<field>]`; each file a part named `files[<field>]`, repeated for a field "
+        "that takes several files, where `<field>` is the step's evidence field name "
+        "(`GET /api/v1/playbooks/`). Files are checked by content (PDF, JPEG, PNG, text, "
+        "CSV) and size; a refused result attaches none of them."
+    ),
+    "properties": {
+        "result": {"type": "string", "enum": ["done", "not_applicable", "instructed"]},
+        "note": {"type": "string", "description": "Note; the reason for not_applicable."},
+    },
+    "required": ["result"],
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "string", "description": "`evidence[<field>]`: the field's value."},
+            {"type": "string", "format": "binary", "description": "`files[<field>]`: a file."},
+        ]
+    },
+    "example": {
+        "result": "done",
+        "evidence[payee_account]": "6222 0202 0011 2233 445",
+        "files[statement]": "(binary)",
+    },
+}
+
+
+def _task_result_input(request) -> tuple[dict[str, Any], dict[str, Any], dict[str, list]]:
+    """The result's data, its evidence values and its files by field, from JSON or from
+    multipart/form-data (`evidence[<field>]`, `files[<field>]`)."""
+    if not (request.content_type or "").startswith("multipart/form-data"):
+        serializer = TaskResultInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data, serializer.validated_data["evidence"], {}
+    serializer = TaskResultInputSerializer(
+        data={name: request.POST.get(name) for name in ("result", "note") if name in request.POST}
+    )
+    serializer.is_valid(raise_exception=True)
+    evidence: dict[str, Any] = {}
+    files: dict[str, list] = {}
+    unknown = []
+    for name in request.POST:
+        match = FORM_FIELD.match(name)
+        if match and match.group(1) == "evidence":
+            evidence[match.group(2)] = request.POST.get(name)
+        elif name not in ("result", "note"):
+            unknown.append(name)
+    for name in request.FILES:
+        match = FORM_FIELD.match(name)
+        if match and match.group(1) == "files":
+            files[match.group(2)] = request.FILES.getlist(name)
+        else:
+            unknown.append(name)
+    if unknown:
+        raise InvalidInput(
+            fields={
+                name: [_("Name a part evidence[<field>] or files[<field>].")] for name in unknown
+            }
+        )
+    return serializer.validated_data, evidence, files
+
+
 class TaskResultApi(IdempotentMixin, APIView):
-    """Record a step's result: done (with evidence), not applicable (with the reason), or,
-    from the level above, the instruction that opens a waiting step."""
+    """Record a step's result: done (with evidence and its files), not applicable (with the
+    reason), or, from the level above, the instruction that opens a waiting step."""
 
     required_scopes = {"POST": WRITE}
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request=TaskResultInputSerializer,
+        request={
+            "application/json": TaskResultInputSerializer,
+            "multipart/form-data": TASK_RESULT_FORM,
+        },
         responses={200: TaskSerializer},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request, number: str, task_id: int):
-        serializer = TaskResultInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data, evidence, files = _task_result_input(request)
         actor = Actor.from_request(request)
         selectors.task_get(actor=actor, number=number, task_id=task_id)
-        data = serializer.validated_data
         note = data.get("note", "")
         if data["result"] == "done":
             task = services.task_complete(
-                actor=actor, task_id=task_id, note=note, evidence=data["evidence"]
+                actor=actor, task_id=task_id, note=note, evidence=evidence, files=files
             )
+        elif files:
+            raise InvalidInput(fields={"files": [_("Only a step recorded as done has files.")]})
         elif data["result"] == "not_applicable":
             task = services.task_mark_not_applicable(actor=actor, task_id=task_id, reason=note)
         else:
@@ -150,6 +225,11 @@ class EvidenceUploadApi(IdempotentMixin, APIView):
                 "properties": {
                     "file": {"type": "string", "format": "binary"},
                     "task": {"type": "integer"},
+                    "field": {
+                        "type": "string",
+                        "description": "The task's file field this file is for (its only "
+                        "file field when not given).",
+                    },
                     "description": {"type": "string"},
                 },
                 "required": ["file"],
@@ -163,13 +243,16 @@ class EvidenceUploadApi(IdempotentMixin, APIView):
         incident_id = selectors.incident_get_id(actor=actor, number=number)
         upload = request.FILES.get("file")
         if upload is None:
-            raise InvalidInput(fields={"file": ["Attach a file."]})
-        task = request.data.get("task")
+            raise InvalidInput(fields={"file": [_("Attach a file.")]})
+        task = request.data.get("task") or None
+        if task is not None and not str(task).isdigit():
+            raise InvalidInput(fields={"task": [_("Give the task's id, a whole number.")]})
         evidence = services.evidence_attach(
             actor=actor,
             incident_id=incident_id,
             uploaded_file=upload,
-            task_id=int(task) if task else None,
+            task_id=int(task) if task is not None else None,
+            field=request.data.get("field", ""),
             description=request.data.get("description", ""),
         )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)

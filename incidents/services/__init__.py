@@ -14,7 +14,8 @@ module per aggregate:
 - `facts`: the facts after filing: `incident_facts_update` (occurred-at, channel, fraud
   script, serious, summary amendments) and `party_/account_/vehicle_` `add`, `correct`,
   `remove` (with `expected_revision`, the incident's optimistic-concurrency counter);
-- `evidence`: `evidence_attach`;
+- `evidence`: `evidence_attach`, `evidence_stage` (files reach storage before the lock;
+  `task_complete` takes a step's files by field), the orphan sweep;
 - `ledger`: the amounts as a ledger: `ledger_entry_add` (inside a caller's transaction:
   an executed reversal, filing), `ledger_entry_record`, `ledger_entry_void`,
   `incident_amount_lost_set`, `incident_outcome_set`, `incident_outcome_clear`;
@@ -27,7 +28,7 @@ direct calls to `incidents.task_clocks`.
 """
 
 from ..actions import TRANSITIONS
-from .evidence import evidence_attach
+from .evidence import StagedFile, evidence_attach, evidence_orphans_sweep, evidence_stage
 from .facts import (
     account_add,
     account_correct,
@@ -56,10 +57,13 @@ from .transitions import incident_transition
 __all__ = [
     "MAX_PARTIES",
     "TRANSITIONS",
+    "StagedFile",
     "account_add",
     "account_correct",
     "account_remove",
     "evidence_attach",
+    "evidence_orphans_sweep",
+    "evidence_stage",
     "incident_amount_lost_set",
     "incident_facts_update",
     "incident_file",

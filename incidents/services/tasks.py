@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -28,22 +30,74 @@ from .. import permissions
 from ..choices import MAX_NOTE, TaskStatus
 from ..models import Task
 from ..task_clocks import task_clock_stop, task_clocks_start
+from .evidence import (
+    StagedFile,
+    Upload,
+    evidence_rows_create,
+    evidence_stage_all,
+    evidence_unstage,
+    file_fields,
+    staged_files,
+)
 from .levels import task_due
 from .locks import task_lock
 from .transitions import incident_report_up
 
+RESIDENT_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def _normalize_document_number(value: str) -> str:
+    """A resident ID number, or an organisation's unified social credit code or
+    organisation code (as filing takes a party's document): 17 digits then a digit or X is
+    read as a resident ID, anything else as an organisation's code."""
+    if RESIDENT_ID_SHAPE.fullmatch(chinese.compact(value).upper()):
+        return chinese.normalize_id_number(value)
+    return chinese.normalize_org_identifier(value)
+
+
+# Evidence that holds an identifier is normalised by the same function filing uses for it.
+IDENTIFIER_NORMALISERS: dict[str, Callable[[str], str]] = {
+    EvidenceType.RESIDENT_ID: chinese.normalize_id_number,
+    EvidenceType.DOCUMENT_NUMBER: _normalize_document_number,
+    EvidenceType.ACCOUNT: chinese.normalize_account_number,
+    EvidenceType.CARD: chinese.normalize_card_number,
+    EvidenceType.PHONE: chinese.normalize_phone,
+}
+
+
+def _clean_files(
+    task: Task, staged: Mapping[str, Sequence[StagedFile]], errors: FieldErrors
+) -> None:
+    """Each required file field has its own file (one already attached to it, or one sent
+    now); a field takes one file unless it says `multiple`; files name a file field of
+    the step. Refusals go to `errors` as ``evidence.<name>``."""
+    fields = file_fields(task)
+    for name, files in staged.items():
+        if name not in fields:
+            errors.add(f"evidence.{name}", _("This step has no file field of this name."))
+        elif len(files) > 1 and not fields[name].get("multiple"):
+            errors.add(f"evidence.{name}", _("Attach one file here."))
+    required = [name for name, field in fields.items() if field.get("required")]
+    missing = [name for name in required if not staged.get(name)]
+    if missing:
+        attached = set(
+            task.evidence_files.filter(field__in=missing).values_list("field", flat=True)
+        )
+        for name in missing:
+            if name not in attached:
+                errors.add(f"evidence.{name}", _("Attach the file for this field."))
+
 
 def _clean_evidence(task: Task, evidence: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
-    """The step's evidence fields, each parsed by its type; refusals go to `errors`, named
-    ``evidence.<name>``."""
+    """The step's evidence fields, each parsed by its type (identifiers normalised as at
+    filing); refusals go to `errors`, named ``evidence.<name>``. File fields are checked by
+    `_clean_files`."""
     cleaned: dict[str, Any] = {}
     for field in task.step.evidence or []:
         name, kind = field["name"], field.get("type", EvidenceType.TEXT)
         value = evidence.get(name)
         key = f"evidence.{name}"
         if kind == EvidenceType.FILE:
-            if field.get("required") and not task.evidence_files.exists():
-                errors.add(key, _("Attach the file for this step first."))
             continue
         if value in (None, ""):
             if field.get("required"):
@@ -65,6 +119,10 @@ def _clean_evidence(task: Task, evidence: dict[str, Any], errors: FieldErrors) -
                 parse_with, chinese.normalize_url, value, field=key, fallback=value
             )
             cleaned[name] = result[0] if isinstance(result, tuple) else value
+        elif kind in IDENTIFIER_NORMALISERS:
+            cleaned[name] = errors.collect(
+                parse_with, IDENTIFIER_NORMALISERS[kind], str(value), field=key, fallback=value
+            )
         elif kind == EvidenceType.CHOICE:
             allowed = [c[0] for c in field.get("choices", [])]
             if value not in allowed:
@@ -85,37 +143,62 @@ def task_complete(
     task_id: int,
     note: str = "",
     evidence: dict[str, Any] | None = None,
+    files: Mapping[str, Sequence[Upload]] | None = None,
 ) -> Task:
-    """Record a step as done with its evidence; a reporting step sends the incident up."""
+    """Record a step as done with its evidence; a reporting step sends the incident up.
+
+    `files` are the step's files by evidence field name (``{"statement": [upload]}``):
+    uploads are checked and written to storage first, before the incident is locked (a
+    caller may stage them itself with `evidence_stage`); their Evidence rows are created in
+    the completion's transaction. A refused completion attaches nothing and deletes the
+    files it was given from storage.
+    """
     action = "task.complete"
-    with transaction.atomic():
-        incident, task = task_lock(actor=actor, pk=task_id, action=action)
-        permissions.check_may_work_task(actor, task=task, incident=incident, action=action)
-        errors = FieldErrors()
-        cleaned = _clean_evidence(task, evidence or {}, errors)
-        note = errors.collect(parse_prose, note, field="note", max_length=MAX_NOTE, fallback="")
-        errors.raise_if_any()
-        now = timezone.now()
-        before = {"status": task.status}
-        task.status = TaskStatus.DONE
-        task.completed_at = now
-        task.completed_by = actor.user
-        task.completed_by_client = actor.client
-        task.note = note
-        task.evidence = cleaned
-        task.save()
-        audit_record(
-            actor=actor,
-            action="task.done",
-            thread=incident.thread,
-            target=f"task:{task.pk}",
-            before=before,
-            after={"status": task.status, "evidence": cleaned, "note": task.note},
-            data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
-        )
-        task_clock_stop(task=task)
-        if task.step.reports_up:
-            incident_report_up(incident, task, actor=actor, now=now)
+    errors = FieldErrors()
+    staged = evidence_stage_all(files, errors=errors)
+    try:
+        with transaction.atomic():
+            incident, task = task_lock(actor=actor, pk=task_id, action=action)
+            permissions.check_may_work_task(actor, task=task, incident=incident, action=action)
+            cleaned = _clean_evidence(task, evidence or {}, errors)
+            _clean_files(task, staged, errors)
+            note = errors.collect(parse_prose, note, field="note", max_length=MAX_NOTE, fallback="")
+            errors.raise_if_any()
+            now = timezone.now()
+            before = {"status": task.status}
+            task.status = TaskStatus.DONE
+            task.completed_at = now
+            task.completed_by = actor.user
+            task.completed_by_client = actor.client
+            task.note = note
+            task.evidence = cleaned
+            task.save()
+            labels = {field["name"]: field["label"][:200] for field in task.step.evidence_fields()}
+            attached = evidence_rows_create(
+                actor=actor, incident=incident, task=task, staged=staged, descriptions=labels
+            )
+            audit_record(
+                actor=actor,
+                action="task.done",
+                thread=incident.thread,
+                target=f"task:{task.pk}",
+                before=before,
+                after={
+                    "status": task.status,
+                    "evidence": cleaned,
+                    "note": task.note,
+                    "files": {name: [e.pk for e in attached if e.field == name] for name in staged},
+                },
+                data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
+            )
+            task_clock_stop(task=task)
+            if task.step.reports_up:
+                incident_report_up(incident, task, actor=actor, now=now)
+    except BaseException:
+        # Nothing committed: the files given are deleted again (on_commit never fires on a
+        # rollback, hence the except).
+        evidence_unstage(staged_files(staged))
+        raise
     return task
 
 

@@ -18,7 +18,7 @@ from fraudops.core.models import AuditEvent
 from incidents import permissions, selectors, services
 from incidents.actions import TRANSITIONS
 from incidents.choices import OVER_STATES, IncidentState, TaskStatus, states_held_at
-from incidents.demo import TINY_PNG, report_level, work_level
+from incidents.demo import SAMPLE_IDENTIFIERS, TINY_PNG, report_level, work_level
 from incidents.models import Incident, Task
 from tests.incident_data import filing
 from tests.query_counts import exact
@@ -323,6 +323,8 @@ def _evidence_post(task, **values):
             data[name] = definition["choices"][0][0]
         elif kind == "url":
             data[name] = "bank-verify.example.cn"
+        elif kind in SAMPLE_IDENTIFIERS:
+            data[name] = SAMPLE_IDENTIFIERS[kind]
         else:
             data[name] = "已处理"
     data.update(values)
@@ -361,7 +363,7 @@ def test_missing_evidence_is_shown_at_its_field_and_nothing_changes(client, pers
     assert '<ul class="errorlist"><li>This field is required.</li></ul>' in page
 
 
-def test_a_file_field_uploads_through_evidence_attach(client, person, actor):
+def test_a_file_field_uploads_inside_the_completion_bound_to_its_field(client, person, actor):
     incident = _file(actor)
     task = incident.tasks.get(step__code="transaction_history")
     _login(client, person, "teller_bj_hd")
@@ -371,6 +373,7 @@ def test_a_file_field_uploads_through_evidence_attach(client, person, actor):
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
     evidence = task.evidence_files.get()
+    assert evidence.field == "statement"
     download = client.get(f"/incidents/{incident.number}/files/{evidence.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == TINY_PNG

@@ -17,8 +17,10 @@ def _fill_evidence(page, step_code: str) -> None:
     form = page.locator(f"form[data-testid=done-{step_code}]")
     for field in form.locator("input[type=text], textarea").all():
         if not field.input_value():
-            decimal = field.get_attribute("inputmode") == "decimal"
-            field.fill("100.00" if decimal else "已处理")
+            mode = field.get_attribute("inputmode")
+            # Amounts, then account and card numbers (this one is both), then phones.
+            typed = {"decimal": "100.00", "numeric": "6222 0210 0011 2233 449"}
+            field.fill(typed.get(mode, "+86 138 0013 8000" if mode == "tel" else "已处理"))
     for field in form.locator("input[type=datetime-local]").all():
         field.fill("2026-11-22T10:00")
     for select in form.locator("select").all():
@@ -67,7 +69,9 @@ def test_teller_fixes_a_bad_card_files_and_works_then_monitor_sees_it(login, liv
     for code in ("police_report", "transaction_history", "phone_report"):
         _fill_evidence(page, code)
     statement = incident.tasks.get(step__code="transaction_history")
-    assert statement.status == TaskStatus.DONE and statement.evidence_files.count() == 1
+    assert statement.status == TaskStatus.DONE
+    assert list(statement.evidence_files.values_list("field", flat=True)) == ["statement"]
+    assert statement.evidence["payee_account"] == "6222021000112233449"
     incident.refresh_from_db()
     assert incident.state == IncidentState.SUB_BRANCH_HANDLING
     page.screenshot(path="/tmp/ui-browser-incident.png", full_page=True)

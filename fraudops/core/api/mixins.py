@@ -2,7 +2,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 
 from ..actors import Actor
-from ..idempotency import Replay, idempotency_claim, idempotency_complete
+from ..idempotency import Replay, form_body, idempotency_claim, idempotency_complete
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -13,6 +13,17 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     description="Any unique string per logical request; retries with the same key and body "
     "return the first answer.",
 )
+
+
+def _request_body(request) -> bytes:
+    """The bytes that identify the request: the raw body, or for a multipart upload its
+    fields and its files' hashes (parsed here, so the view reads the same parsed data)."""
+    if (request.content_type or "").startswith("multipart/form-data"):
+        return form_body(
+            fields={name: request.POST.getlist(name) for name in request.POST},
+            files={name: request.FILES.getlist(name) for name in request.FILES},
+        )
+    return request._request.body
 
 
 class IdempotentMixin:
@@ -30,7 +41,7 @@ class IdempotentMixin:
                 key=key[:255],
                 method=request.method,
                 path=request.path,
-                body=request._request.body,
+                body=_request_body(request),
             )
 
     def handle_exception(self, exc):
