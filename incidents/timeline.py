@@ -44,6 +44,7 @@ ATTEMPTS = {
     "task.complete": gettext_lazy("record a step as done"),
     "task.not_applicable": gettext_lazy("mark a step not applicable"),
     "task.instruct": gettext_lazy("instruct a step"),
+    "task.reopen": gettext_lazy("reopen a step"),
     "evidence.attach": gettext_lazy("attach a file"),
 }
 
@@ -66,7 +67,7 @@ KEY_LABELS = {
     "vehicles": gettext_lazy("fraud vehicles"),
     "amount_recovered": gettext_lazy("amount recovered"),
 }
-HIDDEN_KEYS = {"sha256", "evidence"}
+HIDDEN_KEYS = {"sha256", "evidence", "done", "rule"}
 
 
 @dataclass
@@ -161,7 +162,13 @@ def _transition(event, context) -> str:
 
 def _task_done(event, context) -> str:
     data = event.data or {}
-    sentence = _("Recorded “%(step)s” as done") % {"step": _step_title(event, context)}
+    if data.get("record"):
+        sentence = _("“%(step)s” is done by its record %(record)s") % {
+            "step": _step_title(event, context),
+            "record": data["record"],
+        }
+    else:
+        sentence = _("Recorded “%(step)s” as done") % {"step": _step_title(event, context)}
     if data.get("on_time") is False:
         sentence += " " + _("(after its deadline)")
     return sentence
@@ -173,6 +180,35 @@ def _task_not_applicable(event, context) -> str:
         "step": _step_title(event, context),
         "reason": reason,
     }
+
+
+def _task_reopened(event, context) -> str:
+    if (event.data or {}).get("automatic"):
+        return _("Reopened “%(step)s”: the incident's facts make it apply") % {
+            "step": _step_title(event, context)
+        }
+    return _("Reopened “%(step)s”: %(reason)s") % {
+        "step": _step_title(event, context),
+        "reason": (event.after or {}).get("reason", ""),
+    }
+
+
+def _task_record_linked(event, context) -> str:
+    data = event.data or {}
+    step = _step_title(event, context) if data.get("step") else ""
+    if (event.after or {}).get("done"):
+        if step:
+            return _("%(record)s has done its part of “%(step)s”") % {
+                "record": data.get("record", ""),
+                "step": step,
+            }
+        return _("%(record)s has done its part") % {"record": data.get("record", "")}
+    if step:
+        return _("%(record)s linked to “%(step)s”") % {
+            "record": data.get("record", ""),
+            "step": step,
+        }
+    return _("%(record)s linked to the incident") % {"record": data.get("record", "")}
 
 
 def _task_instructed(event, context) -> str:
@@ -204,6 +240,8 @@ register_timeline_action("incident.recovered", _recovered)
 register_timeline_action("task.done", _task_done)
 register_timeline_action("task.not_applicable", _task_not_applicable)
 register_timeline_action("task.instructed", _task_instructed)
+register_timeline_action("task.reopened", _task_reopened)
+register_timeline_action("task.record_linked", _task_record_linked)
 register_timeline_action("evidence.attached", _evidence_attached)
 
 
@@ -216,6 +254,8 @@ OWN_ACTIONS = {
     "task.done",
     "task.not_applicable",
     "task.instructed",
+    "task.reopened",
+    "task.record_linked",
     "evidence.attached",
     "incident.recovered",
 }
@@ -233,7 +273,7 @@ def _changes(event) -> list[Change]:
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
             continue
-        if event.action in ("task.not_applicable", "task.instructed") and key in (
+        if event.action in ("task.not_applicable", "task.instructed", "task.reopened") and key in (
             "reason",
             "instruction",
         ):

@@ -11,6 +11,9 @@ module per aggregate:
 - `tasks`: `task_complete`, `task_mark_not_applicable`, `task_instruct`;
 - `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
   reporting up when a level's reporting step is done;
+- `steps`: steps done by their records (`task_record_attach`, called by the apps that own
+  the records), steps the incident's facts make not applicable
+  (`task_applicability_refresh`), and reopening a step (`task_reopen`);
 - `evidence`: `evidence_attach`;
 - `recovery`: `incident_record_recovery`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
@@ -26,6 +29,7 @@ from .evidence import evidence_attach
 from .filing import MAX_PARTIES, incident_file
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
 from .recovery import incident_record_recovery
+from .steps import task_applicability_refresh, task_record_attach, task_reopen
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
 from .transitions import incident_transition
 
@@ -39,8 +43,11 @@ __all__ = [
     "incident_transition",
     "scope_subtree_or_units",
     "scope_subtree_writer",
+    "task_applicability_refresh",
     "task_complete",
     "task_instruct",
     "task_lock",
     "task_mark_not_applicable",
+    "task_record_attach",
+    "task_reopen",
 ]

@@ -44,6 +44,7 @@ from ..choices import (
 )
 from ..models import Account, Incident, Party, Vehicle
 from .levels import level_tasks_open
+from .steps import task_applicability_refresh
 
 MAX_PARTIES = 50
 
@@ -354,5 +355,7 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                 "vehicles": len(cleaned["vehicles"]),
             },
         )
+        # The steps the filed facts make not applicable (no payee account here, ...).
+        task_applicability_refresh(actor=actor, incident=incident)
         events.incident_filed(incident=incident)
     return incident

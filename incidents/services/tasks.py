@@ -30,23 +30,26 @@ from ..models import Task
 from ..task_clocks import task_clock_stop, task_clocks_start
 from .levels import task_due
 from .locks import task_lock
-from .transitions import incident_report_up
+from .steps import report_up
 
 
-def _clean_evidence(task: Task, evidence: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _clean_evidence(
+    task: Task, evidence: dict[str, Any], errors: FieldErrors, *, required: bool = True
+) -> dict[str, Any]:
     """The step's evidence fields, each parsed by its type; refusals go to `errors`, named
-    ``evidence.<name>``."""
+    ``evidence.<name>``. `required=False`: no field is required (a step done by its
+    records, recorded by hand with the reason)."""
     cleaned: dict[str, Any] = {}
     for field in task.step.evidence or []:
         name, kind = field["name"], field.get("type", EvidenceType.TEXT)
         value = evidence.get(name)
         key = f"evidence.{name}"
         if kind == EvidenceType.FILE:
-            if field.get("required") and not task.evidence_files.exists():
+            if required and field.get("required") and not task.evidence_files.exists():
                 errors.add(key, _("Attach the file for this step first."))
             continue
         if value in (None, ""):
-            if field.get("required"):
+            if required and field.get("required"):
                 errors.add(key, _("This field is required."))
             continue
         if kind == EvidenceType.BOOL:
@@ -86,14 +89,27 @@ def task_complete(
     note: str = "",
     evidence: dict[str, Any] | None = None,
 ) -> Task:
-    """Record a step as done with its evidence; a reporting step sends the incident up."""
+    """Record a step as done with its evidence; a reporting step sends the incident up.
+
+    A step done by its records (`done_by`) is recorded so by its records
+    (`task_record_attach`); by hand it needs the reason no record does it (in `note`), and
+    none of its evidence fields is required."""
     action = "task.complete"
     with transaction.atomic():
         incident, task = task_lock(actor=actor, pk=task_id, action=action)
         permissions.check_may_work_task(actor, task=task, incident=incident, action=action)
+        by_records = bool(task.step.done_by)
         errors = FieldErrors()
-        cleaned = _clean_evidence(task, evidence or {}, errors)
-        note = errors.collect(parse_prose, note, field="note", max_length=MAX_NOTE, fallback="")
+        cleaned = _clean_evidence(task, evidence or {}, errors, required=not by_records)
+        note = errors.collect(
+            parse_prose,
+            note,
+            field="note",
+            max_length=MAX_NOTE,
+            required=by_records,
+            required_message=_("Say why no record does this step."),
+            fallback="",
+        )
         errors.raise_if_any()
         now = timezone.now()
         before = {"status": task.status}
@@ -111,11 +127,16 @@ def task_complete(
             target=f"task:{task.pk}",
             before=before,
             after={"status": task.status, "evidence": cleaned, "note": task.note},
-            data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
+            data={
+                "step": task.step.code,
+                "level": task.level,
+                "on_time": _on_time(task),
+                **({"without_record": True} if by_records else {}),
+            },
         )
         task_clock_stop(task=task)
         if task.step.reports_up:
-            incident_report_up(incident, task, actor=actor, now=now)
+            report_up(incident, task, actor=actor, now=now)
     return task
 
 
@@ -150,6 +171,8 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
         task.completed_by = actor.user
         task.completed_by_client = actor.client
         task.note = reason
+        task.na_rule = ""
+        task.applicability_fixed = True
         task.save()
         audit_record(
             actor=actor,
