@@ -50,9 +50,9 @@ STEP_KEYS: tuple[str, ...] = (
     "reports_up",
     "deadline_minutes",
     "deadline_from",
-    "evidence",
     "done_by",
     "not_applicable_unless",
+    "evidence",
 )
 # Keys a step may leave out, with the value it then has (most steps are done by hand and
 # apply to every incident of their type).
