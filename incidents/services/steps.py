@@ -248,7 +248,8 @@ def task_applicability_refresh(*, actor: Actor, incident: Incident) -> list[Task
     if not incident.is_open:
         return []
     changed: list[Task] = []
-    with transaction.atomic():
+    # No savepoint: a refresh is all or nothing with the change of facts that calls it.
+    with transaction.atomic(savepoint=False):
         _lock_incident(incident)
         tasks = list(
             Task.objects.select_for_update()
