@@ -132,12 +132,12 @@ def records_for_tasks(tasks: Iterable[Task], *, incident: Incident) -> dict[int,
     result: dict[int, StepRecords] = {}
     for task in by_source_task:
         source = _sources.get(task.step.done_by)
-        refs = []
+        refs: list[RecordRef] = []
         for link in links:
             if link.task_id != task.pk:
                 continue
-            ref = described.get((link.source, link.record_id))
-            refs.append(ref or RecordRef(label=link.label, url="", state="", done=link.done))
+            found = described.get((link.source, link.record_id))
+            refs.append(found or RecordRef(label=link.label, url="", state="", done=link.done))
         url = source.raise_url(incident) if source and source.raise_url else ""
         result[task.pk] = StepRecords(source=source, records=refs, raise_url=url)
     return result

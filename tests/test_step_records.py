@@ -64,7 +64,7 @@ def _state(task: Task):
     )
 
 
-# --- the design: the playbook files name registered sources and known facts ---------------------
+# --- the design: the playbook files name registered sources and known facts ---
 
 
 def test_every_done_by_in_the_playbooks_is_a_registered_record_source(bank):
@@ -100,7 +100,7 @@ def test_the_schema_refuses_a_second_step_of_one_source_and_a_fact_on_a_required
     assert "done_by" in {p.field for p in playbook_problems(steps, each_step=False)}
 
 
-# --- the watch-list nomination step -------------------------------------------------------------
+# --- the watch-list nomination step ---
 
 
 def test_the_nomination_step_is_done_by_the_nominations_raised_from_the_incident_once(
@@ -133,9 +133,10 @@ def test_the_nomination_step_is_done_by_the_nominations_raised_from_the_incident
         reason="诈骗收款人",
     )
     assert _done_events(step) == 1
-    assert set(
-        TaskRecord.objects.filter(task=step).values_list("record_id", flat=True)
-    ) == {first.pk, second.pk}
+    assert set(TaskRecord.objects.filter(task=step).values_list("record_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
 
     client.force_login(person("monitor_bj"))
     page = client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -170,7 +171,7 @@ def test_a_step_done_by_records_is_done_by_hand_only_with_the_reason(actor):
     assert done.data["without_record"] is True
 
 
-# --- head office's "maintain the watch list" ------------------------------------------------------
+# --- head office's "maintain the watch list" ---
 
 
 def test_head_office_maintains_the_watch_list_by_deciding_every_nomination(actor, person, client):
@@ -236,7 +237,7 @@ def test_decisions_made_before_head_office_gets_the_incident_do_its_step_when_it
     assert not Clock.objects.filter(subject_id=step.pk, kind="task", status="open").exists()
 
 
-# --- the sub-branch's account-control step ----------------------------------------------------------
+# --- the sub-branch's account-control step ---
 
 
 def _payee_here_filing() -> dict:
@@ -299,7 +300,7 @@ def test_the_control_step_is_done_by_the_requests_and_their_results(
     assert f"/controls/requests/{control.number}/" in page and "Executed" in page
 
 
-# --- not applicable by the incident's facts ----------------------------------------------------------
+# --- not applicable by the incident's facts ---
 
 
 def _no_payee_here(actor) -> Incident:
@@ -332,7 +333,9 @@ def test_a_step_the_facts_rule_out_is_marked_at_filing_and_reopened_when_they_ch
             at_this_bank=True,
             opening_unit=incident.unit,
         )
-        changed = services.task_applicability_refresh(actor=actor("teller_bj_hd"), incident=incident)
+        changed = services.task_applicability_refresh(
+            actor=actor("teller_bj_hd"), incident=incident
+        )
         assert [task.pk for task in changed] == [step.pk]
         step = _task(incident, "stop_payment")
         assert step.status == TaskStatus.OPEN and step.na_rule == "" and step.note == ""
@@ -343,7 +346,10 @@ def test_a_step_the_facts_rule_out_is_marked_at_filing_and_reopened_when_they_ch
         reopened = AuditEvent.objects.get(action="task.reopened", target=f"task:{step.pk}")
         assert reopened.data["automatic"] is True
         # Refreshing again changes nothing.
-        assert services.task_applicability_refresh(actor=actor("teller_bj_hd"), incident=incident) == []
+        assert (
+            services.task_applicability_refresh(actor=actor("teller_bj_hd"), incident=incident)
+            == []
+        )
 
 
 def test_the_facts_never_touch_a_step_done_or_decided_by_a_person(actor):
@@ -373,7 +379,7 @@ def test_not_serious_marks_the_security_report_not_applicable_when_head_office_o
     assert _task(incident, "report_security_dept").status == TaskStatus.OPEN
 
 
-# --- reopening by the level that holds the incident -----------------------------------------------
+# --- reopening by the level that holds the incident ---
 
 
 def test_the_holding_level_reopens_on_the_page_and_through_the_api(actor, person, client, api):
@@ -381,7 +387,7 @@ def test_the_holding_level_reopens_on_the_page_and_through_the_api(actor, person
     step = _task(incident, "stop_payment")
     client.force_login(person("teller_bj_hd"))
     page = client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert f'data-testid="reopen-stop_payment"' in page
+    assert 'data-testid="reopen-stop_payment"' in page
     assert "No payee account of this incident is held at this bank." in page
     response = client.post(
         f"/incidents/{incident.number}/tasks/{step.pk}/reopen/",
@@ -397,10 +403,14 @@ def test_the_holding_level_reopens_on_the_page_and_through_the_api(actor, person
     report_level(incident, Level.BRANCH)
     url = f"/api/v1/incidents/{incident.number}/tasks/{step.pk}/reopen/"
     monitor = api("monitor_bj")
-    first = monitor.post(url, {"reason": "经核实为本行账户"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    first = monitor.post(
+        url, {"reason": "经核实为本行账户"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1"
+    )
     assert first.status_code == 200, first.json()
     assert first.json()["status"] == "open"
-    replay = monitor.post(url, {"reason": "经核实为本行账户"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    replay = monitor.post(
+        url, {"reason": "经核实为本行账户"}, format="json", HTTP_IDEMPOTENCY_KEY="r-1"
+    )
     assert replay.status_code == 200 and replay["Idempotent-Replayed"] == "true"
     assert AuditEvent.objects.filter(action="task.reopened", target=f"task:{step.pk}").count() == 2
 

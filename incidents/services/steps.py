@@ -242,15 +242,15 @@ def task_applicability_refresh(*, actor: Actor, incident: Incident) -> list[Task
     or reopened, are never touched. Returns the tasks changed.
 
     `actor` is who changed the facts (recorded with the event; the change itself is the
-    system's). Runs inside its own atomic block and locks the incident first: call it in
-    the transaction that changed the facts, after the change.
+    system's). Call it in the transaction that changed the facts, after the change, with
+    the incident's row locked (every service that changes an incident takes that lock
+    first: `incident_lock`); the steps are locked here, in pk order.
     """
     if not incident.is_open:
         return []
     changed: list[Task] = []
     # No savepoint: a refresh is all or nothing with the change of facts that calls it.
     with transaction.atomic(savepoint=False):
-        _lock_incident(incident)
         tasks = list(
             Task.objects.select_for_update()
             .select_related("step", "unit")
