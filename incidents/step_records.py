@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.functional import Promise
@@ -44,7 +44,8 @@ ALL = "all"
 @dataclass(frozen=True)
 class RecordRef:
     """One record as a step shows it: its label (the record's number), where to open it,
-    its state in words (and its badge tone), and whether it has done its part."""
+    its state in words (and its badge tone), and whether it has done its part (what the
+    source's `describe` says; the step shows what the last `task_record_attach` said)."""
 
     label: str
     url: str
@@ -136,8 +137,14 @@ def records_for_tasks(tasks: Iterable[Task], *, incident: Incident) -> dict[int,
         for link in links:
             if link.task_id != task.pk:
                 continue
+            # Whether it has done its part is the incident's own record of it (the source
+            # says so at every result); the rest is the record as it is now.
             found = described.get((link.source, link.record_id))
-            refs.append(found or RecordRef(label=link.label, url="", state="", done=link.done))
+            refs.append(
+                replace(found, done=link.done)
+                if found is not None
+                else RecordRef(label=link.label, url="", state="", done=link.done)
+            )
         url = source.raise_url(incident) if source and source.raise_url else ""
         result[task.pk] = StepRecords(source=source, records=refs, raise_url=url)
     return result
