@@ -33,6 +33,11 @@ class ControlsConfig(AppConfig):
         register_subject_guard("controls.controlrequest", control_guard)
         register_subject_guard("controls.assistancerequest", assistance_guard)
 
+        # The playbook steps our requests and their results do:
+        from .step_records import register as register_step_records
+
+        register_step_records()
+
         # Timeline sentences for our audit actions:
         from .timeline import register as register_timeline
 

@@ -5,7 +5,9 @@ so two writes never wait on each other in a cycle):
 
 1. the incident (incidents' `incident_lock`, with `scope_subtree_or_assisting` or
    `scope_reached_through_request`): creating requests, so a request never lands on an
-   incident being closed; releasing; a reversal executed (its amount recovered);
+   incident being closed; releasing; rejecting, withdrawing and confirming a request
+   (`control_incident_lock`: its result does the incident's playbook step, and an
+   executed reversal changes its amount recovered);
 2. the hold a release names (`control_lock_by_id` on `releases_id`), when core banking
    confirms the release;
 3. the request (`control_lock`, `control_lock_by_id`);
@@ -28,7 +30,7 @@ from django.utils.translation import gettext as _
 from fraudops.core.actors import Actor
 from fraudops.core.errors import NotFound
 from incidents.models import Incident
-from incidents.services.locks import scope_subtree_or_units
+from incidents.services.locks import incident_lock, scope_subtree_or_units
 
 from .choices import AssistanceState
 from .models import AssistanceRequest, ControlRequest, FreezeInstruction
@@ -53,6 +55,30 @@ def scope_reached_through_request(actor: Actor, incident: Incident, action: str)
     """The caller reached the incident through one of its requests or instructions, which it
     finds within the actor's scope itself (before the lock, or right after it when the lock
     order puts the incident first): nothing more to check here."""
+
+
+def control_incident_lock(
+    *, actor: Actor, action: str, control_id: int | None = None, number: str | None = None
+) -> None:
+    """Lock 1 for a write that starts from a request (deciding, withdrawing, confirming):
+    the request's incident, found without a lock, so that the playbook steps its result
+    does (`controls.step_records`) can be recorded in the documented order. Nothing when
+    there is no such request (the request's own lock then answers NotFound, and decides
+    what the actor may see)."""
+    lookup: dict[str, int | str | None] = (
+        {"pk": control_id} if control_id is not None else {"number": number}
+    )
+    incident_id = (
+        ControlRequest.objects.filter(**lookup).values_list("incident_id", flat=True).first()
+    )
+    if incident_id is not None:
+        incident_lock(
+            actor=actor,
+            pk=incident_id,
+            action=action,
+            scope=scope_reached_through_request,
+            related=INCIDENT_RELATED,
+        )
 
 
 # --- 2 and 3. requests ------------------------------------------------------------------------

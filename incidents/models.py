@@ -442,6 +442,12 @@ class Task(models.Model):
     )
     note = models.TextField(_("note or reason"), blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    # Marked not applicable on its own by its step's `not_applicable_unless`: the fact it
+    # lacked (reopened on its own when the fact holds again). Empty otherwise.
+    na_rule = models.CharField(_("not applicable by the fact"), max_length=32, blank=True)
+    # A person marked it not applicable or reopened it: the incident's facts no longer
+    # change it (`task_applicability_refresh` leaves it alone).
+    applicability_fixed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("task")
@@ -488,6 +494,41 @@ class Task(models.Model):
         if self.due_at is None or self.completed_at is None or self.completed_at <= self.due_at:
             return None
         return self.completed_at - self.due_at
+
+
+class TaskRecord(models.Model):
+    """A record of another app that does (or is part of) a playbook step: a watch-list
+    nomination, a decision on it, an account-control request and its result.
+
+    Linked per incident and record source (`incidents.step_records`); `task` is the
+    incident's step whose `done_by` names the source, once that step exists (a record made
+    before its level received the incident is linked when the level's steps open). `done`:
+    this record has done its part of the step (the source's rule says whether one such
+    record or all of them complete it)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="task_records")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="records"
+    )
+    source = models.CharField(_("record source"), max_length=60)
+    record_id = models.PositiveBigIntegerField(_("record"))
+    label = models.CharField(_("label"), max_length=100)
+    done = models.BooleanField(_("done"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("step record")
+        verbose_name_plural = _("step records")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "source", "record_id"], name="taskrecord_one_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.record_id} {self.label}"
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -355,3 +355,39 @@ def check_may_edit_amounts(
 
 def may_edit_amounts(actor: Actor, *, incident) -> bool:
     return allowed(check_may_edit_amounts, actor, incident=incident)
+
+
+# --- reopening a step that was not applicable -------------------------------------------------
+
+
+def check_may_reopen_task(actor: Actor, *, task, incident, action: str = "task.reopen") -> None:
+    """Raise unless `actor` may reopen `task`: the roles of the level holding the incident,
+    at its holding unit (API clients: within their scope), while the incident is open and
+    the step is marked not applicable (by the facts or by a person)."""
+    if not incident.is_open:
+        raise InvalidTransition(
+            _("The incident is %(state)s: its tasks can no longer change.")
+            % {"state": incident.get_state_display()},
+            thread=incident.thread,
+            action=action,
+        )
+    check_role_at(
+        actor,
+        unit=holding_unit(incident),
+        roles=level_roles(incident.level),
+        thread=incident.thread,
+        action=action,
+    )
+    if task.status != TaskStatus.NOT_APPLICABLE:
+        raise Conflict(
+            _("This step is not marked not applicable: it is %(status)s.")
+            % {"status": task.get_status_display()},
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def may_reopen_task(actor: Actor, *, task, incident) -> bool:
+    return task.status == TaskStatus.NOT_APPLICABLE and allowed(
+        check_may_reopen_task, actor, task=task, incident=incident
+    )

@@ -58,6 +58,7 @@ ATTEMPTS = {
     "task.complete": gettext_lazy("record a step as done"),
     "task.not_applicable": gettext_lazy("mark a step not applicable"),
     "task.instruct": gettext_lazy("instruct a step"),
+    "task.reopen": gettext_lazy("reopen a step"),
     "evidence.attach": gettext_lazy("attach a file"),
     "incident.edit_facts": gettext_lazy("change the incident's facts"),
     "party.add": gettext_lazy("add a party"),
@@ -128,7 +129,7 @@ CHOICE_KEYS: dict[str, dict[str, Any]] = {
     "outcome_set_by_hand": gettext_lazy("outcome set by hand"),
     "outcome_reason": gettext_lazy("why the outcome was set by hand"),
 }
-HIDDEN_KEYS = {"sha256", "evidence"}
+HIDDEN_KEYS = {"sha256", "evidence", "done", "rule"}
 
 
 @dataclass
@@ -241,7 +242,13 @@ def _transition(event, context) -> str:
 
 def _task_done(event, context) -> str:
     data = event.data or {}
-    sentence = _("Recorded “%(step)s” as done") % {"step": _step_title(event, context)}
+    if data.get("record"):
+        sentence = _("“%(step)s” is done by its record %(record)s") % {
+            "step": _step_title(event, context),
+            "record": data["record"],
+        }
+    else:
+        sentence = _("Recorded “%(step)s” as done") % {"step": _step_title(event, context)}
     if data.get("on_time") is False:
         sentence += " " + _("(after its deadline)")
     return sentence
@@ -253,6 +260,35 @@ def _task_not_applicable(event, context) -> str:
         "step": _step_title(event, context),
         "reason": reason,
     }
+
+
+def _task_reopened(event, context) -> str:
+    if (event.data or {}).get("automatic"):
+        return _("Reopened “%(step)s”: the incident's facts make it apply") % {
+            "step": _step_title(event, context)
+        }
+    return _("Reopened “%(step)s”: %(reason)s") % {
+        "step": _step_title(event, context),
+        "reason": (event.after or {}).get("reason", ""),
+    }
+
+
+def _task_record_linked(event, context) -> str:
+    data = event.data or {}
+    step = _step_title(event, context) if data.get("step") else ""
+    if (event.after or {}).get("done"):
+        if step:
+            return _("%(record)s has done its part of “%(step)s”") % {
+                "record": data.get("record", ""),
+                "step": step,
+            }
+        return _("%(record)s has done its part") % {"record": data.get("record", "")}
+    if step:
+        return _("%(record)s linked to “%(step)s”") % {
+            "record": data.get("record", ""),
+            "step": step,
+        }
+    return _("%(record)s linked to the incident") % {"record": data.get("record", "")}
 
 
 def _task_instructed(event, context) -> str:
@@ -403,6 +439,8 @@ register_timeline_action("incident.outcome_follows_amounts", _outcome_follows)
 register_timeline_action("task.done", _task_done)
 register_timeline_action("task.not_applicable", _task_not_applicable)
 register_timeline_action("task.instructed", _task_instructed)
+register_timeline_action("task.reopened", _task_reopened)
+register_timeline_action("task.record_linked", _task_record_linked)
 register_timeline_action("evidence.attached", _evidence_attached)
 register_timeline_action("incident.facts_updated", _facts_updated)
 for _subject in ("party", "account", "vehicle"):
@@ -431,6 +469,8 @@ OWN_ACTIONS = {
     "task.done",
     "task.not_applicable",
     "task.instructed",
+    "task.reopened",
+    "task.record_linked",
     "evidence.attached",
     "incident.recovered",
     "incident.facts_updated",
@@ -459,7 +499,7 @@ def _changes(event) -> list[Change]:
         old, new = before.get(key), after.get(key)
         if key in before and key in after and old == new:
             continue
-        if event.action in ("task.not_applicable", "task.instructed") and key in (
+        if event.action in ("task.not_applicable", "task.instructed", "task.reopened") and key in (
             "reason",
             "instruction",
         ):

@@ -42,6 +42,11 @@ urlpatterns = [
         name="task_not_applicable",
     ),
     path(
+        "incidents/<str:number>/tasks/<int:task_id>/reopen/",
+        views.task_reopen,
+        name="task_reopen",
+    ),
+    path(
         "incidents/<str:number>/tasks/<int:task_id>/instruct/",
         views.task_instruct,
         name="task_instruct",

@@ -38,6 +38,8 @@ from .forms import (
     type_initial,
 )
 from .panels import incident_badges, incident_panels
+from .step_conditions import REASONS
+from .step_records import records_for_tasks
 from .timeline import evidence_choice_label, evidence_shown, timeline_entries
 
 PAGE_SIZE = 50
@@ -313,6 +315,7 @@ def incident_detail(request, number: str):
         files_by_task[evidence.task_id].append(evidence)
     levels = []
     by_level = defaultdict(list)
+    records = records_for_tasks(tasks, incident=incident)
     for task in tasks:
         task.unit = chain.get(task.unit_id, task.unit)
         task.files = files_by_task.get(task.pk, [])
@@ -323,6 +326,14 @@ def incident_detail(request, number: str):
         task.may_mark_not_applicable = permissions.may_mark_not_applicable(
             actor, task=task, incident=incident
         )
+        # A step done by its records has no evidence form: its records do it, or its
+        # workers record it by hand with the reason no record does (task.html's own form).
+        task.step_records = records.get(task.pk)
+        task.may_done_without_record = bool(task.step.done_by) and task.may_work
+        if task.step.done_by:
+            task.may_work = False
+        task.may_reopen = permissions.may_reopen_task(actor, task=task, incident=incident)
+        task.na_reason = REASONS.get(task.na_rule, "")
         task.evidence_inputs = _evidence_inputs(task, stash) if task.may_work else []
         task.evidence_shown = evidence_shown(task.step.evidence_fields(), task.evidence or {})
         by_level[task.level].append(task)
@@ -452,6 +463,25 @@ def task_not_applicable(request, number: str, task_id: int):
         _refused(request, exc, labels={"reason": _("Reason")})
         return _back(number, task.pk)
     messages.success(request, _("“%(step)s” marked not applicable.") % {"step": task.step.title})
+    return _back(number, task.pk)
+
+
+@login_required
+@require_POST
+def task_reopen(request, number: str, task_id: int):
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
+    reason = request.POST.get("reason", "")
+    try:
+        services.task_reopen(actor=actor, task_id=task.pk, reason=reason)
+    except DomainError as exc:
+        request.session[_stash_key(task.pk)] = {
+            "form": "reopen",
+            "values": {"reopen_reason": reason},
+            "errors": {f"reopen_{k}": v for k, v in (exc.fields or {}).items()},
+        }
+        _refused(request, exc, labels={"reason": _("Reason")})
+        return _back(number, task.pk)
+    messages.success(request, _("“%(step)s” is open again.") % {"step": task.step.title})
     return _back(number, task.pk)
 
 

@@ -15,6 +15,7 @@ class WatchlistConfig(AppConfig):
 
         from . import (
             incident_hooks,
+            step_records,
             tasks,  # noqa: F401 - registers the import's outbox handler (tasks._relay_import)
         )
 
@@ -27,5 +28,6 @@ class WatchlistConfig(AppConfig):
         )
         panels.register_badges("watchlist", incident_hooks.badges)
         register_subject_guard("watchlist.nomination", incident_hooks.nomination_guard)
+        step_records.register()
         for action, sentence in incident_hooks.TIMELINE_SENTENCES.items():
             register_timeline_action(action, sentence)

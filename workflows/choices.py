@@ -40,3 +40,12 @@ class EvidenceType(models.TextChoices):
     ACCOUNT = "account", _("Account number")
     CARD = "card", _("Bank card number")
     PHONE = "phone", _("Phone number")
+
+
+class StepCondition(models.TextChoices):
+    """A fact of the incident that a step needs (`not_applicable_unless` in the playbook):
+    without it the step is marked not applicable on its own, with the reason why, and
+    reopened when the fact holds again. Evaluated in `incidents.step_conditions`."""
+
+    PAYEE_ACCOUNT_HERE = "payee_account_here", _("A payee account is held at this bank")
+    SERIOUS = "serious", _("The incident is serious")

@@ -8,7 +8,7 @@ from fraudops.core.choices import Level, Role
 from fraudops.core.i18n import pick
 from fraudops.core.models import LocalizedNameMixin
 
-from .choices import DeadlineFrom, IncidentGroup
+from .choices import DeadlineFrom, IncidentGroup, StepCondition
 from .errors import PlaybookInUse
 
 
@@ -110,6 +110,26 @@ class PlaybookStep(models.Model):
         default=DeadlineFrom.LEVEL_ENTERED,
     )
     evidence = models.JSONField(_("evidence fields"), default=list, blank=True)
+    # Done by records of another app (a key of `incidents.step_records`), not by a form.
+    done_by = models.CharField(
+        _("done by its records"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The record source that completes this step, e.g. watchlist.nomination; "
+            "empty: done by hand with its evidence."
+        ),
+    )
+    not_applicable_unless = models.CharField(
+        _("not applicable unless"),
+        max_length=32,
+        choices=StepCondition.choices,
+        blank=True,
+        help_text=_(
+            "A fact of the incident this step needs: without it the step is marked not "
+            "applicable on its own."
+        ),
+    )
 
     class Meta:
         verbose_name = _("playbook step")

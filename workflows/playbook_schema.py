@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.choices import LEVEL_ORDER, ROLE_LEVEL, Level
 
-from .choices import DeadlineFrom, EvidenceType, IncidentGroup
+from .choices import DeadlineFrom, EvidenceType, IncidentGroup, StepCondition
 
 # The keys of an incident type in its file, in the order the files write them.
 TYPE_KEYS: tuple[str, ...] = (
@@ -50,8 +50,13 @@ STEP_KEYS: tuple[str, ...] = (
     "reports_up",
     "deadline_minutes",
     "deadline_from",
+    "done_by",
+    "not_applicable_unless",
     "evidence",
 )
+# Keys a step may leave out, with the value it then has (most steps are done by hand and
+# apply to every incident of their type).
+OPTIONAL_STEP_KEYS: dict[str, str] = {"done_by": "", "not_applicable_unless": ""}
 STEP_FLAGS: tuple[str, ...] = ("mandatory", "conditional", "awaits_instruction", "reports_up")
 # The keys of one evidence field ("choices" too, for a choice field only; "multiple", for a
 # file field only, when it takes several files).
@@ -63,6 +68,8 @@ MAX_EVIDENCE_FIELDS = 4
 REPORTING_LEVELS: tuple[str, ...] = (Level.BRANCH, Level.SUB_BRANCH)
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+# A record source: "<app>.<record>", both snake_case (e.g. "watchlist.nomination").
+_SOURCE_KEY = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*\.[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -175,7 +182,7 @@ def step_problems(step: Mapping[str, Any], *, where: str = "") -> list[Problem]:
     """
     found: list[tuple[str, str | Promise]] = []
     for key in STEP_KEYS:
-        if key not in step:
+        if key not in step and key not in OPTIONAL_STEP_KEYS:
             found.append((key, _("is missing")))
     level = step.get("level")
     if "level" in step and level not in Level.values:
@@ -239,6 +246,31 @@ def step_problems(step: Mapping[str, Any], *, where: str = "") -> list[Problem]:
         )
     if deadline_from == DeadlineFrom.FILED and level not in (Level.BRANCH, None):
         found.append(("deadline_from", _("only branch steps run from 'filed'")))
+    done_by = step.get("done_by") or ""
+    if not isinstance(done_by, str) or (done_by and not _SOURCE_KEY.match(done_by)):
+        found.append(
+            (
+                "done_by",
+                _("%(value)r is not a record source such as watchlist.nomination")
+                % {"value": done_by},
+            )
+        )
+    unless = step.get("not_applicable_unless") or ""
+    if unless and unless not in StepCondition.values:
+        found.append(
+            (
+                "not_applicable_unless",
+                _("%(value)r is not a condition (one of: %(expected)s)")
+                % {"value": unless, "expected": _values(StepCondition.values)},
+            )
+        )
+    if unless and not step.get("conditional"):
+        found.append(
+            (
+                "conditional",
+                _("a step that may be not applicable by the incident's facts is conditional"),
+            )
+        )
     evidence = step.get("evidence")
     if "evidence" in step:
         if not isinstance(evidence, list) or len(evidence) > MAX_EVIDENCE_FIELDS:
@@ -277,6 +309,7 @@ def playbook_problems(
     """
     problems: list[Problem] = []
     seen: set[tuple[object, object]] = set()
+    sources: dict[str, str] = {}
     level_order: list[int] = []
     level: str  # a Level from LEVEL_ORDER, then a code from REPORTING_LEVELS
     for step in steps:
@@ -287,6 +320,18 @@ def playbook_problems(
         if key in seen:
             problems.append(Problem(step_where, "code", _("is used twice at this level")))
         seen.add(key)
+        source = step.get("done_by")
+        if source and source in sources:
+            problems.append(
+                Problem(
+                    step_where,
+                    "done_by",
+                    _("%(value)r also does %(other)s: a record source does one step")
+                    % {"value": source, "other": sources[source]},
+                )
+            )
+        if source:
+            sources.setdefault(source, step_label(step))
         if step.get("level") in Level.values:
             level_order.append(LEVEL_ORDER.index(Level(step["level"])))
     if level_order != sorted(level_order):

@@ -21,7 +21,7 @@ from fraudops.core.errors import InvalidInput
 from .errors import PlaybookInUse
 from .models import IncidentType, Playbook, PlaybookStep
 from .playbook_files import PLAYBOOK_DIR, playbook_files_read
-from .playbook_schema import STEP_KEYS, step_problems
+from .playbook_schema import OPTIONAL_STEP_KEYS, STEP_KEYS, step_problems
 
 # What the loader sets on an incident type from its file.
 TYPE_FIELDS: tuple[str, ...] = (
@@ -57,7 +57,13 @@ def _step_rows(spec_steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for step in spec_steps:
         orders[step["level"]] = orders.get(step["level"], 0) + 1
-        rows.append({"order": orders[step["level"]], **{key: step[key] for key in STEP_KEYS}})
+        rows.append(
+            {
+                "order": orders[step["level"]],
+                **{key: step[key] for key in STEP_KEYS if key not in OPTIONAL_STEP_KEYS},
+                **{key: step.get(key) or empty for key, empty in OPTIONAL_STEP_KEYS.items()},
+            }
+        )
     return rows
 
 

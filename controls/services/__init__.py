@@ -1,7 +1,8 @@
 """Writes to account control, one module per aggregate:
 
 - `requests`: `control_requests_create` (stop-payment / freeze on accounts), and what
-  every new request shares (number, approval clock, approvers told, playbook step);
+  every new request shares (number, approval clock, approvers told); the playbook
+  steps the requests and their results do are linked through `controls.step_records`;
 - `reversals`: `reversal_request_create` (冲正, authorised by the remote authorisation centre);
 - `releases`: `control_release_request` (lifting an executed hold);
 - `decisions`: `control_request_approve`, `control_request_reject`, `control_request_withdraw`;
@@ -25,8 +26,6 @@ from .instructions import CONFIRM_RESULTS, instruction_confirm, instructions_mar
 from .releases import control_release_request
 from .requests import (
     MAX_TARGETS,
-    PLAYBOOK_ACTIONS,
-    PLAYBOOK_STEP,
     AccountNotControllable,
     control_requests_create,
 )
@@ -35,8 +34,6 @@ from .reversals import reversal_request_create
 __all__ = [
     "CONFIRM_RESULTS",
     "MAX_TARGETS",
-    "PLAYBOOK_ACTIONS",
-    "PLAYBOOK_STEP",
     "AccountNotControllable",
     "assistance_acknowledge",
     "control_release_request",

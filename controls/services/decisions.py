@@ -2,8 +2,9 @@
 reject with a reason, or withdraw it (the requester). Four-eyes is checked here and held by
 the database.
 
-Locks: the request, then its assistance request (answered by the decision); an approval
-creates the instruction (`controls.lock_objects`).
+Locks: (rejecting, withdrawing: the incident, whose playbook step the result does) the
+request, then its assistance request (answered by the decision); an approval creates the
+instruction (`controls.lock_objects`).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from fraudops.core.services import refusals_audited
 
 from .. import notify
 from ..choices import ControlState
-from ..lock_objects import control_lock
+from ..lock_objects import control_incident_lock, control_lock
 from ..models import ControlRequest
 from ..permissions import check_may_decide, check_may_withdraw
+from ..step_records import result_link
 from .assistance import assistance_acknowledge_by_decision
 from .common import audit_label, snapshot
 from .instructions import instruction_issue
@@ -147,6 +149,7 @@ def control_request_reject(
     action = "control.reject"
     reason = parse_prose(reason, field="reason", max_length=2000)
     with transaction.atomic():
+        control_incident_lock(actor=actor, action=action, control_id=control_id, number=number)
         control = _control_to_decide(
             actor=actor,
             control_id=control_id,
@@ -176,6 +179,7 @@ def control_request_reject(
             after={"state": control.state, "reason": reason},
             data=audit_label(control),
         )
+        result_link(actor=actor, incident=incident, control=control)
     return control
 
 
@@ -187,6 +191,7 @@ def control_request_withdraw(
     action = "control.withdraw"
     reason = parse_prose(reason, field="reason", max_length=2000)
     with transaction.atomic():
+        control_incident_lock(actor=actor, action=action, control_id=control_id, number=number)
         control = control_lock(actor=actor, control_id=control_id, number=number)
         incident = control.incident
         check_may_withdraw(actor, control=control)
@@ -207,4 +212,5 @@ def control_request_withdraw(
             after={"state": control.state, "reason": reason},
             data=audit_label(control),
         )
+        result_link(actor=actor, incident=incident, control=control)
     return control

@@ -2,8 +2,9 @@
 through the outbox), delivered when core banking receives them (webhook 2xx or a pull),
 confirmed by core banking as executed or failed.
 
-Locks: the incident only when an executed reversal adds to its ledger (amount recovered), then the
-hold a release names, then the request, then its instruction (`controls.lock_objects`).
+Locks: the incident (but for a release: the result does its playbook step, and an
+executed reversal adds to its ledger), then the hold a release names, then the
+request, then its instruction (`controls.lock_objects`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..choices import ControlKind, DeliveryChannel, InstructionStatus, WebhookEv
 from ..lock_objects import control_lock_by_id, instruction_lock, scope_reached_through_request
 from ..models import ControlRequest, FreezeInstruction
 from ..permissions import check_may_confirm, webhook_subscribed
+from ..step_records import result_link
 from .common import audit_label, snapshot
 
 CONFIRM_RESULTS = (InstructionStatus.EXECUTED, InstructionStatus.FAILED)
@@ -150,10 +152,11 @@ def instruction_confirm(
         raise NotFound(_("No such instruction."))
     control_id, original_id, kind, incident_id = row[0], row[1], row[3], row[4]
     with transaction.atomic():
-        # Lock order: the incident (only when a reversal may change its amount recovered),
-        # the hold a release names, then the request, then its instruction.
+        # Lock order: the incident (not for a release), the hold a release names, then the
+        # request, then its instruction.
+        # Every result but a release's does the incident's playbook step (`result_link`).
         locked_incident = None
-        if kind == ControlKind.REVERSAL and result == InstructionStatus.EXECUTED:
+        if kind != ControlKind.RELEASE:
             locked_incident = incident_lock(
                 actor=actor,
                 pk=incident_id,
@@ -212,7 +215,12 @@ def instruction_confirm(
                 after={"state": original.state},
                 data={"release": control.number},
             )
-        if locked_incident is not None and control.amount:
+        if (
+            locked_incident is not None
+            and kind == ControlKind.REVERSAL
+            and result == InstructionStatus.EXECUTED
+            and control.amount
+        ):
             # The money is back: one entry of the incident's ledger, referenced by the
             # reversal's number, so that it is written once however often it is confirmed
             # (core banking's own reference is its note).
@@ -242,4 +250,5 @@ def instruction_confirm(
         notify.instruction_confirmed(
             control=control, incident=incident, result=result, reference=reference, detail=detail
         )
+        result_link(actor=actor, incident=incident, control=control)
     return instruction, True

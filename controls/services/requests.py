@@ -1,7 +1,7 @@
 """Requesting a stop-payment or freeze (holds) on one or more accounts of an incident, and
 what every new request shares (its number, its approval clock and notification, the
-branch's playbook step). Reversals and releases are requests too (`reversals.py`,
-`releases.py`).
+playbook steps it does: `controls.step_records`). Reversals and releases are requests too
+(`reversals.py`, `releases.py`).
 
 Locks: the incident first (a request never lands on an incident being closed); see
 `controls.lock_objects`.
@@ -28,10 +28,8 @@ from fraudops.core.errors import Conflict, InvalidInput, InvalidTransition
 from fraudops.core.models import OrgUnit
 from fraudops.core.parsing import parse_amount, parse_prose, parse_text, parse_with
 from fraudops.core.services import refusals_audited, sequence_next
-from incidents.choices import TaskStatus
-from incidents.models import Account, Incident, Task
-from incidents.permissions import may_work_task
-from incidents.services import incident_lock, task_complete
+from incidents.models import Account, Incident
+from incidents.services import incident_lock
 
 from .. import notify
 from ..choices import ACTIVE_STATES, HOLD_KINDS, ClockKind, ControlKind
@@ -40,6 +38,7 @@ from ..models import ControlRequest
 from ..permissions import approver_role, check_may_request
 from ..presentation import approval_clock_titles, decision_url
 from ..selectors import assisting_unit_ids
+from ..step_records import request_link
 from .assistance import assistance_for
 from .common import audit_label, minutes_setting
 
@@ -117,52 +116,6 @@ def check_incident_open(incident: Incident, action: str) -> None:
             thread=incident.thread,
             action=action,
         )
-
-
-# The branch's playbook step "stop payment on the fraud account" is done by raising the
-# request: its evidence is the request's facts, so the teller does not type them twice.
-PLAYBOOK_STEP = "stop_payment"
-PLAYBOOK_ACTIONS: dict[str, str] = {
-    ControlKind.STOP_PAYMENT: "stop_payment",
-    ControlKind.REVERSAL: "reversal",
-}
-
-
-def playbook_step_record(*, actor: Actor, incident: Incident, control: ControlRequest) -> None:
-    """Complete the branch's open stop-payment step with this request's facts, when the
-    requester is someone who may work that step (the first request does it; later ones
-    are on the incident's account-control panel). Inside the caller's transaction."""
-    action = PLAYBOOK_ACTIONS.get(control.kind)
-    amount = control.amount if control.amount is not None else incident.amount_lost
-    if action is None or not amount:
-        return
-    task = (
-        Task.objects.select_related("step", "unit")
-        .filter(incident=incident, step__code=PLAYBOOK_STEP, status=TaskStatus.OPEN)
-        .order_by("order")
-        .first()
-    )
-    if task is None or not may_work_task(actor, task=task, incident=incident):
-        return
-    task_complete(
-        actor=actor,
-        task_id=task.pk,
-        note=(
-            _("Recorded from account control request %(number)s.")
-            if control.amount is not None
-            else _(
-                "Recorded from account control request %(number)s, on the whole account: "
-                "the amount shown is the incident's amount lost."
-            )
-        )
-        % {"number": control.number},
-        evidence={
-            "action": action,
-            "account_number": control.account_number,
-            "amount": f"{Decimal(amount):.2f}",
-            "request_reference": control.number,
-        },
-    )
 
 
 # --- holds ------------------------------------------------------------------------------------
@@ -378,6 +331,8 @@ def control_requests_create(
                 },
             )
             created.append(control)
-        if created:
-            playbook_step_record(actor=actor, incident=incident, control=created[0])
+        # The incident's playbook steps done by these requests (the branch's stop-payment
+        # step, the sub-branch's control step): the incident is locked already.
+        for control in created:
+            request_link(actor=actor, incident=incident, control=control)
     return created

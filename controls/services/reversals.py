@@ -33,8 +33,9 @@ from ..choices import ACTIVE_STATES, ControlKind
 from ..lock_objects import INCIDENT_RELATED, scope_subtree_or_assisting
 from ..models import ControlRequest
 from ..permissions import check_may_request
+from ..step_records import request_link
 from .common import audit_label, minutes_setting
-from .requests import check_incident_open, control_create, playbook_step_record
+from .requests import check_incident_open, control_create
 
 
 @refusals_audited
@@ -140,5 +141,5 @@ def reversal_request_create(
                 "due_at": control.due_at,
             },
         )
-        playbook_step_record(actor=actor, incident=incident, control=control)
+        request_link(actor=actor, incident=incident, control=control)
     return control

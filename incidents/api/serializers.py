@@ -283,6 +283,19 @@ class AmendmentSerializer(serializers.ModelSerializer):
         return f"api:{amendment.created_by_client.name}" if amendment.created_by_client else ""
 
 
+class TaskRecordSerializer(serializers.Serializer):
+    """A record that does (or is part of) a step: a nomination, a control request, ..."""
+
+    label = serializers.CharField()
+    url = serializers.CharField()
+    state = serializers.CharField()
+    done = serializers.BooleanField(help_text="This record has done its part of the step.")
+
+
+class TaskReopenInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the step applies after all.")
+
+
 class TaskSerializer(serializers.ModelSerializer):
     step = serializers.CharField(source="step.code")
     title_zh = serializers.CharField(source="step.title_zh")
@@ -292,6 +305,15 @@ class TaskSerializer(serializers.ModelSerializer):
     conditional = serializers.BooleanField(source="step.conditional")
     overdue = serializers.BooleanField(source="is_overdue")
     status = serializers.ChoiceField(choices=TaskStatus.choices)
+    done_by = serializers.CharField(
+        source="step.done_by",
+        help_text="The record source that does this step (empty: done by hand).",
+    )
+    not_applicable_by = serializers.CharField(
+        source="na_rule",
+        help_text="The fact whose absence marked it not applicable on its own (or empty).",
+    )
+    records = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -313,6 +335,20 @@ class TaskSerializer(serializers.ModelSerializer):
             "note",
             "instruction",
             "evidence",
+            "done_by",
+            "not_applicable_by",
+            "records",
+        ]
+
+    @extend_schema_field(TaskRecordSerializer(many=True))
+    def get_records(self, task: Task) -> list[dict]:
+        # Set for the whole incident at once by the views (`records_attach`).
+        step_records = getattr(task, "step_records", None)
+        if step_records is None:
+            return []
+        return [
+            {"label": ref.label, "url": ref.url, "state": ref.state, "done": ref.done}
+            for ref in step_records.records
         ]
 
 

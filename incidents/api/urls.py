@@ -16,6 +16,11 @@ urlpatterns = [
         name="api-task-result",
     ),
     path(
+        "incidents/<str:number>/tasks/<int:task_id>/reopen/",
+        views.TaskReopenApi.as_view(),
+        name="api-task-reopen",
+    ),
+    path(
         "incidents/<str:number>/timeline/",
         views.IncidentTimelineApi.as_view(),
         name="api-incident-timeline",

@@ -17,6 +17,7 @@ from fraudops.core.errors import InvalidInput
 
 from .. import selectors, services
 from ..models import Incident
+from ..step_records import records_for_tasks
 from .filters import IncidentFilter
 from .serializers import (
     AmountLostInputSerializer,
@@ -29,6 +30,7 @@ from .serializers import (
     LedgerEntrySerializer,
     LedgerVoidInputSerializer,
     OutcomeInputSerializer,
+    TaskReopenInputSerializer,
     TaskResultInputSerializer,
     TaskSerializer,
     TimelineEventSerializer,
@@ -39,8 +41,17 @@ READ = ApiScope.INCIDENTS_READ
 WRITE = ApiScope.INCIDENTS_WRITE
 
 
+def _records_attach(tasks, incident) -> None:
+    """Each task's records (`step_records`), described once per source for all of them."""
+    tasks = list(tasks)
+    records = records_for_tasks(tasks, incident=incident)
+    for task in tasks:
+        task.step_records = records.get(task.pk)
+
+
 def _detail(request, number: str) -> Response:
     incident = selectors.incident_get(actor=Actor.from_request(request), number=number)
+    _records_attach(incident.tasks.all(), incident)
     return IncidentDetailSerializer(incident).data
 
 
@@ -201,6 +212,34 @@ class TaskResultApi(IdempotentMixin, APIView):
         else:
             task = services.task_instruct(actor=actor, task_id=task_id, instruction=note)
         task.refresh_from_db()
+        _records_attach([task], task.incident)
+        return Response(TaskSerializer(task).data)
+
+
+class TaskReopenApi(IdempotentMixin, APIView):
+    """Reopen a step marked not applicable (by the incident's facts or by a person): the
+    level holding the incident, with the reason. Its deadline starts again from now."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=TaskReopenInputSerializer,
+        responses={
+            200: TaskSerializer,
+            409: OpenApiResponse(description="The step is not marked not applicable."),
+        },
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str, task_id: int):
+        serializer = TaskReopenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        selectors.task_get(actor=actor, number=number, task_id=task_id)
+        task = services.task_reopen(
+            actor=actor, task_id=task_id, reason=serializer.validated_data["reason"]
+        )
+        task.refresh_from_db()
+        _records_attach([task], task.incident)
         return Response(TaskSerializer(task).data)
 
 

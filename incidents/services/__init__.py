@@ -19,6 +19,9 @@ module per aggregate:
 - `ledger`: the amounts as a ledger: `ledger_entry_add` (inside a caller's transaction:
   an executed reversal, filing), `ledger_entry_record`, `ledger_entry_void`,
   `incident_amount_lost_set`, `incident_outcome_set`, `incident_outcome_clear`;
+- `steps`: steps done by their records (`task_record_attach`, called by the apps that own
+  the records), steps the incident's facts make not applicable
+  (`task_applicability_refresh`), and reopening a step (`task_reopen`);
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
   order.
 
@@ -51,6 +54,7 @@ from .ledger import (
     ledger_entry_void,
 )
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
+from .steps import task_applicability_refresh, task_record_attach, task_reopen
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
 from .transitions import incident_transition
 
@@ -79,10 +83,13 @@ __all__ = [
     "party_remove",
     "scope_subtree_or_units",
     "scope_subtree_writer",
+    "task_applicability_refresh",
     "task_complete",
     "task_instruct",
     "task_lock",
     "task_mark_not_applicable",
+    "task_record_attach",
+    "task_reopen",
     "vehicle_add",
     "vehicle_correct",
     "vehicle_remove",

@@ -54,6 +54,7 @@ from .filing import (
     clean_vehicle,
 )
 from .locks import incident_lock
+from .steps import task_applicability_refresh
 
 __all__ = [
     "account_add",
@@ -73,14 +74,11 @@ MAX_AMENDMENT = 5000
 
 def _facts_changed(*, actor: Actor, incident: Incident) -> None:
     """Called at the end of every facts edit, inside its transaction, with the incident's
-    row locked and its new revision saved.
-
-    The one place where what is derived from the facts is kept in step with them: the
-    incident's search keys (names, identifiers, phones, domains of its current parties,
-    accounts and vehicles) and the applicability of the playbook steps that the facts
-    decide (no payee account at this bank; not serious) are wired here by the parts that
-    own them. It does nothing else for now.
-    """
+    row locked and its new revision saved: the one place where what is derived from the
+    facts is kept in step with them (the steps the facts make not applicable, or
+    applicable again: no payee account at this bank, not serious; the incident's search
+    keys)."""
+    task_applicability_refresh(actor=actor, incident=incident)
 
 
 # --- the incident's revision ------------------------------------------------------------------

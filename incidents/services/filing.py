@@ -53,6 +53,7 @@ from ..choices import (
 from ..models import Account, Incident, Party, Vehicle
 from .ledger import FILED_OUTCOME_REASON, ledger_entry_add
 from .levels import level_tasks_open
+from .steps import task_applicability_refresh
 
 MAX_PARTIES = 50
 
@@ -423,6 +424,8 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                     occurred_at=now,
                     reference=FILING_REFERENCE,
                 )
+        # The steps the filed facts make not applicable (no payee account here, ...).
+        task_applicability_refresh(actor=actor, incident=incident)
         events.incident_filed(incident=incident)
     return incident
 

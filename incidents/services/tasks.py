@@ -41,7 +41,7 @@ from .evidence import (
 )
 from .levels import task_due
 from .locks import task_lock
-from .transitions import incident_report_up
+from .steps import report_up
 
 RESIDENT_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
@@ -66,7 +66,11 @@ IDENTIFIER_NORMALISERS: dict[str, Callable[[str], str]] = {
 
 
 def _clean_files(
-    task: Task, staged: Mapping[str, Sequence[StagedFile]], errors: FieldErrors
+    task: Task,
+    staged: Mapping[str, Sequence[StagedFile]],
+    errors: FieldErrors,
+    *,
+    required: bool = True,
 ) -> None:
     """Each required file field has its own file (one already attached to it, or one sent
     now); a field takes one file unless it says `multiple`; files name a file field of
@@ -77,8 +81,8 @@ def _clean_files(
             errors.add(f"evidence.{name}", _("This step has no file field of this name."))
         elif len(files) > 1 and not fields[name].get("multiple"):
             errors.add(f"evidence.{name}", _("Attach one file here."))
-    required = [name for name, field in fields.items() if field.get("required")]
-    missing = [name for name in required if not staged.get(name)]
+    needed = [name for name, field in fields.items() if required and field.get("required")]
+    missing = [name for name in needed if not staged.get(name)]
     if missing:
         attached = set(
             task.evidence_files.filter(field__in=missing).values_list("field", flat=True)
@@ -88,10 +92,13 @@ def _clean_files(
                 errors.add(f"evidence.{name}", _("Attach the file for this field."))
 
 
-def _clean_evidence(task: Task, evidence: dict[str, Any], errors: FieldErrors) -> dict[str, Any]:
+def _clean_evidence(
+    task: Task, evidence: dict[str, Any], errors: FieldErrors, *, required: bool = True
+) -> dict[str, Any]:
     """The step's evidence fields, each parsed by its type (identifiers normalised as at
     filing); refusals go to `errors`, named ``evidence.<name>``. File fields are checked by
-    `_clean_files`."""
+    `_clean_files`. `required=False`: no field is required (a step done by its records,
+    recorded by hand with the reason)."""
     cleaned: dict[str, Any] = {}
     for field in task.step.evidence or []:
         name, kind = field["name"], field.get("type", EvidenceType.TEXT)
@@ -100,7 +107,7 @@ def _clean_evidence(task: Task, evidence: dict[str, Any], errors: FieldErrors) -
         if kind == EvidenceType.FILE:
             continue
         if value in (None, ""):
-            if field.get("required"):
+            if required and field.get("required"):
                 errors.add(key, _("This field is required."))
             continue
         if kind == EvidenceType.BOOL:
@@ -152,6 +159,10 @@ def task_complete(
     caller may stage them itself with `evidence_stage`); their Evidence rows are created in
     the completion's transaction. A refused completion attaches nothing and deletes the
     files it was given from storage.
+
+    A step done by its records (`done_by`) is recorded so by its records
+    (`task_record_attach`); by hand it needs the reason no record does it (in `note`), and
+    none of its evidence fields is required.
     """
     action = "task.complete"
     errors = FieldErrors()
@@ -160,9 +171,18 @@ def task_complete(
         with transaction.atomic():
             incident, task = task_lock(actor=actor, pk=task_id, action=action)
             permissions.check_may_work_task(actor, task=task, incident=incident, action=action)
-            cleaned = _clean_evidence(task, evidence or {}, errors)
-            _clean_files(task, staged, errors)
-            note = errors.collect(parse_prose, note, field="note", max_length=MAX_NOTE, fallback="")
+            by_records = bool(task.step.done_by)
+            cleaned = _clean_evidence(task, evidence or {}, errors, required=not by_records)
+            _clean_files(task, staged, errors, required=not by_records)
+            note = errors.collect(
+                parse_prose,
+                note,
+                field="note",
+                max_length=MAX_NOTE,
+                required=by_records,
+                required_message=_("Say why no record does this step."),
+                fallback="",
+            )
             errors.raise_if_any()
             now = timezone.now()
             before = {"status": task.status}
@@ -189,11 +209,16 @@ def task_complete(
                     "note": task.note,
                     "files": {name: [e.pk for e in attached if e.field == name] for name in staged},
                 },
-                data={"step": task.step.code, "level": task.level, "on_time": _on_time(task)},
+                data={
+                    "step": task.step.code,
+                    "level": task.level,
+                    "on_time": _on_time(task),
+                    **({"without_record": True} if by_records else {}),
+                },
             )
             task_clock_stop(task=task)
             if task.step.reports_up:
-                incident_report_up(incident, task, actor=actor, now=now)
+                report_up(incident, task, actor=actor, now=now)
     except BaseException:
         # Nothing committed: the files given are deleted again (on_commit never fires on a
         # rollback, hence the except).
@@ -233,6 +258,8 @@ def task_mark_not_applicable(*, actor: Actor, task_id: int, reason: str) -> Task
         task.completed_by = actor.user
         task.completed_by_client = actor.client
         task.note = reason
+        task.na_rule = ""
+        task.applicability_fixed = True
         task.save()
         audit_record(
             actor=actor,

@@ -35,10 +35,11 @@ def incident_snapshot(incident: Incident) -> dict[str, Any]:
 
 def incident_report_up(
     incident: Incident, task: Task, *, actor: Actor, now: datetime.datetime
-) -> None:
+) -> list[Task]:
     """A level's reporting step is done: send the incident up at once, never waiting for
     that level's slow steps (cooperating with the police can take weeks). Called inside
-    the caller's transaction with the incident's row locked."""
+    the caller's transaction with the incident's row locked. Returns the new level's
+    tasks (none when the incident did not move); `steps.report_up` is what services call."""
     before = incident_snapshot(incident)
     if task.level == Level.BRANCH and can_proceed(incident.report_to_sub_branch):
         incident.report_to_sub_branch()
@@ -47,7 +48,7 @@ def incident_report_up(
         incident.report_to_head_office()
         target_level = Level.HEAD_OFFICE
     else:
-        return
+        return []
     save_or_conflict(incident, action="incident.report_up")
     audit_record(
         actor=actor,
@@ -58,7 +59,7 @@ def incident_report_up(
         after=incident_snapshot(incident),
         data={"step": task.step.code},
     )
-    level_tasks_open(incident, target_level, now=now)
+    return level_tasks_open(incident, target_level, now=now)
 
 
 @refusals_audited

@@ -187,6 +187,13 @@ WRITES = [
         {"number": MISSING, "task_id": 999999},
         {"reason": "收款账户在他行"},
     ),
+    Endpoint(
+        "task_reopen",
+        "post",
+        _task,
+        {"number": MISSING, "task_id": 999999},
+        {"reason": "收款账户实为本行"},
+    ),
     Endpoint("evidence_upload", "post", _number, {"number": MISSING}),
     Endpoint(
         "api-incident-transition",
@@ -203,6 +210,13 @@ WRITES = [
         {"result": "not_applicable", "note": "收款账户在他行"},
     ),
     Endpoint("api-incident-evidence", "post", _number, {"number": MISSING}),
+    Endpoint(
+        "api-task-reopen",
+        "post",
+        _task,
+        {"number": MISSING, "task_id": 999999},
+        {"reason": "收款账户实为本行"},
+    ),
 ]
 # task_instruct is for the level above: a branch's own people are its wrong role.
 INSTRUCT = Endpoint(

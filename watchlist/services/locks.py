@@ -14,7 +14,11 @@ services can never wait for each other in a circle):
    serialises every writer of the feed and comes after the rows above;
 5. rows the watch list writes last, owned elsewhere or by nobody else: the nomination's
    decision clock (`clocks.services.clock_stop`, after the counter) and the import job's
-   final status.
+   final status;
+6. the nomination's source incident, then its steps (incidents' own order, taken by
+   `incidents.services.task_record_attach` through `step_records.record_link`): the
+   nomination and its decisions do playbook steps. Nothing in incidents or account
+   control locks a nomination, so the incident after the nomination cannot close a cycle.
 
 The clocks' sweep goes the other way (a clock, then the nomination through
 `incident_hooks.nomination_guard`), but with SKIP LOCKED: it passes over a nomination a

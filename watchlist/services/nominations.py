@@ -32,6 +32,7 @@ from .. import permissions, presentation, subjects
 from ..choices import ChangeAction, EntryStatus, NominationStatus
 from ..models import MAX_REASON, Entry, Nomination
 from ..selectors import incident_offer, watchlist_settings
+from ..step_records import record_link
 from .entries import (
     REASON,
     entries_changes_record,
@@ -115,6 +116,8 @@ def _nomination_create(
                 after={"reason": reason},
                 data={"nomination": nomination.pk, "what": nomination.display_value},
             )
+            # Lock 6: the incident and its steps (the nomination step is done by this).
+            record_link(actor=actor, nomination=nomination, incident=incident)
         head = head_office()
         title_zh, title_en = presentation.nomination_decide_titles(nomination)
         url = presentation.nomination_url(nomination)
@@ -246,6 +249,11 @@ def _decided(
             data={"nomination": nomination.pk, "what": nomination.display_value, **data},
         )
     clock_stop(subject=nomination, kind=NOMINATION_CLOCK)
+    if nomination.source_incident_id:
+        # Lock 6, last: head office's step on the incident is done by its decisions.
+        record_link(
+            actor=actor, nomination=nomination, incident=cast(Incident, nomination.source_incident)
+        )
     title_zh, title_en = presentation.nomination_decided_titles(nomination)
     _notify(
         key=f"watchlist-nomination:{nomination.pk}:{nomination.status}",
@@ -387,5 +395,10 @@ def nomination_withdraw(*, actor: Actor, nomination_id: int, reason: str = "") -
                 target=f"N-{nomination.pk}",
                 after={"reason": reason},
                 data={"nomination": nomination.pk, "what": nomination.display_value},
+            )
+            record_link(
+                actor=actor,
+                nomination=nomination,
+                incident=cast(Incident, nomination.source_incident),
             )
     return nomination

@@ -79,5 +79,5 @@ def retype(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0006_clocks_moved_to_clocks_app")]
+    dependencies = [("workflows", "0007_step_done_by")]
     operations = [migrations.RunPython(retype, migrations.RunPython.noop)]
