@@ -5,10 +5,18 @@ serializer returns."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..choices import HOLD_KIND_CHOICES, ControlKind, ControlState, InstructionStatus
+from ..choices import (
+    HOLD_KIND_CHOICES,
+    ControlKind,
+    ControlState,
+    ImmediateReview,
+    InstructionStatus,
+)
 from ..models import AssistanceRequest, ControlRequest, FreezeInstruction
 from ..payloads import instruction_payload
 
@@ -55,6 +63,35 @@ class ReversalCreateSerializer(serializers.Serializer):
         allow_blank=True, help_text="ISO 8601, e.g. 2026-11-22T13:50:00+08:00."
     )
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImmediateStopInputSerializer(serializers.Serializer):
+    incident = serializers.CharField(help_text="The incident's number, e.g. FI-2026-000123.")
+    account = serializers.IntegerField(
+        help_text="Id of one of the incident's accounts, opened at the incident's own branch."
+    )
+    amount = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        coerce_to_string=True,
+        help_text="Amount to hold (yuan); absent or null: the whole account.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=ImmediateReview.choices,
+        help_text="confirmed keeps the stop-payment; released asks to lift it (approved by "
+        "another monitor).",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Required to release."
+    )
+    expected_state = serializers.ChoiceField(choices=ControlState.choices, required=False)
 
 
 class ApproveInputSerializer(serializers.Serializer):
@@ -107,6 +144,7 @@ class ControlRequestSerializer(serializers.ModelSerializer):
     first_approved_by = serializers.SerializerMethodField()
     second_approved_by = serializers.SerializerMethodField()
     rejected_by = serializers.SerializerMethodField()
+    reviewed_by = serializers.SerializerMethodField()
     cross_region = serializers.SerializerMethodField()
     approval_seconds = serializers.FloatField(read_only=True, allow_null=True)
     execution_seconds = serializers.FloatField(read_only=True, allow_null=True)
@@ -153,7 +191,16 @@ class ControlRequestSerializer(serializers.ModelSerializer):
             "approval_seconds",
             "execution_seconds",
             "instruction",
+            "immediate",
+            "reviewed_by",
+            "reviewed_at",
+            "review_outcome",
+            "review_note",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reviewed_by(self, obj) -> str | None:
+        return _username(obj.reviewed_by) if obj.reviewed_by_id else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_requested_by(self, obj) -> str | None:
@@ -253,6 +300,11 @@ def control_document(obj: ControlRequest) -> dict:
         }
         if instruction is not None
         else None,
+        "immediate": obj.immediate,
+        "reviewed_by": _username(obj.reviewed_by) if obj.reviewed_by_id else None,
+        "reviewed_at": _when(obj.reviewed_at),
+        "review_outcome": obj.review_outcome,
+        "review_note": obj.review_note,
     }
 
 

@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "ControlAssistanceStateEnum": "controls.choices.AssistanceState",
         "FreezeInstructionStatusEnum": "controls.choices.InstructionStatus",
         "FreezeInstructionDeliveryEnum": "controls.choices.DeliveryChannel",
+        "ControlImmediateReviewEnum": "controls.choices.ImmediateReview",
+        "IncidentOutcomeEnum": "incidents.choices.Outcome",
     },
 }
 
