@@ -5,10 +5,16 @@ serializer returns."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from fraudops.core.api.fields import (
+    INCIDENT_NUMBER_PATTERN,
+    UNIT_CODE_PATTERN,
+    AmountField,
+    CodeField,
+    DateTimeStringField,
+)
 
 from ..choices import (
     HOLD_KIND_CHOICES,
@@ -30,11 +36,14 @@ class ControlTargetInputSerializer(serializers.Serializer):
     number = serializers.CharField(
         required=False, allow_blank=True, help_text="A linked account typed in."
     )
-    opening_unit = serializers.CharField(
-        required=False, allow_blank=True, help_text="Code of the branch where it was opened."
+    opening_unit = CodeField(
+        pattern=UNIT_CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="Code of the branch where it was opened.",
     )
     holder_name = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.CharField(
+    amount = AmountField(
         required=False, allow_blank=True, help_text="Amount to hold (yuan); empty: whole account."
     )
 
@@ -45,39 +54,42 @@ class ControlTargetInputSerializer(serializers.Serializer):
 
 
 class ControlRequestCreateSerializer(serializers.Serializer):
-    incident = serializers.CharField(help_text="The incident's number, e.g. FI-2026-000123.")
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
+    )
     kind = serializers.ChoiceField(choices=HOLD_KIND_CHOICES)
     reason = serializers.CharField(required=False, allow_blank=True)
     accounts = ControlTargetInputSerializer(many=True)
 
 
 class ReversalCreateSerializer(serializers.Serializer):
-    incident = serializers.CharField()
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
+    )
     # Blank values reach the service, which names every field at fault in one answer.
     remittance_reference = serializers.CharField(allow_blank=True)
-    amount = serializers.CharField(allow_blank=True)
+    amount = AmountField(allow_blank=True, help_text="Yuan.")
     payee_account_number = serializers.CharField(allow_blank=True)
     payee_name = serializers.CharField(required=False, allow_blank=True)
     payee_bank = serializers.CharField(required=False, allow_blank=True)
-    remitted_at = serializers.CharField(
+    remitted_at = DateTimeStringField(
         allow_blank=True, help_text="ISO 8601, e.g. 2026-11-22T13:50:00+08:00."
     )
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
 class ImmediateStopInputSerializer(serializers.Serializer):
-    incident = serializers.CharField(help_text="The incident's number, e.g. FI-2026-000123.")
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
+    )
     account = serializers.IntegerField(
         help_text="Id of one of the incident's accounts, opened at the incident's own branch."
     )
-    amount = serializers.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
+    amount = AmountField(
         required=False,
+        allow_blank=True,
         allow_null=True,
-        coerce_to_string=True,
-        help_text="Amount to hold (yuan); absent or null: the whole account.",
+        help_text="Amount to hold (yuan); absent, empty or null: the whole account.",
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 

@@ -132,12 +132,11 @@ class ImmediateStopPaymentCreateApi(IdempotentMixin, APIView):
         serializer = ImmediateStopInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        amount = data.get("amount")
         control = services.immediate_stop_payment_create(
             actor=Actor.from_request(request),
             incident_id=_incident_id(data["incident"]),
             account_id=data["account"],
-            amount=None if amount is None else str(amount),
+            amount=data.get("amount") or None,
             reason=data.get("reason", ""),
         )
         return _written_response(control, status_code=status.HTTP_201_CREATED)
