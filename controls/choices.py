@@ -13,6 +13,15 @@ class ControlKind(models.TextChoices):
     REVERSAL = "reversal", _("Remittance reversal")
 
 
+class ImmediateReview(models.TextChoices):
+    """The sub-branch's review of a branch's immediate stop-payment (立即止付, taken without
+    waiting for approval on an account opened at the branch): keep it, or lift it through
+    the release flow."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    RELEASED = "released", _("Release requested")
+
+
 # A hold on an account: approved by the monitors of the region that holds the account.
 HOLD_KINDS = [ControlKind.STOP_PAYMENT, ControlKind.FREEZE]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import HOLD_KIND_CHOICES
+from .choices import HOLD_KIND_CHOICES, ImmediateReview
 
 
 class ReasonForm(forms.Form):
@@ -60,3 +60,14 @@ class ReversalRequestForm(forms.Form):
     payee_bank = forms.CharField(label=_("Payee bank"), required=False, max_length=100)
     remitted_at = forms.CharField(label=_("Sent at"), max_length=40)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class ImmediateStopForm(forms.Form):
+    account = forms.IntegerField(label=_("Account"))
+    amount = forms.CharField(label=_("Amount to hold (yuan)"), required=False, max_length=32)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Review"), choices=ImmediateReview.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -28,6 +28,7 @@ from .choices import (
     ControlKind,
     ControlState,
     DeliveryChannel,
+    ImmediateReview,
     InstructionStatus,
     WebhookEvent,
 )
@@ -191,6 +192,30 @@ class ControlRequest(ConcurrentTransitionMixin, models.Model):
     payee_bank = models.CharField(_("payee bank"), max_length=100, blank=True)
 
     needs_second_approval = models.BooleanField(_("needs a second approver"), default=False)
+    # The branch's immediate stop-payment on an account opened at its own outlet (seed 002:
+    # 对于诈骗账户开在本网点的,立即进行账户控制并报送分行): issued to core banking at once,
+    # without approval, and reviewed afterwards by the sub-branch (four-eyes on the review).
+    immediate = models.BooleanField(
+        _("immediate stop-payment"),
+        default=False,
+        help_text=_(
+            "Put on at once by the branch where the account was opened, without waiting for "
+            "approval; the sub-branch reviews it afterwards."
+        ),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_outcome = models.CharField(
+        _("review"), max_length=16, choices=ImmediateReview.choices, blank=True
+    )
+    review_note = models.TextField(_("review note"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -263,8 +288,29 @@ class ControlRequest(ConcurrentTransitionMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=[S.FIRST_APPROVED, *APPROVED_STATES])
-                | Q(first_approved_by__isnull=False),
+                | Q(first_approved_by__isnull=False)
+                | Q(immediate=True),
                 name="control_approved_has_approver",
+            ),
+            # An immediate stop-payment is the opening branch's own, on one of its accounts.
+            models.CheckConstraint(
+                condition=Q(immediate=False)
+                | Q(
+                    kind=ControlKind.STOP_PAYMENT,
+                    opening_unit=F("requesting_unit"),
+                    first_approved_by__isnull=True,
+                    needs_second_approval=False,
+                ),
+                name="control_immediate_own_branch_stop_payment",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("requested_by")),
+                name="control_four_eyes_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True)
+                | Q(immediate=True, reviewed_by__isnull=False) & ~Q(review_outcome=""),
+                name="control_review_of_immediate",
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=APPROVED_STATES)
@@ -317,6 +363,12 @@ class ControlRequest(ConcurrentTransitionMixin, models.Model):
                 name="control_pending_queue",
             ),
             models.Index(fields=["incident", "requested_at"], name="control_incident"),
+            # The sub-branch's review queue: immediate stop-payments not reviewed yet.
+            models.Index(
+                fields=["approving_unit", "requested_at"],
+                condition=Q(immediate=True, reviewed_at__isnull=True),
+                name="control_review_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,7 +409,25 @@ class ControlRequest(ConcurrentTransitionMixin, models.Model):
     def releasable(self) -> bool:
         return self.kind in HOLD_KINDS
 
+    def is_immediate(self) -> bool:
+        return self.immediate
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.immediate and self.reviewed_at is None
+
     # --- transitions (state, guards and timestamps; services do the rest) -------------------
+
+    @transition(field=state, source=S.REQUESTED, target=S.APPROVED, conditions=[is_immediate])
+    def apply_immediately(self) -> None:
+        """No approval: the instruction goes to core banking at once (reviewed afterwards)."""
+        self.approved_at = timezone.now()
+
+    def record_review(self, *, by, outcome: str, note: str) -> None:
+        self.reviewed_by = by
+        self.reviewed_at = timezone.now()
+        self.review_outcome = outcome
+        self.review_note = note
 
     @transition(field=state, source=S.REQUESTED, target=S.APPROVED, conditions=[single_approval])
     def approve(self, *, by) -> None:

@@ -279,3 +279,49 @@ def instruction_confirmed(
         thread=incident.thread,
         tone="info" if executed else "danger",
     )
+
+
+def immediate_stop_payment_reported(*, control: ControlRequest, incident) -> None:
+    """The branch put an immediate stop-payment on: the sub-branch's monitors are told (the
+    branch's report, 报送分行) and asked to review it."""
+    notify(
+        user_ids=users_with_role(
+            units=[control.approving_unit],
+            role=Role.SUB_BRANCH_MONITOR,
+            exclude=[control.requested_by_id],
+        ),
+        title=gettext_noop("Immediate stop-payment %(number)s by %(branch)s: review it"),
+        body=gettext_noop(
+            "Incident %(incident)s: %(branch)s stopped account %(account)s, opened at the "
+            "branch, amount %(amount)s, without waiting for approval; core banking has the "
+            "instruction. Review it by %(due)s: confirm it or release it."
+        ),
+        params=_params(
+            control,
+            incident,
+            branch=lambda: control.requesting_unit.name,
+            due=lambda: clock_time(control.due_at),
+        ),
+        url=control_url(control),
+        key=f"controls:{control.pk}:immediate",
+        thread=incident.thread,
+        tone="danger",
+    )
+
+
+def immediate_stop_payment_reviewed(
+    *, control: ControlRequest, incident, release: ControlRequest | None
+) -> None:
+    """The branch learns what the sub-branch decided about its immediate stop-payment."""
+    notify(
+        user_ids=[control.requested_by_id],
+        title=gettext_noop("Immediate stop-payment %(number)s confirmed by %(unit)s")
+        if release is None
+        else gettext_noop("Immediate stop-payment %(number)s: %(unit)s asks to release it"),
+        body=gettext_noop("Incident %(incident)s, account %(account)s. %(note)s"),
+        params=_params(control, incident, note=control.review_note),
+        url=control_url(control),
+        key=f"controls:{control.pk}:reviewed",
+        thread=incident.thread,
+        tone="info" if release is None else "warning",
+    )

@@ -9,6 +9,7 @@ from incidents.panels import Badge
 
 from . import selectors
 from .choices import (
+    ACTIVE_STATES,
     CONTROL_STATE_COLOURS,
     HOLD_KIND_CHOICES,
     IN_FLIGHT_STATES,
@@ -18,7 +19,15 @@ from .choices import (
     ControlState,
 )
 from .models import AssistanceRequest, ControlRequest
-from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
+from .permissions import (
+    may_acknowledge,
+    may_decide,
+    may_release,
+    may_request,
+    may_review,
+    may_stop_immediately,
+    may_withdraw,
+)
 
 
 def _annotate(control: ControlRequest, actor: Actor, *, assisting: set[int], incident) -> None:
@@ -32,6 +41,7 @@ def _annotate(control: ControlRequest, actor: Actor, *, assisting: set[int], inc
         assisting_unit_ids=assisting,
         has_open_release=getattr(control, "has_open_release", False),
     )
+    control.may_review = may_review(actor, control=control)
 
 
 def incident_panel_context(incident, actor: Actor) -> dict | None:
@@ -71,14 +81,25 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
         else:
             linked.append(control)
     region = incident.unit.region
+    # The branch stops an account of its own outlet at once (no approval): offered per
+    # account opened at the filing branch with no live stop-payment on it.
+    may_stop_now = incident.is_open and may_stop_immediately(actor, incident=incident)
     rows = []
     for account in accounts:
         unit = account.opening_unit
+        live_stop = any(
+            c.kind == ControlKind.STOP_PAYMENT and c.state in ACTIVE_STATES
+            for c in by_account[account.pk]
+        )
         rows.append(
             {
                 "account": account,
                 "controls": by_account[account.pk],
                 "controllable": bool(account.at_this_bank and unit is not None),
+                "stop_now": may_stop_now
+                and account.at_this_bank
+                and account.opening_unit_id == incident.unit_id
+                and not live_stop,
                 # By path: no query per account for its region.
                 "cross_region": bool(
                     unit is not None
@@ -93,7 +114,7 @@ def incident_panel_context(incident, actor: Actor) -> dict | None:
     may_reverse = incident.is_open and may_request(
         actor, incident=incident, kind=ControlKind.REVERSAL
     )
-    if not controls and not may_hold and not may_reverse and not assistances:
+    if not controls and not may_hold and not may_reverse and not assistances and not may_stop_now:
         # Nothing to show and nothing this person could do here.
         return None
     return {

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope, Level, Role
-from fraudops.core.errors import FourEyesRefused, OutOfScope, PermissionRefused
+from fraudops.core.errors import (
+    FourEyesRefused,
+    InvalidInput,
+    InvalidTransition,
+    OutOfScope,
+    PermissionRefused,
+)
 from fraudops.core.permissions import allowed
 
 from .choices import AssistanceState, ControlKind, ControlState
@@ -85,6 +91,85 @@ def check_may_request(
         thread=thread,
         action=action,
     )
+
+
+def check_may_stop_immediately(
+    actor: Actor, *, incident, account=None, action: str = "control.immediate"
+) -> None:
+    """Raise unless `actor` may put an immediate stop-payment on `account` of `incident`
+    (seed 002, branch step 2: 对于诈骗账户开在本网点的,立即进行账户控制并报送分行): branch staff
+    of the filing branch, on an account of the incident opened at that same branch. Without
+    `account`, only who is acting is checked (whether to offer the button at all).
+
+    An account opened elsewhere is refused as input (field `account`), not audited: it is
+    a wrong choice of account, and the ordinary request with approval is the way for it."""
+    thread = incident.thread
+    _staff_only(actor, thread=thread, action=action)
+    unit = actor.unit
+    if unit is None or unit.pk != incident.unit_id or not actor.has_role(*BRANCH_REQUESTER_ROLES):
+        raise PermissionRefused(
+            _(
+                "An immediate stop-payment is put on by the staff of the branch that filed "
+                "the incident, on an account opened at that branch."
+            ),
+            thread=thread,
+            action=action,
+        )
+    if account is None:
+        return
+    if not account.at_this_bank or account.opening_unit_id != incident.unit_id:
+        raise InvalidInput(
+            fields={
+                "account": [
+                    _(
+                        "This account was not opened at this branch: an immediate "
+                        "stop-payment is only for accounts of your own outlet. Request a "
+                        "stop-payment for the sub-branch to approve instead."
+                    )
+                ]
+            }
+        )
+
+
+def check_may_review(actor: Actor, *, control, action: str = "control.review") -> None:
+    """Raise unless `actor` may review the immediate stop-payment `control`: an operations
+    monitor of the sub-branch it was reported to, never its requester (four-eyes), once."""
+    thread = control.incident.thread
+    _staff_only(actor, thread=thread, action=action)
+    if actor.unit is None or actor.unit.pk != control.approving_unit_id:
+        raise OutOfScope(
+            _("Only the operations monitors of %(unit)s can review this stop-payment.")
+            % {"unit": control.approving_unit.name},
+            thread=thread,
+            action=action,
+        )
+    if not actor.has_role(Role.SUB_BRANCH_MONITOR):
+        raise PermissionRefused(
+            _("Reviewing an immediate stop-payment needs the role: %(role)s.")
+            % {"role": Role.SUB_BRANCH_MONITOR.label},
+            thread=thread,
+            action=action,
+        )
+    if actor.user.pk == control.requested_by_id:
+        raise FourEyesRefused(
+            _("You put this stop-payment on: another person must review it."),
+            thread=thread,
+            action=action,
+        )
+    if not control.immediate:
+        raise InvalidTransition(
+            _("Only an immediate stop-payment is reviewed afterwards."),
+            thread=thread,
+            action=action,
+        )
+    if control.reviewed_at is not None:
+        raise InvalidTransition(
+            _("This stop-payment was already reviewed: %(outcome)s.")
+            % {"outcome": control.get_review_outcome_display()},
+            code="already_reviewed",
+            thread=thread,
+            action=action,
+        )
 
 
 def check_may_decide(actor: Actor, *, control, action: str) -> None:
@@ -188,6 +273,14 @@ def check_may_confirm(actor: Actor, *, action: str = "control.confirm") -> None:
 
 def may_request(actor: Actor, **kwargs) -> bool:
     return allowed(check_may_request, actor, **kwargs)
+
+
+def may_stop_immediately(actor: Actor, *, incident, account=None) -> bool:
+    return allowed(check_may_stop_immediately, actor, incident=incident, account=account)
+
+
+def may_review(actor: Actor, *, control) -> bool:
+    return control.awaits_review and allowed(check_may_review, actor, control=control)
 
 
 def may_decide(actor: Actor, *, control) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import Level
+from fraudops.core.choices import Level, Role
 from fraudops.core.errors import InvalidInput, NotFound
 from fraudops.core.models import OrgUnit
 from incidents.models import Incident
@@ -46,6 +46,7 @@ PREFETCHED = (
     "first_approved_by",
     "second_approved_by",
     "rejected_by",
+    "reviewed_by",
     "instruction",
     "releases",
 )
@@ -101,6 +102,18 @@ def approval_queue(*, actor: Actor) -> QuerySet[ControlRequest]:
         )
         .order_by("due_at", "id")
     )
+
+
+def review_queue(*, actor: Actor) -> QuerySet[ControlRequest]:
+    """Immediate stop-payments the branches of the actor's sub-branch put on without
+    approval, not reviewed yet, oldest first: for its operations monitors."""
+    if actor.unit is None or actor.user is None or not actor.has_role(Role.SUB_BRANCH_MONITOR):
+        return ControlRequest.objects.none()
+    return with_related(
+        ControlRequest.objects.filter(
+            approving_unit=actor.unit, immediate=True, reviewed_at__isnull=True
+        )
+    ).order_by("requested_at", "id")
 
 
 def assistance_queue(*, actor: Actor) -> QuerySet[AssistanceRequest]:

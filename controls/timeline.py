@@ -24,6 +24,8 @@ ATTEMPTS = {
     "control.withdraw": gettext_lazy("withdraw an account control request"),
     "control.assistance_acknowledge": gettext_lazy("acknowledge an assistance request"),
     "control.confirm": gettext_lazy("confirm a core-banking instruction"),
+    "control.immediate": gettext_lazy("put an immediate stop-payment on an account"),
+    "control.review": gettext_lazy("review an immediate stop-payment"),
 }
 
 
@@ -70,6 +72,28 @@ def _requested(event, context) -> str:
         "account": facts.get("account", ""),
         "unit": _unit(context, facts.get("approving_unit")),
     }
+
+
+def _immediate(event, context) -> str:
+    facts = _facts(event)
+    return _(
+        "Put immediate stop-payment %(number)s on account %(account)s of this branch, "
+        "without waiting for approval; reported to %(unit)s to review"
+    ) % {
+        "number": event.target,
+        "account": facts.get("account", ""),
+        "unit": _unit(context, facts.get("reported_to")),
+    }
+
+
+def _reviewed(event, context) -> str:
+    after = event.after or {}
+    if after.get("release"):
+        return _("Reviewed immediate stop-payment %(number)s: release %(release)s requested") % {
+            "number": event.target,
+            "release": after["release"],
+        }
+    return _("Reviewed immediate stop-payment %(number)s: confirmed") % {"number": event.target}
 
 
 def _approved(event, context) -> str:
@@ -161,6 +185,8 @@ def _assistance_acknowledged(event, context) -> str:
 RENDERERS = {
     "control.requested": _requested,
     "control.approved": _approved,
+    "control.immediate_stop_payment": _immediate,
+    "control.reviewed": _reviewed,
     "control.first_approved": _first_approved,
     "control.rejected": _rejected,
     "control.withdrawn": _withdrawn,

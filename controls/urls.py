@@ -12,8 +12,14 @@ urlpatterns = [
     path("requests/<str:number>/withdraw/", views.withdraw, name="withdraw"),
     path("requests/<str:number>/release/", views.release, name="release"),
     path("requests/<str:number>/authorise/", views.authorise, name="authorise"),
+    path("requests/<str:number>/review/", views.review, name="review"),
     path("incidents/<str:number>/request/", views.incident_request, name="incident-request"),
     path("incidents/<str:number>/reversal/", views.incident_reversal, name="incident-reversal"),
+    path(
+        "incidents/<str:number>/immediate-stop/",
+        views.incident_immediate_stop,
+        name="incident-immediate-stop",
+    ),
     path("assistance/<int:pk>/", views.assistance_detail, name="assistance-detail"),
     path(
         "assistance/<int:pk>/acknowledge/",

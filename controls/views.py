@@ -22,10 +22,29 @@ from fraudops.core.views import refusal_to_message
 from incidents.models import Incident
 
 from . import selectors, services
-from .choices import IN_FLIGHT_STATES, UNFINISHED_STATES, ControlKind, ControlState
-from .forms import HoldRequestForm, ReasonForm, ReversalRequestForm
+from .choices import (
+    IN_FLIGHT_STATES,
+    UNFINISHED_STATES,
+    ControlKind,
+    ControlState,
+    ImmediateReview,
+)
+from .forms import (
+    HoldRequestForm,
+    ImmediateStopForm,
+    ReasonForm,
+    ReversalRequestForm,
+    ReviewForm,
+)
 from .models import ControlRequest
-from .permissions import may_acknowledge, may_decide, may_release, may_request, may_withdraw
+from .permissions import (
+    may_acknowledge,
+    may_decide,
+    may_release,
+    may_request,
+    may_review,
+    may_withdraw,
+)
 
 
 def _next(request, default: str) -> str:
@@ -62,6 +81,9 @@ def queue(request):
         parties = list(control.incident.parties.all())
         control.victims = [p for p in parties if p.role == "victim"]
         control.payees = [p for p in parties if p.role in ("payee", "fraudster")]
+    to_review = list(selectors.review_queue(actor=actor)[:50])
+    for control in to_review:
+        control.may_review = may_review(actor, control=control)
     assistances = list(selectors.assistance_queue(actor=actor)[:50])
     for assistance in assistances:
         assistance.may_acknowledge = may_acknowledge(actor, assistance=assistance)
@@ -82,6 +104,7 @@ def queue(request):
         "controls/queue.html",
         {
             "pending": pending,
+            "to_review": to_review,
             "assistances": assistances,
             "in_flight": in_flight,
             "mine": mine,
@@ -97,6 +120,7 @@ def request_detail(request, number: str):
     incident = control.incident
     control.may_decide = may_decide(actor, control=control)
     control.may_withdraw = may_withdraw(actor, control=control)
+    control.may_review = may_review(actor, control=control)
     releases = list(control.release_requests.order_by("requested_at"))
     open_release = next((r for r in releases if r.state in UNFINISHED_STATES), None)
     control.may_release = may_release(
@@ -227,6 +251,38 @@ def release(request, number: str):
 
 
 @login_required
+@require_POST
+def review(request, number: str):
+    """The sub-branch's review of a branch's immediate stop-payment: confirm or release."""
+    actor = Actor.from_request(request)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        control = services.immediate_stop_payment_review(
+            actor=actor,
+            number=number,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        refusal_to_message(request, exc, labels={"note": _("Note")})
+    else:
+        if control.review_outcome == ImmediateReview.RELEASED:
+            messages.success(
+                request,
+                _("%(number)s reviewed: its release goes to another monitor for approval.")
+                % {"number": number},
+            )
+        else:
+            messages.success(request, _("%(number)s reviewed and confirmed.") % {"number": number})
+    return HttpResponseRedirect(_next(request, reverse("controls:queue")))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def authorise(request, number: str):
     """The remote authorisation centre's one-click page, linked from its notification."""
@@ -306,6 +362,42 @@ def incident_request(request, number: str):
                 "unit": control.approving_unit.name,
             },
         )
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def incident_immediate_stop(request, number: str):
+    """The incident panel's "stop it now" on an account opened at the filing branch."""
+    actor = Actor.from_request(request)
+    incident = _incident_for(actor, number)
+    back = _next(request, reverse("incident_detail", kwargs={"number": number}))
+    form = ImmediateStopForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _form_errors(form)
+        control = services.immediate_stop_payment_create(
+            actor=actor,
+            incident_id=incident.pk,
+            account_id=form.cleaned_data["account"],
+            amount=form.cleaned_data["amount"] or None,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        refusal_to_message(request, exc, labels={"account": _("Account")})
+        return HttpResponseRedirect(back)
+    messages.success(
+        request,
+        _(
+            "%(number)s: account %(account)s stopped at once and sent to core banking; "
+            "%(unit)s was told and will review it."
+        )
+        % {
+            "number": control.number,
+            "account": control.account_number,
+            "unit": control.approving_unit.name,
+        },
+    )
     return HttpResponseRedirect(back)
 
 

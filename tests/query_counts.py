@@ -29,7 +29,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from controls.choices import ControlKind
-from controls.services import control_request_approve
+from controls.services import control_request_approve, immediate_stop_payment_create
 from controls.tests.factories import ControlRequestFactory
 from fraudops.core.actors import Actor
 from fraudops.core.models import User
@@ -38,6 +38,7 @@ from incidents import services as incident_services
 from incidents.models import Incident
 from incidents.tests.factories import IncidentFactory
 from notifications.tests.factories import NotificationFactory
+from tests.incident_data import filing
 from watchlist import services as watchlist_services
 from watchlist.tests.factories import EntryFactory, NominationFactory
 
@@ -82,6 +83,30 @@ def _incidents(n: int, state: dict[str, Any], filer: str = "teller_bj_hd") -> Kw
 
 def _controls(n: int, state: dict[str, Any]) -> Kwargs:
     ControlRequestFactory.create_batch(n)
+    return {}
+
+
+def _controls_and_reviews(n: int, state: dict[str, Any]) -> Kwargs:
+    # The approvers' queue also lists the branches' immediate stop-payments to review.
+    ControlRequestFactory.create_batch(n)
+    teller = _actor("teller_bj_hd")
+    for i in range(n):
+        incident = incident_services.incident_file(
+            actor=teller,
+            data=filing(
+                accounts=[
+                    {
+                        "role": "payee",
+                        "number": f"621700003{len(state):04d}{i:06d}",
+                        "opening_unit": "BR-BJ-HD",
+                    }
+                ]
+            ),
+        )
+        immediate_stop_payment_create(
+            actor=teller, incident_id=incident.pk, account_id=incident.accounts.get().pk
+        )
+    state[f"reviews{len(state)}"] = n
     return {}
 
 
@@ -192,7 +217,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     # --- pages ------------------------------------------------------------------------
     "home": Pin("teller_bj_hd", _incidents, 12),
     "incident_list": Pin("monitor_bj", _incidents, 10),
-    "controls:queue": Pin("monitor_bj", _controls, 12),
+    "controls:queue": Pin("monitor_bj", _controls_and_reviews, 19),
     "notifications:inbox": Pin("teller_bj_hd", _notifications, 6),
     "watchlist:entry_list": Pin("ho_monitor", _entries, 8),
     "watchlist:review_list": Pin("ho_monitor", _entries_due, 8),
@@ -229,6 +254,7 @@ NOT_A_LIST: dict[str, str] = {
     "watchlist:screening": "a form; its POST screens one party",
     "notifications:mark-read": "POST only",
     "api-reversal-create": "POST only",
+    "api-immediate-stop-create": "POST only",
     "api-notification-read": "POST only",
     "api-notification-unread-count": "one number",
     "api-screening": "POST only: screens the parties sent",

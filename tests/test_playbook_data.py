@@ -32,7 +32,7 @@ EXPECTED_CODES = [
     "forged_bills",
 ]
 
-# Every type's steps as level/code, in playbook order (81 steps, 272 evidence fields).
+# Every type's steps as level/code, in playbook order (81 steps, 276 evidence fields).
 EXPECTED_STEPS = {
     "telecom_fraud": [
         "branch/police_report",
@@ -152,7 +152,7 @@ def test_every_type_has_its_known_steps():
         EXPECTED_STEPS
     )
     assert sum(len(t["steps"]) for t in types) == 81
-    assert sum(len(s["evidence"]) for t in types for s in t["steps"]) == 272
+    assert sum(len(s["evidence"]) for t in types for s in t["steps"]) == 276
 
 
 def test_every_type_has_steps_at_all_three_levels():

@@ -12,6 +12,12 @@ class ControlRequestFilter(django_filters.FilterSet):
     account_number = django_filters.CharFilter()
     requested_after = django_filters.IsoDateTimeFilter(field_name="requested_at", lookup_expr="gte")
     requested_before = django_filters.IsoDateTimeFilter(field_name="requested_at", lookup_expr="lt")
+    immediate = django_filters.BooleanFilter(help_text="Immediate stop-payments (no approval).")
+    awaiting_review = django_filters.BooleanFilter(
+        field_name="reviewed_at",
+        lookup_expr="isnull",
+        help_text="With immediate=true: those the sub-branch has not reviewed yet.",
+    )
 
     class Meta:
         model = ControlRequest

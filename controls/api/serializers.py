@@ -8,7 +8,21 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..choices import HOLD_KIND_CHOICES, ControlKind, ControlState, InstructionStatus
+from fraudops.core.api.fields import (
+    INCIDENT_NUMBER_PATTERN,
+    UNIT_CODE_PATTERN,
+    AmountField,
+    CodeField,
+    DateTimeStringField,
+)
+
+from ..choices import (
+    HOLD_KIND_CHOICES,
+    ControlKind,
+    ControlState,
+    ImmediateReview,
+    InstructionStatus,
+)
 from ..models import AssistanceRequest, ControlRequest, FreezeInstruction
 from ..payloads import instruction_payload
 
@@ -22,11 +36,14 @@ class ControlTargetInputSerializer(serializers.Serializer):
     number = serializers.CharField(
         required=False, allow_blank=True, help_text="A linked account typed in."
     )
-    opening_unit = serializers.CharField(
-        required=False, allow_blank=True, help_text="Code of the branch where it was opened."
+    opening_unit = CodeField(
+        pattern=UNIT_CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="Code of the branch where it was opened.",
     )
     holder_name = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.CharField(
+    amount = AmountField(
         required=False, allow_blank=True, help_text="Amount to hold (yuan); empty: whole account."
     )
 
@@ -37,24 +54,56 @@ class ControlTargetInputSerializer(serializers.Serializer):
 
 
 class ControlRequestCreateSerializer(serializers.Serializer):
-    incident = serializers.CharField(help_text="The incident's number, e.g. FI-2026-000123.")
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
+    )
     kind = serializers.ChoiceField(choices=HOLD_KIND_CHOICES)
     reason = serializers.CharField(required=False, allow_blank=True)
     accounts = ControlTargetInputSerializer(many=True)
 
 
 class ReversalCreateSerializer(serializers.Serializer):
-    incident = serializers.CharField()
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
+    )
     # Blank values reach the service, which names every field at fault in one answer.
     remittance_reference = serializers.CharField(allow_blank=True)
-    amount = serializers.CharField(allow_blank=True)
+    amount = AmountField(allow_blank=True, help_text="Yuan.")
     payee_account_number = serializers.CharField(allow_blank=True)
     payee_name = serializers.CharField(required=False, allow_blank=True)
     payee_bank = serializers.CharField(required=False, allow_blank=True)
-    remitted_at = serializers.CharField(
+    remitted_at = DateTimeStringField(
         allow_blank=True, help_text="ISO 8601, e.g. 2026-11-22T13:50:00+08:00."
     )
     reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class ImmediateStopInputSerializer(serializers.Serializer):
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
+    )
+    account = serializers.IntegerField(
+        help_text="Id of one of the incident's accounts, opened at the incident's own branch."
+    )
+    amount = AmountField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Amount to hold (yuan); absent, empty or null: the whole account.",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=ImmediateReview.choices,
+        help_text="confirmed keeps the stop-payment; released asks to lift it (approved by "
+        "another monitor).",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Required to release."
+    )
+    expected_state = serializers.ChoiceField(choices=ControlState.choices, required=False)
 
 
 class ApproveInputSerializer(serializers.Serializer):
@@ -107,6 +156,7 @@ class ControlRequestSerializer(serializers.ModelSerializer):
     first_approved_by = serializers.SerializerMethodField()
     second_approved_by = serializers.SerializerMethodField()
     rejected_by = serializers.SerializerMethodField()
+    reviewed_by = serializers.SerializerMethodField()
     cross_region = serializers.SerializerMethodField()
     approval_seconds = serializers.FloatField(read_only=True, allow_null=True)
     execution_seconds = serializers.FloatField(read_only=True, allow_null=True)
@@ -153,7 +203,16 @@ class ControlRequestSerializer(serializers.ModelSerializer):
             "approval_seconds",
             "execution_seconds",
             "instruction",
+            "immediate",
+            "reviewed_by",
+            "reviewed_at",
+            "review_outcome",
+            "review_note",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_reviewed_by(self, obj) -> str | None:
+        return _username(obj.reviewed_by) if obj.reviewed_by_id else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_requested_by(self, obj) -> str | None:
@@ -253,6 +312,11 @@ def control_document(obj: ControlRequest) -> dict:
         }
         if instruction is not None
         else None,
+        "immediate": obj.immediate,
+        "reviewed_by": _username(obj.reviewed_by) if obj.reviewed_by_id else None,
+        "reviewed_at": _when(obj.reviewed_at),
+        "review_outcome": obj.review_outcome,
+        "review_note": obj.review_note,
     }
 
 

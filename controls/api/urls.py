@@ -30,6 +30,16 @@ urlpatterns = [
         name="api-control-release",
     ),
     path(
+        "control-requests/<str:number>/review/",
+        views.ControlRequestReviewApi.as_view(),
+        name="api-control-review",
+    ),
+    path(
+        "immediate-stop-payments/",
+        views.ImmediateStopPaymentCreateApi.as_view(),
+        name="api-immediate-stop-create",
+    ),
+    path(
         "reversal-requests/",
         views.ReversalRequestCreateApi.as_view(),
         name="api-reversal-create",

@@ -28,8 +28,10 @@ from .serializers import (
     ControlRequestCreateSerializer,
     ControlRequestSerializer,
     FreezeInstructionSerializer,
+    ImmediateStopInputSerializer,
     ReasonInputSerializer,
     ReversalCreateSerializer,
+    ReviewInputSerializer,
     TimelinessRowSerializer,
 )
 
@@ -43,7 +45,8 @@ CONFLICT = OpenApiResponse(description="Decided or changed by someone else at th
 def _incident_id(number: str) -> int:
     incident_id = Incident.objects.filter(number=number).values_list("pk", flat=True).first()
     if incident_id is None:
-        raise NotFound()
+        # The same answer as an incident out of the caller's scope (the services' rule).
+        raise NotFound(_("No such incident."))
     return incident_id
 
 
@@ -112,6 +115,56 @@ class ReversalRequestCreateApi(IdempotentMixin, APIView):
             actor=Actor.from_request(request), incident_id=incident_id, **data
         )
         return _written_response(control, status_code=status.HTTP_201_CREATED)
+
+
+class ImmediateStopPaymentCreateApi(IdempotentMixin, APIView):
+    """The filing branch stops an account opened at its own outlet at once: the instruction
+    goes to core banking without approval, and the sub-branch reviews it afterwards."""
+
+    required_scopes = {"POST": INCIDENT_WRITE}
+
+    @extend_schema(
+        request=ImmediateStopInputSerializer,
+        responses={201: ControlRequestSerializer, 409: CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request):
+        serializer = ImmediateStopInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        control = services.immediate_stop_payment_create(
+            actor=Actor.from_request(request),
+            incident_id=_incident_id(data["incident"]),
+            account_id=data["account"],
+            amount=data.get("amount") or None,
+            reason=data.get("reason", ""),
+        )
+        return _written_response(control, status_code=status.HTTP_201_CREATED)
+
+
+class ControlRequestReviewApi(IdempotentMixin, APIView):
+    """The sub-branch reviews an immediate stop-payment: confirm it, or release it (never
+    by its requester)."""
+
+    required_scopes = {"POST": INCIDENT_WRITE}
+
+    @extend_schema(
+        request=ReviewInputSerializer,
+        responses={200: ControlRequestSerializer, 409: CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str):
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        control = services.immediate_stop_payment_review(
+            actor=Actor.from_request(request),
+            number=number,
+            outcome=data["outcome"],
+            note=data.get("note", ""),
+            expected_state=data.get("expected_state"),
+        )
+        return _written_response(control)
 
 
 class ControlRequestDetailApi(APIView):

@@ -6,6 +6,9 @@
 - `reversals`: `reversal_request_create` (冲正, authorised by the remote authorisation centre);
 - `releases`: `control_release_request` (lifting an executed hold);
 - `decisions`: `control_request_approve`, `control_request_reject`, `control_request_withdraw`;
+- `immediate`: `immediate_stop_payment_create` (the opening branch stops its own account at
+  once, no approval) and `immediate_stop_payment_review` (the sub-branch confirms or
+  releases it afterwards);
 - `assistance`: `assistance_acknowledge` (cross-region assistance, raised by `requests`);
 - `instructions`: `instructions_mark_delivered`, `instruction_confirm` (core banking; the
   instruction is issued by `decisions`).
@@ -22,6 +25,7 @@ from `controls.services`.
 
 from .assistance import assistance_acknowledge
 from .decisions import control_request_approve, control_request_reject, control_request_withdraw
+from .immediate import immediate_stop_payment_create, immediate_stop_payment_review
 from .instructions import CONFIRM_RESULTS, instruction_confirm, instructions_mark_delivered
 from .releases import control_release_request
 from .requests import (
@@ -41,6 +45,8 @@ __all__ = [
     "control_request_reject",
     "control_request_withdraw",
     "control_requests_create",
+    "immediate_stop_payment_create",
+    "immediate_stop_payment_review",
     "instruction_confirm",
     "instructions_mark_delivered",
     "reversal_request_create",

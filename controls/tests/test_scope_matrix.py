@@ -17,6 +17,7 @@ from .factories import ControlRequestFactory
 MISSING = "AC-2099-999999"
 OUTSIDER = "monitor_sh"  # another region
 REASON = {"reason": "重复申请"}
+REVIEW = {"outcome": "confirmed", "note": "核实"}
 
 
 def _number(world):
@@ -44,6 +45,8 @@ CONTROL_WRITES = [
     Endpoint("api-control-reject", "post", _number, {"number": MISSING}, REASON),
     Endpoint("api-control-withdraw", "post", _number, {"number": MISSING}, REASON),
     Endpoint("api-control-release", "post", _number, {"number": MISSING}, REASON),
+    Endpoint("controls:review", "post", _number, {"number": MISSING}, REVIEW),
+    Endpoint("api-control-review", "post", _number, {"number": MISSING}, REVIEW),
 ]
 INCIDENT_WRITES = [
     Endpoint(
@@ -64,6 +67,13 @@ INCIDENT_WRITES = [
             "payee_account_number": "6222000011112222333",
             "remitted_at": "2026-11-22T10:00",
         },
+    ),
+    Endpoint(
+        "controls:incident-immediate-stop",
+        "post",
+        _incident,
+        {"number": "FI-2099-999999"},
+        {"account": "1"},
     ),
 ]
 # These two pages find the incident by number without the caller's scope, so someone of
@@ -118,6 +128,9 @@ WRONG_ROLES = [
     (CONTROL_WRITES[6], "monitor_bj", "permission_denied"),
     (INCIDENT_WRITES[0], "security_bj", ""),
     (INCIDENT_WRITES[1], "monitor_bj", ""),  # reversals are the filing branch's
+    (INCIDENT_WRITES[2], "monitor_bj", ""),  # stopping at once is the filing branch's
+    (CONTROL_WRITES[8], "security_bj", ""),  # reviews are the region's monitors'
+    (CONTROL_WRITES[9], "security_bj", "permission_denied"),
     (ASSISTANCE[1], "security_sh", ""),  # acknowledging is the asked region's monitors'
     (ASSISTANCE[2], "security_sh", "permission_denied"),
 ]
@@ -135,4 +148,38 @@ def test_the_wrong_role_is_refused_and_nothing_changes(world, person, endpoint, 
         assert response.status_code == 302
         [message] = get_messages(response.wsgi_request)
         assert message.level_tag == "error"
+    assert rows() == before
+
+
+# The API's immediate stop-payment names its incident in the body, not the URL.
+IMMEDIATE_API = "/api/v1/immediate-stop-payments/"
+
+
+def _immediate_body(incident_number: str, account_id: int) -> dict:
+    return {"incident": incident_number, "account": account_id}
+
+
+def test_immediate_stop_api_answers_another_region_as_a_missing_incident(world, person):
+    incident = world["control"].incident
+    account = incident.accounts.first()
+    client = client_for(person(OUTSIDER), Endpoint("api-x", "post", _incident, {}))
+    before = rows()
+    response = client.post(
+        IMMEDIATE_API, _immediate_body(incident.number, account.pk), format="json"
+    )
+    missing = client.post(IMMEDIATE_API, _immediate_body("FI-2099-999999", 1), format="json")
+    assert (response.status_code, missing.status_code) == (404, 404)
+    assert response.content == missing.content
+    assert rows() == before
+
+
+def test_immediate_stop_api_refuses_the_wrong_role_with_403(world, person):
+    incident = world["control"].incident
+    client = client_for(person("monitor_bj"), Endpoint("api-x", "post", _incident, {}))
+    before = rows()
+    response = client.post(
+        IMMEDIATE_API, _immediate_body(incident.number, incident.accounts.first().pk), format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
     assert rows() == before

@@ -1,9 +1,17 @@
 """Shapes of the incident API. Input serializers check structure only; the services do the
 domain validation (Chinese IDs, phones, cards) so that the browser and the API agree."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from fraudops.core.api.fields import (
+    TYPE_CODE_PATTERN,
+    UNIT_CODE_PATTERN,
+    AmountField,
+    ChoiceStringField,
+    CodeField,
+    DateTimeStringField,
+)
 
 from ..actions import TRANSITIONS
 from ..choices import (
@@ -33,67 +41,60 @@ from ..models import (
 )
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "format": "decimal",
-        "pattern": r"^\d{1,14}(\.\d{1,2})?$",
-        "example": "200000.00",
-    }
-)
-class AmountInputField(serializers.CharField):
-    """An amount in yuan as a decimal string (the service parses it: full-width digits and
-    thousands separators are accepted, the refusal names the field)."""
-
-
-@extend_schema_field(OpenApiTypes.DATETIME)
-class DateTimeInputField(serializers.CharField):
-    """An ISO date and time (no offset: the user's zone); parsed by the service."""
-
-
 class PartyInputSerializer(serializers.Serializer):
-    role = serializers.CharField()
+    role = ChoiceStringField(choices=PartyRole)
     name = serializers.CharField(required=False, allow_blank=True)
-    id_type = serializers.CharField(required=False, allow_blank=True)
+    id_type = ChoiceStringField(choices=IdType, required=False, allow_blank=True)
     id_number = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True)
-    staff_role = serializers.CharField(required=False, allow_blank=True)
+    staff_role = ChoiceStringField(choices=StaffRole, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class AccountInputSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    kind = serializers.CharField(required=False, allow_blank=True)
+    role = ChoiceStringField(choices=AccountRole)
+    kind = ChoiceStringField(choices=AccountKind, required=False, allow_blank=True)
     number = serializers.CharField()
     holder_name = serializers.CharField(required=False, allow_blank=True)
     bank_name = serializers.CharField(required=False, allow_blank=True)
     at_this_bank = serializers.BooleanField(required=False, default=False)
-    opening_unit = serializers.CharField(required=False, allow_blank=True)
+    opening_unit = CodeField(
+        pattern=UNIT_CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="Code of the branch where it was opened, e.g. BR-BJ-CY.",
+    )
     party = serializers.IntegerField(
         required=False, allow_null=True, help_text="Index of the holder in `parties`."
     )
 
 
 class VehicleInputSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = ChoiceStringField(choices=VehicleKind)
     value = serializers.CharField()
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class IncidentFileSerializer(serializers.Serializer):
-    incident_type = serializers.CharField(help_text="A stable type code, e.g. telecom_fraud.")
-    unit = serializers.CharField(
-        required=False, help_text="Code of the filing branch (API clients must give it)."
+    incident_type = CodeField(
+        pattern=TYPE_CODE_PATTERN, help_text="A stable type code, e.g. telecom_fraud."
     )
-    occurred_at = serializers.CharField()
+    unit = CodeField(
+        pattern=UNIT_CODE_PATTERN,
+        required=False,
+        help_text="Code of the filing branch (API clients must give it).",
+    )
+    occurred_at = DateTimeStringField(
+        help_text="ISO 8601; without an offset, the user's time zone (Asia/Shanghai)."
+    )
     summary = serializers.CharField()
-    channel = serializers.CharField(required=False, allow_blank=True)
-    fraud_script = serializers.CharField(required=False, allow_blank=True)
+    channel = ChoiceStringField(choices=Channel, required=False, allow_blank=True)
+    fraud_script = ChoiceStringField(choices=FraudScript, required=False, allow_blank=True)
     fraud_script_detail = serializers.CharField(required=False, allow_blank=True)
-    amount_lost = serializers.CharField(required=False, allow_blank=True)
-    amount_recovered = serializers.CharField(required=False, allow_blank=True)
-    amount_prevented = serializers.CharField(required=False, allow_blank=True)
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    amount_lost = AmountField(required=False, allow_blank=True, help_text="Yuan.")
+    amount_recovered = AmountField(required=False, allow_blank=True, help_text="Yuan.")
+    amount_prevented = AmountField(required=False, allow_blank=True, help_text="Yuan.")
+    outcome = ChoiceStringField(choices=Outcome, required=False, allow_blank=True)
     serious = serializers.BooleanField(required=False, default=False)
     external_reference = serializers.CharField(required=False, allow_blank=True)
     parties = PartyInputSerializer(many=True, required=False)
@@ -127,8 +128,8 @@ class TaskResultInputSerializer(serializers.Serializer):
 class LedgerEntryInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LedgerKind.choices)
     source = serializers.ChoiceField(choices=LedgerSource.choices)
-    amount = AmountInputField(help_text="Yuan, greater than zero, at most two decimals.")
-    occurred_at = DateTimeInputField(
+    amount = AmountField(help_text="Yuan, greater than zero, at most two decimals.")
+    occurred_at = DateTimeStringField(
         required=False, help_text="When the money moved (default: now)."
     )
     reference = serializers.CharField(
@@ -145,7 +146,7 @@ class LedgerVoidInputSerializer(serializers.Serializer):
 
 
 class AmountLostInputSerializer(serializers.Serializer):
-    amount_lost = AmountInputField(help_text="Yuan, zero or more, at most two decimals.")
+    amount_lost = AmountField(help_text="Yuan, zero or more, at most two decimals.")
     reason = serializers.CharField(help_text="Why the amount lost changes (required).")
 
 

@@ -2,6 +2,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fraudops.core.api.fields import INCIDENT_NUMBER_PATTERN, CodeField
+
 from ..choices import Decision, EntryKind, MatchRule
 from ..models import Entry, Nomination
 from ..screening import MAX_FIELD_LENGTH, MAX_PARTIES, SCREEN_FIELDS
@@ -117,7 +119,13 @@ class NominationInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryKind.choices)
     data = serializers.DictField(help_text="The subject's fields for this kind.")
     reason = serializers.CharField(max_length=2000)
-    incident = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    incident = CodeField(
+        pattern=INCIDENT_NUMBER_PATTERN,
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="The incident's number, e.g. FI-2026-000123.",
+    )
     review_on = serializers.DateField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
