@@ -36,10 +36,11 @@ from ..choices import ACTIVE_STATES, ControlKind, ImmediateReview
 from ..lock_objects import INCIDENT_RELATED, control_lock, scope_reached_through_request
 from ..models import ControlRequest
 from ..permissions import check_may_review, check_may_stop_immediately
+from ..step_records import request_link
 from .common import audit_label, snapshot
 from .instructions import instruction_issue
 from .releases import control_release_request
-from .requests import _next_number, check_incident_open, playbook_step_record
+from .requests import _next_number, check_incident_open
 
 # The sub-branch reviews the immediate stop-payment with the branch's report: the same day.
 REVIEW_WITHIN = datetime.timedelta(hours=24)
@@ -153,7 +154,7 @@ def immediate_stop_payment_create(
         )
         instruction_issue(actor=actor, control=control)
         notify.immediate_stop_payment_reported(control=control, incident=incident)
-        playbook_step_record(actor=actor, incident=incident, control=control)
+        request_link(actor=actor, incident=incident, control=control)
     return control
 
 
