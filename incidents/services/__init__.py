@@ -12,6 +12,8 @@ module per aggregate:
 - `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
   reporting up when a level's reporting step is done;
 - `evidence`: `evidence_attach`;
+- `exports`: `incident_export_record` (an export of the list, audited);
+- `search`: `search_keys_refresh` (the incident's search keys, after its facts change);
 - `recovery`: `incident_record_recovery`;
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
   order.
@@ -23,9 +25,11 @@ direct calls to `incidents.task_clocks`.
 
 from ..actions import TRANSITIONS
 from .evidence import evidence_attach
+from .exports import incident_export_record
 from .filing import MAX_PARTIES, incident_file
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
 from .recovery import incident_record_recovery
+from .search import search_keys_refresh
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
 from .transitions import incident_transition
 
@@ -33,12 +37,14 @@ __all__ = [
     "MAX_PARTIES",
     "TRANSITIONS",
     "evidence_attach",
+    "incident_export_record",
     "incident_file",
     "incident_lock",
     "incident_record_recovery",
     "incident_transition",
     "scope_subtree_or_units",
     "scope_subtree_writer",
+    "search_keys_refresh",
     "task_complete",
     "task_instruct",
     "task_lock",

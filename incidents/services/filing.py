@@ -44,6 +44,7 @@ from ..choices import (
 )
 from ..models import Account, Incident, Party, Vehicle
 from .levels import level_tasks_open
+from .search import search_keys_store
 
 MAX_PARTIES = 50
 
@@ -333,7 +334,9 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                 )
             )
         Account.objects.bulk_create(accounts)
-        Vehicle.objects.bulk_create([Vehicle(incident=incident, **v) for v in cleaned["vehicles"]])
+        vehicles = [Vehicle(incident=incident, **v) for v in cleaned["vehicles"]]
+        Vehicle.objects.bulk_create(vehicles)
+        search_keys_store(incident, parties=parties, accounts=accounts, vehicles=vehicles)
 
         incident.start()
         save_or_conflict(incident, action="incident.file")
