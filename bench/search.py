@@ -386,7 +386,7 @@ def main() -> int:
                     count, has_keys = cursor.fetchone()
                     loaded = count if has_keys else 0
                 probe.close()
-            except Exception:  # no database yet, or not migrated: load it
+            except psycopg2.Error:  # no database yet, or not migrated: load it
                 loaded = 0
         if loaded == args.incidents:
             log(f"{DB_NAME} already holds {loaded:,} incidents: skipping the load")
