@@ -255,9 +255,7 @@ def load(total: int, queries: int, bench_url: str, var_dir: str) -> dict[str, li
             (p.incident_type.code, p.pk)
             for p in Playbook.objects.filter(is_current=True).select_related("incident_type")
         ],
-        "branches": list(
-            OrgUnit.objects.filter(level=Level.BRANCH).values_list("pk", flat=True)
-        ),
+        "branches": list(OrgUnit.objects.filter(level=Level.BRANCH).values_list("pk", flat=True)),
     }
     with connection.cursor() as cursor:
         rebuild = _drop_indexes(cursor)
@@ -489,9 +487,7 @@ def main() -> int:
             "name_p50_ms": _p(times["name"], 0.5),
             "baseline_p50_ms": _p(times["baseline"], 0.5),
             "id_ratio": round((_p(times["id"], 0.99) or 0) / baseline, 2) if baseline else None,
-            "name_ratio": round((_p(times["name"], 0.99) or 0) / baseline, 2)
-            if baseline
-            else None,
+            "name_ratio": round((_p(times["name"], 0.99) or 0) / baseline, 2) if baseline else None,
             "parties_accounts_vehicles": parties + accounts + vehicles,
             "search_keys": keys,
             "id_missed": len(missed["id"]),

@@ -90,6 +90,10 @@ def incident_keys(
     """Every (kind, key) an incident is found under, from its fields and its parties',
     accounts' and fraud vehicles' (already normalised at filing)."""
     pairs: set[Pair] = {(K.NUMBER, incident.number.upper())}
+    serial = _NUMBER_RE.fullmatch(incident.number.upper())
+    if serial:
+        # The serial alone ("123" of FI-2026-000123): what people read out on the phone.
+        pairs.add((K.NUMBER, str(int(serial.group(3)))))
     if incident.external_reference:
         pairs.add((K.REFERENCE, _key(_upper(incident.external_reference))))
     for party in parties:
@@ -118,10 +122,11 @@ def _try(normalise: Any, value: str) -> Any:
 def query_keys(text: str) -> set[Pair]:
     """Every (kind, key) a typed query may mean; empty when there is nothing to look up.
 
-    An incident number (FI-2026-000123, fi2026123, 2026-123), an external reference,
-    a resident ID or other document number, a unified social credit or organisation code,
-    a phone, an account or card number, a web address or domain, and a name (Simplified or
-    Traditional characters, pinyin with or without spaces in any order, initials).
+    An incident number (FI-2026-000123, fi2026123, 2026-123, or its serial alone: 123), an
+    external reference, a resident ID or other document number, a unified social credit or
+    organisation code, a phone, an account or card number, a web address or domain, and a
+    name (Simplified or Traditional characters, pinyin with or without spaces in any order,
+    initials).
     """
     folded = chinese.fold(text or "").strip()[:QUERY_MAX]
     if not folded:
@@ -129,6 +134,8 @@ def query_keys(text: str) -> set[Pair]:
     upper = _upper(folded)
     pairs: set[Pair] = {(K.REFERENCE, _key(upper))}
     number = _NUMBER_RE.fullmatch(folded.upper().replace(" ", ""))
+    if upper.isdigit() and len(upper) <= 6:
+        pairs.add((K.NUMBER, str(int(upper))))
     if number:
         year = number.group(1) or number.group(2)
         pairs.add((K.NUMBER, f"FI-{year}-{int(number.group(3)):06d}"))
