@@ -51,8 +51,9 @@ COLUMNS: tuple[tuple[Callable[[], str], Callable[[Incident], Any]], ...] = (
     (lambda: _("Amount recovered"), lambda i: i.amount_recovered),
     (lambda: _("Amount prevented"), lambda i: i.amount_prevented),
     (lambda: _("Serious"), lambda i: _yes_no(i.serious)),
-    (lambda: _("Open steps"), lambda i: i.open_task_count),
-    (lambda: _("Overdue steps"), lambda i: i.overdue_task_count),
+    # Annotated by selectors.incident_list.
+    (lambda: _("Open steps"), lambda i: getattr(i, "open_task_count", None)),
+    (lambda: _("Overdue steps"), lambda i: getattr(i, "overdue_task_count", None)),
     (lambda: _("External reference"), lambda i: i.external_reference),
 )
 

@@ -69,7 +69,7 @@ def _document_pairs(id_type: str, id_number: str) -> set[Pair]:
     if not id_number:
         return set()
     number = _upper(id_number)
-    pairs = {(K.DOCUMENT, _key(number))}
+    pairs: set[Pair] = {(K.DOCUMENT, _key(number))}
     if id_type == IdType.USCC and len(number) == 18:
         # A unified social credit code carries the organisation code in characters 9-17.
         pairs.add((K.DOCUMENT, number[8:17]))
@@ -170,7 +170,7 @@ def _url_query_pairs(folded: str) -> set[Pair]:
         normalized, domain = chinese.normalize_url(folded)
     except ValidationError:
         return set()
-    pairs = {(K.URL, _key(normalized))}
+    pairs: set[Pair] = {(K.URL, _key(normalized))}
     if "/" not in normalized and "?" not in normalized:
         pairs.add((K.DOMAIN, _key(domain)))
     return pairs
