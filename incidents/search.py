@@ -14,6 +14,7 @@ of existing incidents calls `incident_keys` on its historical models).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -176,6 +177,26 @@ def _url_query_pairs(folded: str) -> set[Pair]:
     return pairs
 
 
+_READINGS_MAX = 12
+
+
+def _pinyin_readings(folded: str) -> set[Pair]:
+    """Pinyin typed without apostrophes reads more than one way: "Junyu" is jun-yu (俊宇)
+    or ju-nyu (居女). Every reading's key, so that the one the name was stored under is
+    among them."""
+    words = [chinese.strip_accents(word).lower() for word in re.split(r"[\s\u00b7'-]+", folded)]
+    options = [chinese.pinyin_segmentations(word) for word in words if word]
+    if not options or not all(options):
+        return set()
+    readings: set[Pair] = set()
+    for combination in itertools.islice(itertools.product(*options), _READINGS_MAX):
+        syllables = " ".join(" ".join(parts) for parts in combination)
+        compact = chinese.name_keys(syllables)["pinyin_compact"]
+        if compact:
+            readings.add((K.PINYIN, _key(compact)))
+    return readings
+
+
 def _name_query_pairs(folded: str) -> set[Pair]:
     keys = chinese.name_keys(folded)
     pairs: set[Pair] = set()
@@ -185,6 +206,8 @@ def _name_query_pairs(folded: str) -> set[Pair]:
         pairs.add((K.PINYIN, _key(keys["pinyin_compact"])))
     if keys["latin_folded"]:
         pairs.add((K.LATIN, _key(keys["latin_folded"])))
+    if not chinese.HAN_RE.search(folded):
+        pairs |= _pinyin_readings(folded)
     letters = folded.replace(" ", "").lower()
     if _LETTERS_RE.fullmatch(letters) and not keys["pinyin_compact"]:
         # Too short to be read as pinyin: "zxl" is 张秀兰's initials.

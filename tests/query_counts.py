@@ -208,7 +208,7 @@ QUERY_COUNTS: dict[str, Pin] = {
 SEARCHES: dict[str, Pin] = {
     "incident_list": Pin("monitor_bj", _incidents, 11, {"q": "11010519491231002X"}),
     "incident_export_csv": Pin(
-        "monitor_bj", _incidents, 0, {"q": "張秀蘭", "channel": "online_banking"}
+        "monitor_bj", _incidents, 9, {"q": "張秀蘭", "channel": "online_banking"}
     ),
     "api-incident-list": Pin("monitor_bj", _incidents, 5, {"q": "Zhang Xiulan"}),
 }

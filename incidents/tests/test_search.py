@@ -176,3 +176,11 @@ def test_query_keys_classify_what_was_typed():
     assert (SearchKeyKind.DOMAIN, "example.cn") in search.query_keys("login.example.cn")
     assert (SearchKeyKind.DOMAIN, "example.cn") not in search.query_keys("example.cn/x")
     assert search.query_keys("") == set()
+
+
+def test_pinyin_that_reads_two_ways_finds_the_name_stored(file_incident, actor):
+    # "Junyu" splits as jun-yu or ju-nyu; the name 李俊雨 is stored under li-jun-yu.
+    parties = [{"role": "victim", "name": "李俊雨", "phone": "13700137000"}]
+    incident = file_incident(parties=parties, accounts=[], vehicles=[])
+    assert _found(actor("monitor_bj"), "Li Junyu") == {incident.number}
+    assert _found(actor("monitor_bj"), "junyu li") == {incident.number}
