@@ -249,3 +249,20 @@ TIMELINESS_RESULT_COLOURS = colours(
 # The longest free text a step's note, a not-applicable reason, an instruction or a
 # transition's reason may hold (longer is refused, never cut).
 MAX_NOTE = 5000
+
+
+class SearchKeyKind(models.TextChoices):
+    """What a search key was made from (incidents.SearchKey): the search box classifies
+    what was typed and looks up the kinds it can be."""
+
+    NUMBER = "number", _("Incident number")
+    REFERENCE = "reference", _("External reference")
+    NAME = "name", _("Name")
+    PINYIN = "pinyin", _("Name in pinyin")
+    INITIALS = "initials", _("Pinyin initials")
+    LATIN = "latin", _("Latin name")
+    DOCUMENT = "document", _("Document number")
+    ACCOUNT = "account", _("Account or card number")
+    PHONE = "phone", _("Phone")
+    URL = "url", _("Web address")
+    DOMAIN = "domain", _("Domain")

@@ -25,7 +25,6 @@ from .choices import (
     PartyRole,
     StaffRole,
     VehicleKind,
-    states_held_at,
 )
 
 BLANK = [("", "—")]
@@ -311,7 +310,30 @@ FIELD_KEY = re.compile(r"^(parties|accounts|vehicles)\[(\d+)\](?:\.(\w+))?$")
 # --- incident list filters -----------------------------------------------------------------
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 class IncidentFilterForm(forms.Form):
+    """The incident list's search box and filters, read from the URL (so a filtered list is
+    a link, and pagination and the exports keep it). `filters()` gives the keyword arguments
+    of `selectors.incident_filter`; an invalid value is shown on its field and ignored."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Number, name, ID, account, phone, web address"),
+                "size": 36,
+            }
+        ),
+    )
     type = forms.ChoiceField(label=_("Type"), required=False)
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("Any")), *IncidentState.choices], required=False
@@ -319,36 +341,62 @@ class IncidentFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Held at"), choices=[("", _("Any")), *Level.choices], required=False
     )
+    unit = forms.ChoiceField(label=_("Unit and the units below it"), required=False)
+    filed_from = forms.DateField(label=_("Filed from"), required=False, widget=DateInput)
+    filed_to = forms.DateField(label=_("Filed until"), required=False, widget=DateInput)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any")), *Channel.choices], required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("Any")), *Outcome.choices], required=False
+    )
     serious = forms.ChoiceField(
         label=_("Serious"),
         choices=[("", _("Any")), ("yes", _("Serious only")), ("no", _("Not serious"))],
         required=False,
     )
-    q = forms.CharField(
-        label=_("Number"),
+    overdue = forms.ChoiceField(
+        label=_("Overdue steps"),
+        choices=[("", _("Any")), ("yes", _("With overdue steps")), ("no", _("None overdue"))],
         required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"placeholder": "FI-2026-000123", "type": "search"}),
     )
 
-    def __init__(self, *args, type_choices=(), **kwargs):
+    def __init__(self, *args, type_choices=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("Any")), *list(type_choices)]
+        self.units = {unit.code: unit for unit in units}
+        self.fields["unit"].choices = [
+            ("", _("Any")),
+            *[(unit.code, f"{unit.name} ({unit.code})") for unit in units],
+        ]
 
-    def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data.get("type"):
-            queryset = queryset.filter(incident_type_id=data["type"])
-        if data.get("state"):
-            queryset = queryset.filter(state=data["state"])
-        if data.get("level"):
-            queryset = queryset.filter(state__in=states_held_at(data["level"]))
-        if data.get("serious") == "yes":
-            queryset = queryset.filter(serious=True)
-        elif data.get("serious") == "no":
-            queryset = queryset.filter(serious=False)
-        if data.get("q"):
-            queryset = queryset.filter(number__icontains=data["q"].strip())
-        return queryset
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("filed_from"), data.get("filed_to")
+        if start and end and end < start:
+            self.add_error("filed_to", _("The end of the date range is before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """The selector's keyword arguments for the valid fields (empty when unbound)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+
+        def yes_no(value):
+            return {"yes": True, "no": False}.get(value or "")
+
+        return {
+            "text": (data.get("q") or "").strip(),
+            "incident_type": data.get("type") or "",
+            "states": [data["state"]] if data.get("state") else [],
+            "level": data.get("level") or "",
+            "unit": self.units.get(data.get("unit") or ""),
+            "filed_from": data.get("filed_from"),
+            "filed_to": data.get("filed_to"),
+            "channel": data.get("channel") or "",
+            "outcome": data.get("outcome") or "",
+            "serious": yes_no(data.get("serious")),
+            "overdue": yes_no(data.get("overdue")),
+        }

@@ -31,6 +31,7 @@ from .choices import (
     LedgerSource,
     Outcome,
     PartyRole,
+    SearchKeyKind,
     StaffRole,
     TaskStatus,
     VehicleKind,
@@ -529,6 +530,29 @@ class TaskRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.record_id} {self.label}"
+
+
+class SearchKey(models.Model):
+    """One normalised key an incident is found under by the search box: its number, its
+    external reference, and each identifier and name of its parties, accounts and fraud
+    vehicles (built by `incidents.search.incident_keys`, rebuilt by
+    `services.search_keys_refresh`). Looked up by exact key (a btree on (key, kind)),
+    never by a `LIKE` scan."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="search_keys")
+    kind = models.CharField(max_length=16, choices=SearchKeyKind.choices)
+    key = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("search key")
+        verbose_name_plural = _("search keys")
+        indexes = [
+            # PostgreSQL answers a lookup from the index alone (incident_id included).
+            models.Index(fields=["key", "kind"], include=["incident"], name="searchkey_key_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime
+from collections.abc import Sequence
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
 from fraudops.core.choices import LEVEL_ORDER, level_above
 from fraudops.core.errors import NotFound
-from fraudops.core.models import AuditEvent
+from fraudops.core.models import AuditEvent, OrgUnit
 
+from . import search
 from .choices import OPEN_STATES, TaskStatus, states_held_at
 from .models import (
     Account,
@@ -17,6 +23,7 @@ from .models import (
     Incident,
     LedgerEntry,
     Party,
+    SearchKey,
     SummaryAmendment,
     Task,
     Vehicle,
@@ -203,3 +210,80 @@ def incident_queue(*, actor: Actor) -> QuerySet[Incident]:
     """Open incidents currently held at the actor's level within their subtree."""
     states = states_held_at(*actor.working_levels())
     return incident_list(actor=actor).filter(state__in=states)
+
+
+# --- search and filters (the list page, its exports and the API list) -------------------------
+
+
+def incident_search(queryset: QuerySet[Incident], *, text: str) -> QuerySet[Incident]:
+    """The incidents of `queryset` found under what was typed in the search box (number,
+    reference, name, document, phone, account or card, web address or domain): exact
+    lookups of the keys `incidents.search.query_keys` reads in it, through the (key, kind)
+    index. Nothing typed that can be a key finds nothing."""
+    pairs = search.query_keys(text)
+    if not pairs:
+        return queryset.none()
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in sorted(pairs):
+        by_kind.setdefault(kind, []).append(key)
+    match = reduce(or_, (Q(kind=kind, key__in=keys) for kind, keys in by_kind.items()))
+    return queryset.filter(pk__in=SearchKey.objects.filter(match).values("incident_id"))
+
+
+def _local_day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def incident_filter(
+    queryset: QuerySet[Incident],
+    *,
+    text: str = "",
+    incident_type: str = "",
+    states: Sequence[str] = (),
+    level: str = "",
+    unit: OrgUnit | None = None,
+    filed_from: datetime.date | None = None,
+    filed_to: datetime.date | None = None,
+    channel: str = "",
+    outcome: str = "",
+    serious: bool | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Incident]:
+    """The list filters, each optional: `unit` keeps its subtree, `filed_from`/`filed_to`
+    are local days (both included), `overdue` keeps (or, False, drops) incidents with an open
+    step past its deadline."""
+    if text:
+        queryset = incident_search(queryset, text=text)
+    if incident_type:
+        queryset = queryset.filter(incident_type_id=incident_type)
+    if states:
+        queryset = queryset.filter(state__in=list(states))
+    if level:
+        queryset = queryset.filter(state__in=states_held_at(level))
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    if filed_from is not None:
+        queryset = queryset.filter(filed_at__gte=_local_day_start(filed_from))
+    if filed_to is not None:
+        queryset = queryset.filter(
+            filed_at__lt=_local_day_start(filed_to + datetime.timedelta(days=1))
+        )
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if outcome:
+        queryset = queryset.filter(outcome=outcome)
+    if serious is not None:
+        queryset = queryset.filter(serious=serious)
+    if overdue is not None:
+        late = Task.objects.filter(
+            incident=OuterRef("pk"), status=TaskStatus.OPEN, due_at__lt=timezone.now()
+        )
+        queryset = queryset.filter(Exists(late)) if overdue else queryset.exclude(Exists(late))
+    return queryset
+
+
+def units_in_scope(*, actor: Actor) -> QuerySet[OrgUnit]:
+    """The org units of the actor's subtree, by path (the list's unit filter)."""
+    queryset = OrgUnit.objects.order_by("path")
+    path = actor.subtree_path()
+    return queryset if path is None else queryset.filter(path__startswith=path)

@@ -5,9 +5,12 @@ from . import facts_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("incidents/", views.incident_list, name="incident_list"),
+    path("incidents/export.csv", views.incident_export_csv, name="incident_export_csv"),
+    path("incidents/export.xlsx", views.incident_export_xlsx, name="incident_export_xlsx"),
     path("incidents/new/", views.incident_file_start, name="incident_file_start"),
     path("incidents/new/<slug:type_code>/", views.incident_file, name="incident_file"),
     path("incidents/<str:number>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<str:number>/summary/", views.incident_summary, name="incident_summary"),
     path(
         "incidents/<str:number>/transition/",
         views.incident_transition,

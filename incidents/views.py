@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +25,7 @@ from fraudops.core.views import refusal_to_message
 from workflows.choices import EvidenceType
 from workflows.models import IncidentType
 
-from . import actions, permissions, selectors, services
+from . import actions, export, permissions, selectors, services
 from .choices import FINISHED_TASK_STATUSES, LedgerKind, LedgerSource, Outcome
 from .forms import (
     FIELD_KEY,
@@ -43,6 +44,7 @@ from .step_records import records_for_tasks
 from .timeline import evidence_choice_label, evidence_shown, timeline_entries
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _actor(request) -> Actor:
@@ -100,20 +102,87 @@ def home(request):
     )
 
 
+def _filter_form(request, actor: Actor) -> IncidentFilterForm:
+    types = IncidentType.objects.filter(is_active=True)
+    return IncidentFilterForm(
+        request.GET or None,
+        type_choices=[(t.code, t.name) for t in types],
+        units=list(selectors.units_in_scope(actor=actor)),
+    )
+
+
+def _filtered(request, actor: Actor):
+    form = _filter_form(request, actor)
+    return form, selectors.incident_filter(selectors.incident_list(actor=actor), **form.filters())
+
+
 @login_required
 @require_GET
 def incident_list(request):
     actor = _actor(request)
-    types = list(IncidentType.objects.filter(is_active=True))
-    form = IncidentFilterForm(request.GET or None, type_choices=[(t.code, t.name) for t in types])
-    queryset = form.filter(selectors.incident_list(actor=actor))
+    form, queryset = _filtered(request, actor)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     _attach_badges(page.object_list, actor)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     return render(
         request,
         "incidents/incident_list.html",
-        {"form": form, "page": page, "incidents": page.object_list},
+        {
+            "form": form,
+            "page": page,
+            "incidents": page.object_list,
+            "export_query": export_query.urlencode(),
+            "export_max_rows": export.MAX_ROWS,
+        },
     )
+
+
+def _export(request, file_format: str):
+    actor = _actor(request)
+    _form, queryset = _filtered(request, actor)
+    incidents = list(queryset[: export.MAX_ROWS + 1])
+    if len(incidents) > export.MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "More than %(max)s incidents match these filters; an export holds at most "
+                "%(max)s. Narrow the filters (a date range, a unit) and export again."
+            )
+            % {"max": f"{export.MAX_ROWS:,}"},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("incident_list") + (f"?{query}" if query else ""))
+    filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    services.incident_export_record(
+        actor=actor,
+        file_format=file_format,
+        filters={k: v[0] if len(v) == 1 else v for k, v in filters.items()},
+        numbers=[incident.number for incident in incidents],
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "csv":
+        response: HttpResponse = StreamingHttpResponse(
+            export.csv_stream(incidents), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(export.xlsx_bytes(incidents), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.{file_format}"'
+    return response
+
+
+@login_required
+@require_GET
+def incident_export_csv(request):
+    """The filtered list (the viewer's subtree only) as CSV; audited."""
+    return _export(request, "csv")
+
+
+@login_required
+@require_GET
+def incident_export_xlsx(request):
+    """The filtered list (the viewer's subtree only) as XLSX; audited."""
+    return _export(request, "xlsx")
 
 
 # --- filing ---------------------------------------------------------------------------------
@@ -384,6 +453,34 @@ def incident_detail(request, number: str):
             "outcomes": Outcome.choices,
             "ledger_form": request.session.pop(LEDGER_STASH, None),
             "holding_unit": permissions.holding_unit(incident) if incident.level else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def incident_summary(request, number: str):
+    """One printable page: the case's facts, parties, accounts, vehicles, amounts and the
+    status of every playbook step (print it, or "Save as PDF" in the browser)."""
+    actor = _actor(request)
+    incident = _incident_or_404(actor, number)
+    chain = {}
+    unit = incident.unit
+    while unit is not None:
+        chain[unit.pk] = unit
+        unit = unit.parent if unit.parent_id else None
+    tasks = list(incident.tasks.all())
+    for task in tasks:
+        task.unit = chain.get(task.unit_id, task.unit)
+    return render(
+        request,
+        "incidents/incident_summary.html",
+        {
+            "incident": incident,
+            "tasks": tasks,
+            "units": list(chain.values()),
+            "holding_unit": permissions.holding_unit(incident) if incident.level else None,
+            "printed_at": timezone.now(),
         },
     )
 

@@ -216,7 +216,9 @@ def _ledger(n: int, state: dict[str, Any]) -> Kwargs:
 QUERY_COUNTS: dict[str, Pin] = {
     # --- pages ------------------------------------------------------------------------
     "home": Pin("teller_bj_hd", _incidents, 12),
-    "incident_list": Pin("monitor_bj", _incidents, 10),
+    "incident_list": Pin("monitor_bj", _incidents, 11),
+    "incident_export_csv": Pin("monitor_bj", _incidents, 9),
+    "incident_export_xlsx": Pin("monitor_bj", _incidents, 9),
     "controls:queue": Pin("monitor_bj", _controls_and_reviews, 19),
     "notifications:inbox": Pin("teller_bj_hd", _notifications, 6),
     "watchlist:entry_list": Pin("ho_monitor", _entries, 8),
@@ -240,6 +242,17 @@ QUERY_COUNTS: dict[str, Pin] = {
     "api-watchlist-changes": Pin(CORE_BANKING, _entries, 2),
     "api-notification-list": Pin("teller_bj_hd", _notifications, 4),
     "api-timeliness": Pin("monitor_bj", _incidents, 5),
+}
+
+# The same lists with the search box filled in: the search is exact key lookups (one more
+# subquery, not one more query), whatever the rows. Every incident the factory files has the
+# same victim, so the search finds every row added.
+SEARCHES: dict[str, Pin] = {
+    "incident_list": Pin("monitor_bj", _incidents, 11, {"q": "11010519491231002X"}),
+    "incident_export_csv": Pin(
+        "monitor_bj", _incidents, 9, {"q": "張秀蘭", "channel": "online_banking"}
+    ),
+    "api-incident-list": Pin("monitor_bj", _incidents, 5, {"q": "Zhang Xiulan"}),
 }
 
 # Named URLs without path parameters that are not lists, with the reason.

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fraudops.core.tests.factories import ApiClientFactory
 
-from .query_counts import CORE_BANKING, NOT_A_LIST, QUERY_COUNTS, Pin
+from .query_counts import CORE_BANKING, NOT_A_LIST, QUERY_COUNTS, SEARCHES, Pin
 
 N = 2
 LIST_SUFFIX = re.compile(r"(list|timeline)$")
@@ -97,3 +97,22 @@ def test_list_query_count_is_exact_and_does_not_grow_with_rows(name, bank, perso
         f"{name} on {connection.vendor}: {few} queries with {N} rows, {many} with {2 * N}, "
         f"pinned {expected}:\n{detail}"
     )
+
+
+@pytest.mark.parametrize("name", sorted(SEARCHES))
+def test_list_with_a_search_costs_a_pinned_count_that_does_not_grow(name, bank, person):
+    pin = SEARCHES[name]
+    client = _client(pin, person)
+    state: dict[str, Any] = {}
+    url = reverse(name, kwargs=pin.rows(N, state))
+    few, _sql, few_body = _count(client, url, pin.params)
+    url = reverse(name, kwargs=pin.rows(N, state))
+    many, many_sql, many_body = _count(client, url, pin.params)
+    assert few_body != many_body, f"{name}: the rows found do not show"
+    expected = _expected(pin)
+    detail = "\n".join(many_sql)
+    assert (few, many) == (expected, expected), (
+        f"{name} with {pin.params} on {connection.vendor}: {few} queries with {N} rows, "
+        f"{many} with {2 * N}, pinned {expected}:\n{detail}"
+    )
+    assert "LIKE '%" not in detail.upper(), "the search must not scan with LIKE"

@@ -229,16 +229,6 @@ SPECTACULAR_SETTINGS = {
         "FreezeInstructionStatusEnum": "controls.choices.InstructionStatus",
         "FreezeInstructionDeliveryEnum": "controls.choices.DeliveryChannel",
         "ControlImmediateReviewEnum": "controls.choices.ImmediateReview",
-        # The incident's choices, named as before input fields documented them too.
-        "OutcomeEnum": "incidents.choices.Outcome",
-        "ChannelEnum": "incidents.choices.Channel",
-        "FraudScriptEnum": "incidents.choices.FraudScript",
-        "IdTypeEnum": "incidents.choices.IdType",
-        "StaffRoleEnum": "incidents.choices.StaffRole",
-        "PartyRoleEnum": "incidents.choices.PartyRole",
-        "AccountRoleEnum": "incidents.choices.AccountRole",
-        "AccountKindEnum": "incidents.choices.AccountKind",
-        "VehicleKindEnum": "incidents.choices.VehicleKind",
     },
 }
 

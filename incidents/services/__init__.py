@@ -22,6 +22,8 @@ module per aggregate:
 - `steps`: steps done by their records (`task_record_attach`, called by the apps that own
   the records), steps the incident's facts make not applicable
   (`task_applicability_refresh`), and reopening a step (`task_reopen`);
+- `exports`: `incident_export_record` (an export of the list, audited);
+- `search`: `search_keys_refresh` (the incident's search keys, after its facts change);
 - `levels`: a level's tasks when the incident enters it; `locks`: the row locks and their
   order.
 
@@ -32,6 +34,7 @@ direct calls to `incidents.task_clocks`.
 
 from ..actions import TRANSITIONS
 from .evidence import StagedFile, evidence_attach, evidence_orphans_sweep, evidence_stage
+from .exports import incident_export_record
 from .facts import (
     account_add,
     account_correct,
@@ -54,6 +57,7 @@ from .ledger import (
     ledger_entry_void,
 )
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
+from .search import search_keys_refresh
 from .steps import task_applicability_refresh, task_record_attach, task_reopen
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
 from .transitions import incident_transition
@@ -69,6 +73,7 @@ __all__ = [
     "evidence_orphans_sweep",
     "evidence_stage",
     "incident_amount_lost_set",
+    "incident_export_record",
     "incident_facts_update",
     "incident_file",
     "incident_lock",
@@ -83,6 +88,7 @@ __all__ = [
     "party_remove",
     "scope_subtree_or_units",
     "scope_subtree_writer",
+    "search_keys_refresh",
     "task_applicability_refresh",
     "task_complete",
     "task_instruct",

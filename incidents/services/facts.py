@@ -54,6 +54,7 @@ from .filing import (
     clean_vehicle,
 )
 from .locks import incident_lock
+from .search import search_keys_refresh
 from .steps import task_applicability_refresh
 
 __all__ = [
@@ -79,6 +80,7 @@ def _facts_changed(*, actor: Actor, incident: Incident) -> None:
     applicable again: no payee account at this bank, not serious; the incident's search
     keys)."""
     task_applicability_refresh(actor=actor, incident=incident)
+    search_keys_refresh(incident=incident)
 
 
 # --- the incident's revision ------------------------------------------------------------------

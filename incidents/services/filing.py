@@ -53,6 +53,7 @@ from ..choices import (
 from ..models import Account, Incident, Party, Vehicle
 from .ledger import FILED_OUTCOME_REASON, ledger_entry_add
 from .levels import level_tasks_open
+from .search import search_keys_store
 from .steps import task_applicability_refresh
 
 MAX_PARTIES = 50
@@ -388,7 +389,9 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                 )
             )
         Account.objects.bulk_create(accounts)
-        Vehicle.objects.bulk_create([Vehicle(incident=incident, **v) for v in cleaned["vehicles"]])
+        vehicles = [Vehicle(incident=incident, **v) for v in cleaned["vehicles"]]
+        Vehicle.objects.bulk_create(vehicles)
+        search_keys_store(incident, parties=parties, accounts=accounts, vehicles=vehicles)
 
         incident.start()
         save_or_conflict(incident, action="incident.file")

@@ -25,7 +25,7 @@ from tests.query_counts import exact
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # Exact query counts of the list pages as these tests read them (first request of a session).
-LIST_PAGE = 10
+LIST_PAGE = 11
 HOME_PAGE = 12
 
 
