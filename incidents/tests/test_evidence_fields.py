@@ -457,6 +457,9 @@ def test_identifier_evidence_is_stored_normalised(
         actor=actor("teller_bj_hd"),
         task_id=task.pk,
         evidence=values,
+        # A step done by its records (the stop-payment: by its request) recorded by hand
+        # says why no record does it.
+        note="核心系统暂不可用，已在柜面系统直接止付。",
         files={
             f["name"]: [_png()]
             for f in task.step.evidence
