@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
+from fraudops.core.changes import list_marker, thread_marker
 from fraudops.core.choices import LEVEL_ORDER, level_above
 from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
@@ -122,3 +123,44 @@ def incident_queue(*, actor: Actor) -> QuerySet[Incident]:
     """Open incidents currently held at the actor's level within their subtree."""
     states = states_held_at(*actor.working_levels())
     return incident_list(actor=actor).filter(state__in=states)
+
+
+# --- change markers (docs/live-updates.md) ---------------------------------------------------
+
+HOME_TASKS = 200
+HOME_INCIDENTS = 100
+
+
+def incident_change_marker(*, actor: Actor, number: str) -> str:
+    """The incident page's marker: its thread's events (every write on the incident, by any
+    app, is audited there). Two queries; NotFound outside the actor's subtree."""
+    pk = incident_get_id(actor=actor, number=number)
+    return thread_marker(f"incident:{pk}")
+
+
+def home_change_marker(*, actor: Actor) -> str:
+    """The home queue's marker: which steps and incidents it lists (as `home` lists them)
+    and the events of their incidents. Three queries, however long the queue."""
+    tasks = list(task_queue(actor=actor).values_list("pk", "status", "incident_id")[:HOME_TASKS])
+    held = Incident.objects.filter(state__in=states_held_at(*actor.working_levels())).order_by(
+        "-filed_at", "-id"
+    )
+    path = actor.subtree_path()
+    if path is not None:
+        held = held.filter(unit__path__startswith=path)
+    incidents = list(held.values_list("pk", "state")[:HOME_INCIDENTS])
+    return home_marker(task_rows=tasks, incident_rows=incidents)
+
+
+def home_marker(
+    *, task_rows: list[tuple[int, str, int]], incident_rows: list[tuple[int, str]]
+) -> str:
+    """The home queue's marker from its rows: (task pk, status, incident pk) and (incident
+    pk, state); one query (the page passes the rows it has already loaded)."""
+    ids = {incident_id for _pk, _status, incident_id in task_rows} | {
+        pk for pk, _state in incident_rows
+    }
+    return list_marker(
+        rows=[("t", *row) for row in task_rows] + [("i", *row) for row in incident_rows],
+        threads=[f"incident:{pk}" for pk in ids],
+    )

@@ -4,10 +4,12 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("changes/", views.home_changes, name="home_changes"),
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/new/", views.incident_file_start, name="incident_file_start"),
     path("incidents/new/<slug:type_code>/", views.incident_file, name="incident_file"),
     path("incidents/<str:number>/", views.incident_detail, name="incident_detail"),
+    path("incidents/<str:number>/changes/", views.incident_changes, name="incident_changes"),
     path(
         "incidents/<str:number>/transition/",
         views.incident_transition,
