@@ -40,6 +40,15 @@
 
   var FIELDS = "input, textarea, select, [contenteditable]";
 
+  // A select shows its first option when none is marked selected in the HTML.
+  function selectChanged(select) {
+    var options = Array.prototype.slice.call(select.options);
+    if (!options.length) { return false; }
+    var marked = options.some(function (o) { return o.defaultSelected; });
+    if (!marked && !select.multiple) { return select.selectedIndex !== 0; }
+    return options.some(function (o) { return o.selected !== o.defaultSelected; });
+  }
+
   // Is the person working in this block? Then it must not be replaced under their hands.
   function busy(block) {
     var active = document.activeElement;
@@ -57,9 +66,7 @@
         continue;
       }
       if (field.tagName === "SELECT") {
-        for (var j = 0; j < field.options.length; j++) {
-          if (field.options[j].selected !== field.options[j].defaultSelected) { return true; }
-        }
+        if (selectChanged(field)) { return true; }
         continue;
       }
       if (field.value !== field.defaultValue) { return true; }
