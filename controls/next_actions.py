@@ -40,8 +40,9 @@ STOP_PAYMENT_STEP = "stop_payment"
 def reversal_window_closes(incident: Any) -> datetime.datetime:
     """Until when a remittance counts as recent (settings.FRAUDOPS_REVERSAL_RECENT_MINUTES
     after the incident occurred)."""
-    minutes = settings.FRAUDOPS_REVERSAL_RECENT_MINUTES
-    return incident.occurred_at + datetime.timedelta(minutes=minutes)
+    minutes = int(settings.FRAUDOPS_REVERSAL_RECENT_MINUTES)
+    occurred: datetime.datetime = incident.occurred_at
+    return occurred + datetime.timedelta(minutes=minutes)
 
 
 def incident_next_actions(incident: Any, actor: Actor) -> list[NextAction]:

@@ -103,7 +103,8 @@ def live_render(request: HttpRequest, template: str, context: dict[str, Any]) ->
     """Render a live page. A live refresh (the open page re-fetching itself) leaves the
     messages for the person's next real visit; the page is never served from a cache."""
     response = render(request, template, context)
-    if is_live_refresh(request):
-        messages.get_messages(request).used = False
+    storage = messages.get_messages(request)
+    if is_live_refresh(request) and not isinstance(storage, list):
+        storage.used = False
     response["Cache-Control"] = "no-cache, private"
     return response

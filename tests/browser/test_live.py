@@ -57,9 +57,7 @@ def _file(person):
 
 def _fill_police_report(page) -> None:
     form = page.locator("form[data-testid=done-police_report]")
-    form.locator("input[type=datetime-local]").fill(
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    )
+    form.locator("input[type=datetime-local]").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     for field in form.locator("input[type=text]").all():
         field.fill("海淀派出所")
     form.locator("select").select_option("none")
