@@ -54,6 +54,8 @@ def queue(request):
     incident's key facts; then cross-region assistance, instructions awaiting core
     banking, and the person's own requests."""
     actor = Actor.from_request(request)
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.queue_change_marker(actor=actor)
     pending = list(selectors.approval_queue(actor=actor))
     for control in pending:
         control.may_decide = may_decide(actor, control=control)
@@ -66,8 +68,7 @@ def queue(request):
         assistance.may_acknowledge = may_acknowledge(actor, assistance=assistance)
         assistance.received = actor.unit is not None and assistance.to_unit_id == actor.unit.pk
     in_flight = selectors.in_flight_queue(actor=actor)
-    mine_all = selectors.my_requests(actor=actor)
-    mine = [c for c in mine_all if c.state not in IN_FLIGHT_STATES]
+    mine = [c for c in selectors.my_requests(actor=actor) if c.state not in IN_FLIGHT_STATES]
     return live_render(
         request,
         "controls/queue.html",
@@ -76,10 +77,7 @@ def queue(request):
             "assistances": assistances,
             "in_flight": in_flight,
             "mine": mine,
-            "live_marker": selectors.queue_marker(
-                controls=[(c.pk, c.state, c.incident_id) for c in pending + in_flight + mine_all],
-                assistances=[(a.pk, a.state, a.incident_id) for a in assistances],
-            ),
+            "live_marker": live_marker,
         },
     )
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
-from fraudops.core.changes import list_marker, thread_marker
+from fraudops.core.changes import list_marker
 from fraudops.core.choices import LEVEL_ORDER, level_above
 from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent
@@ -133,9 +144,27 @@ HOME_INCIDENTS = 100
 
 def incident_change_marker(*, actor: Actor, number: str) -> str:
     """The incident page's marker: its thread's events (every write on the incident, by any
-    app, is audited there). Two queries; NotFound outside the actor's subtree."""
-    pk = incident_get_id(actor=actor, number=number)
-    return thread_marker(f"incident:{pk}")
+    app, is audited there), in one query with the scope check; NotFound outside the
+    actor's subtree. The page reads it before anything else, so that what it shows is never
+    older than the marker it carries."""
+    thread = AuditEvent.objects.filter(
+        thread=Concat(Value("incident:"), Cast(OuterRef("pk"), output_field=CharField()))
+    ).order_by()
+    figures = (
+        _in_subtree(Incident.objects.filter(number=number), actor, unit_path="unit__path")
+        .annotate(
+            events=Subquery(
+                thread.values("thread").annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            newest=Subquery(thread.order_by("-id").values("id")[:1]),
+        )
+        .values_list("events", "newest")
+        .first()
+    )
+    if figures is None:
+        raise NotFound()
+    return f"{figures[0] or 0}.{figures[1] or 0}"
 
 
 def home_change_marker(*, actor: Actor) -> str:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fraudops.core.actors import Actor
-from fraudops.core.changes import events_marker
 from fraudops.core.choices import LEVEL_ORDER, Level
 from fraudops.core.errors import DomainError, InvalidInput, NotFound
 from fraudops.core.views import is_live_refresh, live_render, marker_response, refusal_to_message
@@ -83,6 +82,8 @@ def home(request):
     actor = _actor(request)
     if not actor.working_levels():
         return redirect("incident_list")
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.home_change_marker(actor=actor)
     tasks = list(selectors.task_queue(actor=actor)[: selectors.HOME_TASKS])
     incidents = list(selectors.incident_queue(actor=actor)[: selectors.HOME_INCIDENTS])
     _attach_badges(incidents, actor)
@@ -96,10 +97,7 @@ def home(request):
             "incidents": incidents,
             "overdue_count": overdue,
             "may_file": permissions.may_file(actor),
-            "live_marker": selectors.home_marker(
-                task_rows=[(t.pk, t.status, t.incident_id) for t in tasks],
-                incident_rows=[(i.pk, i.state) for i in incidents],
-            ),
+            "live_marker": live_marker,
         },
     )
 
@@ -303,6 +301,12 @@ def _evidence_inputs(task, stash: dict | None) -> list[dict]:
 @require_GET
 def incident_detail(request, number: str):
     actor = _actor(request)
+    # The change marker first: what the page shows is never older than the marker it
+    # carries, so a change committed while it renders shows on the next poll.
+    try:
+        live_marker = selectors.incident_change_marker(actor=actor, number=number)
+    except NotFound:
+        raise Http404(_("No such incident.")) from None
     incident = _incident_or_404(actor, number)
     # The incident's unit chain (branch → sub-branch → head office) is already loaded: give
     # each task the loaded copy of its unit so that finding the level above costs nothing.
@@ -366,15 +370,16 @@ def incident_detail(request, number: str):
                 }
             )
     transitions = actions.offered(actor, incident=incident)
-    events = list(selectors.incident_timeline(incident=incident))
-    timeline = timeline_entries(events, tasks={t.pk: t for t in tasks})
+    timeline = timeline_entries(
+        selectors.incident_timeline(incident=incident), tasks={t.pk: t for t in tasks}
+    )
     return live_render(
         request,
         "incidents/incident_detail.html",
         {
             "incident": incident,
             "next": incident_next_items(incident=incident, actor=actor, tasks=tasks),
-            "live_marker": events_marker(events),
+            "live_marker": live_marker,
             "levels": levels,
             "transitions": transitions,
             "open_mandatory": sum(

@@ -217,6 +217,10 @@ def entry_review(request, entry_id: int):
 def review_list(request):
     actor = _actor(request)
     _check(permissions.check_may_read, actor)
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.page_marker(
+        page=_page(request, selectors.entries_due_for_review(actor=actor))
+    )
     page = _page(request, selectors.entries_due_for_review(actor=actor))
     return live_render(
         request,
@@ -225,7 +229,7 @@ def review_list(request):
             "page": page,
             "entries": page.object_list,
             "counts": _counts(actor),
-            "live_marker": selectors.page_marker(page=page),
+            "live_marker": live_marker,
         },
     )
 
@@ -271,12 +275,16 @@ def nomination_list(request):
     _check(permissions.check_may_see_nominations, actor)
     show = request.GET.get("show", "open")
     status = NominationStatus.OPEN if show == "open" else ""
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.page_marker(
+        page=_page(request, selectors.nomination_list(actor=actor, status=status))
+    )
     page = _page(request, selectors.nomination_list(actor=actor, status=status))
     return live_render(
         request,
         "watchlist/nomination_list.html",
         {
-            "live_marker": selectors.page_marker(page=page),
+            "live_marker": live_marker,
             "page": page,
             "nominations": page.object_list,
             "show": show,

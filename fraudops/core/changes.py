@@ -7,34 +7,25 @@ Every write in FraudOps is audited in its own transaction on its subject's threa
 the change log: a thread's marker is its number of events and its newest event's id. The
 count matters as well as the id: ids are handed out at INSERT, not at COMMIT, so a
 transaction that took a smaller id may commit after a larger one was seen; it still
-raises the count.
+raises the count. (The incident page's marker is this, in one query with the scope check:
+`incidents.selectors.incident_change_marker`.)
 
 A list's marker adds which rows the list holds (a new incident reported up, a step that
 left the queue) to the markers of the rows' threads, hashed so that it says nothing more
 than "changed".
+
+A page reads its marker *before* its content, so that what it shows is never older than
+the marker it carries: a change committed while it renders shows on the next poll.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.db.models import Count, Max
 
 from .models import AuditEvent
-
-
-def events_marker(events: Sequence[AuditEvent]) -> str:
-    """The marker of a thread whose events are already loaded (the incident page's
-    timeline): no query."""
-    newest = max((event.pk for event in events), default=0)
-    return f"{len(events)}.{newest}"
-
-
-def thread_marker(thread: str) -> str:
-    """The marker of one thread, in one indexed query (`audit_thread_at`)."""
-    figures = AuditEvent.objects.filter(thread=thread).aggregate(n=Count("id"), newest=Max("id"))
-    return f"{figures['n']}.{figures['newest'] or 0}"
 
 
 def list_marker(*, rows: Iterable[object], threads: Iterable[str]) -> str:

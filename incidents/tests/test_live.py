@@ -22,8 +22,9 @@ from incidents.choices import TaskStatus
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-# Sign-in (session, user, roles) + the incident's id in the person's subtree + its thread.
-INCIDENT_CHANGES_QUERIES = 5
+# Sign-in (session, user, roles) + the incident in the person's subtree with its thread's
+# figures, in one query.
+INCIDENT_CHANGES_QUERIES = 4
 # Sign-in + the queue's steps + its incidents + their threads.
 HOME_CHANGES_QUERIES = 6
 POLICE = {"reported_at": "", "police_station": "海淀派出所", "loss_report": "none"}
