@@ -11,10 +11,11 @@ class ControlsConfig(AppConfig):
         # file, because the modules import models, which Django allows only once every app is
         # loaded (that is, in ready()).
         # The incident page's panel and badges hooks:
-        from incidents.panels import register_badges, register_panel
+        from incidents.panels import register_badges, register_next_actions, register_panel
 
         # Importing webhooks registers its "webhook" outbox handler:
         from . import webhooks  # noqa: F401
+        from .next_actions import incident_next_actions
         from .panels import incident_badges, incident_panel_context
 
         register_panel(
@@ -24,6 +25,7 @@ class ControlsConfig(AppConfig):
             order=20,
         )
         register_badges("controls", incident_badges)
+        register_next_actions("controls", incident_next_actions)
 
         # The escalation sweep asks our guards before escalating our clocks:
         from clocks.sweep import register_subject_guard

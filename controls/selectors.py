@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
+from fraudops.core.changes import list_marker
 from fraudops.core.choices import Level, Role
 from fraudops.core.errors import InvalidInput, NotFound
 from fraudops.core.models import OrgUnit
@@ -21,6 +22,7 @@ from incidents.models import Incident
 
 from .choices import (
     HOLD_KINDS,
+    IN_FLIGHT_STATES,
     PENDING_STATES,
     ControlKind,
     Period,
@@ -165,6 +167,57 @@ def incident_for_control(*, actor: Actor, number: str) -> Incident:
     ):
         raise NotFound(_("No such incident."))
     return incident
+
+
+def _in_flight(qs: QuerySet[ControlRequest], actor: Actor) -> QuerySet[ControlRequest]:
+    """Approved requests awaiting core banking that the actor's unit approved or the actor
+    raised, oldest approval first."""
+    if actor.unit is None or actor.user is None:
+        return qs.none()
+    return (
+        _visible(qs, actor)
+        .filter(
+            Q(approving_unit=actor.unit) | Q(requested_by=actor.user),
+            state__in=IN_FLIGHT_STATES,
+        )
+        .order_by("approved_at", "id")
+    )
+
+
+def in_flight_queue(*, actor: Actor, limit: int = 50) -> list[ControlRequest]:
+    return list(_in_flight(with_related(ControlRequest.objects.all()), actor)[:limit])
+
+
+def queue_marker(
+    *,
+    controls: Iterable[tuple[int, str, int]],
+    assistances: Iterable[tuple[int, str, int]],
+) -> str:
+    """The queue page's change marker (docs/live-updates.md) from its rows, (pk, state,
+    incident pk): one query, on the audit threads of their incidents."""
+    controls, assistances = list(controls), list(assistances)
+    return list_marker(
+        rows=[("c", *row) for row in controls] + [("a", *row) for row in assistances],
+        threads=[f"incident:{incident_id}" for _pk, _s, incident_id in controls + assistances],
+    )
+
+
+def queue_change_marker(*, actor: Actor) -> str:
+    """What the queue page lists, as (pk, state, incident) rows only, and its marker: six
+    queries however long the queue."""
+    row = ("pk", "state", "incident_id")
+    controls = list(approval_queue(actor=actor).prefetch_related(None).values_list(*row))
+    # The immediate stop-payments waiting for the sub-branch's review after the fact.
+    controls += list(review_queue(actor=actor).prefetch_related(None).values_list(*row)[:50])
+    controls += list(_in_flight(ControlRequest.objects.all(), actor).values_list(*row)[:50])
+    if actor.user is not None:
+        controls += list(
+            ControlRequest.objects.filter(requested_by=actor.user)
+            .order_by("-requested_at", "-id")
+            .values_list(*row)[:20]
+        )
+    assistances = list(assistance_queue(actor=actor).prefetch_related(None).values_list(*row)[:50])
+    return queue_marker(controls=controls, assistances=assistances)
 
 
 def my_requests(*, actor: Actor, limit: int = 20) -> list[ControlRequest]:

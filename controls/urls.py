@@ -6,6 +6,7 @@ app_name = "controls"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("changes/", views.queue_changes, name="queue-changes"),
     path("requests/<str:number>/", views.request_detail, name="request-detail"),
     path("requests/<str:number>/approve/", views.approve, name="approve"),
     path("requests/<str:number>/reject/", views.reject, name="reject"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError, InvalidInput, NotFound
 from fraudops.core.formats import duration_text
 from fraudops.core.models import AuditEvent
-from fraudops.core.views import refusal_to_message
+from fraudops.core.views import live_render, marker_response, refusal_to_message
 from incidents.models import Incident
 
 from . import selectors, services
@@ -74,6 +73,8 @@ def queue(request):
     incident's key facts; then cross-region assistance, instructions awaiting core
     banking, and the person's own requests."""
     actor = Actor.from_request(request)
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.queue_change_marker(actor=actor)
     pending = list(selectors.approval_queue(actor=actor))
     for control in pending:
         control.may_decide = may_decide(actor, control=control)
@@ -88,18 +89,9 @@ def queue(request):
     for assistance in assistances:
         assistance.may_acknowledge = may_acknowledge(actor, assistance=assistance)
         assistance.received = actor.unit is not None and assistance.to_unit_id == actor.unit.pk
-    in_flight = []
-    if actor.unit is not None:
-        in_flight = list(
-            selectors.control_request_list(actor=actor)
-            .filter(
-                Q(approving_unit=actor.unit) | Q(requested_by=request.user),
-                state__in=IN_FLIGHT_STATES,
-            )
-            .order_by("approved_at", "id")[:50]
-        )
+    in_flight = selectors.in_flight_queue(actor=actor)
     mine = [c for c in selectors.my_requests(actor=actor) if c.state not in IN_FLIGHT_STATES]
-    return render(
+    return live_render(
         request,
         "controls/queue.html",
         {
@@ -108,8 +100,17 @@ def queue(request):
             "assistances": assistances,
             "in_flight": in_flight,
             "mine": mine,
+            "live_marker": live_marker,
         },
     )
+
+
+@login_required
+@require_GET
+def queue_changes(request):
+    """The queue page's change marker: 304 while nothing it lists changed."""
+    actor = Actor.from_request(request)
+    return marker_response(request, selectors.queue_change_marker(actor=actor))
 
 
 @login_required

@@ -6,12 +6,17 @@
 - A *badge* marks incidents in queues and lists (e.g. "watch-list hit"):
   `register_badges("watchlist", func)` where `func(incident_ids, actor) -> {id: [Badge, ...]}`
   is called once per page with every incident on it, so it costs one query, not one per row.
+- A *next action* is what the person should do now, shown at the top of the incident page
+  above the steps (e.g. "request a stop-payment now"):
+  `register_next_actions("controls", func)` where `func(incident, actor) -> [NextAction, ...]`
+  returns what this person may do now (an empty list when nothing).
 
 Apps register from their AppConfig.ready().
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -31,8 +36,27 @@ class Badge:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class NextAction:
+    """One thing to do now. `urgency` orders the block: NOW (act this minute: a hold, a
+    reversal) before DUE (a step with its clock) before LATER; `countdown` is the deadline
+    shown beside it (None: no clock)."""
+
+    label: str
+    url: str
+    urgency: int = 1
+    countdown: datetime.datetime | None = None
+    hint: str = ""
+    testid: str = ""
+
+    NOW = 0
+    DUE = 1
+    LATER = 2
+
+
 _panels: dict[str, Panel] = {}
 _badge_sources: dict[str, Callable] = {}
+_next_action_sources: dict[str, Callable] = {}
 
 
 def register_panel(name: str, *, template: str, context: Callable, order: int = 50) -> None:
@@ -41,6 +65,18 @@ def register_panel(name: str, *, template: str, context: Callable, order: int = 
 
 def register_badges(name: str, source: Callable) -> None:
     _badge_sources[name] = source
+
+
+def register_next_actions(name: str, source: Callable) -> None:
+    _next_action_sources[name] = source
+
+
+def registered_next_actions(*, incident, actor) -> list[NextAction]:
+    """What the registered apps say this person should do now on `incident`."""
+    found: list[NextAction] = []
+    for source in _next_action_sources.values():
+        found.extend(source(incident, actor))
+    return found
 
 
 def incident_panels(*, incident, actor) -> list[dict]:

@@ -7,10 +7,23 @@ from collections.abc import Sequence
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
+from fraudops.core.changes import list_marker
 from fraudops.core.choices import LEVEL_ORDER, level_above
 from fraudops.core.errors import NotFound
 from fraudops.core.models import AuditEvent, OrgUnit
@@ -287,3 +300,62 @@ def units_in_scope(*, actor: Actor) -> QuerySet[OrgUnit]:
     queryset = OrgUnit.objects.order_by("path")
     path = actor.subtree_path()
     return queryset if path is None else queryset.filter(path__startswith=path)
+
+
+# --- change markers (docs/live-updates.md) ---------------------------------------------------
+
+HOME_TASKS = 200
+HOME_INCIDENTS = 100
+
+
+def incident_change_marker(*, actor: Actor, number: str) -> str:
+    """The incident page's marker: its thread's events (every write on the incident, by any
+    app, is audited there), in one query with the scope check; NotFound outside the
+    actor's subtree. The page reads it before anything else, so that what it shows is never
+    older than the marker it carries."""
+    thread = AuditEvent.objects.filter(
+        thread=Concat(Value("incident:"), Cast(OuterRef("pk"), output_field=CharField()))
+    ).order_by()
+    figures = (
+        _in_subtree(Incident.objects.filter(number=number), actor, unit_path="unit__path")
+        .annotate(
+            events=Subquery(
+                thread.values("thread").annotate(n=Count("id")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            newest=Subquery(thread.order_by("-id").values("id")[:1]),
+        )
+        .values_list("events", "newest")
+        .first()
+    )
+    if figures is None:
+        raise NotFound()
+    return f"{figures[0] or 0}.{figures[1] or 0}"
+
+
+def home_change_marker(*, actor: Actor) -> str:
+    """The home queue's marker: which steps and incidents it lists (as `home` lists them)
+    and the events of their incidents. Three queries, however long the queue."""
+    tasks = list(task_queue(actor=actor).values_list("pk", "status", "incident_id")[:HOME_TASKS])
+    held = Incident.objects.filter(state__in=states_held_at(*actor.working_levels())).order_by(
+        "-filed_at", "-id"
+    )
+    path = actor.subtree_path()
+    if path is not None:
+        held = held.filter(unit__path__startswith=path)
+    incidents = list(held.values_list("pk", "state")[:HOME_INCIDENTS])
+    return home_marker(task_rows=tasks, incident_rows=incidents)
+
+
+def home_marker(
+    *, task_rows: list[tuple[int, str, int]], incident_rows: list[tuple[int, str]]
+) -> str:
+    """The home queue's marker from its rows: (task pk, status, incident pk) and (incident
+    pk, state); one query (the page passes the rows it has already loaded)."""
+    ids = {incident_id for _pk, _status, incident_id in task_rows} | {
+        pk for pk, _state in incident_rows
+    }
+    return list_marker(
+        rows=[("t", *row) for row in task_rows] + [("i", *row) for row in incident_rows],
+        threads=[f"incident:{pk}" for pk in ids],
+    )

@@ -4,6 +4,7 @@ from . import facts_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("changes/", views.home_changes, name="home_changes"),
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/export.csv", views.incident_export_csv, name="incident_export_csv"),
     path("incidents/export.xlsx", views.incident_export_xlsx, name="incident_export_xlsx"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("incidents/new/<slug:type_code>/", views.incident_file, name="incident_file"),
     path("incidents/<str:number>/", views.incident_detail, name="incident_detail"),
     path("incidents/<str:number>/summary/", views.incident_summary, name="incident_summary"),
+    path("incidents/<str:number>/changes/", views.incident_changes, name="incident_changes"),
     path(
         "incidents/<str:number>/transition/",
         views.incident_transition,

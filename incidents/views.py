@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fraudops.core.actors import Actor
 from fraudops.core.choices import LEVEL_ORDER, Level
 from fraudops.core.errors import DomainError, InvalidInput, NotFound
-from fraudops.core.views import refusal_to_message
+from fraudops.core.views import is_live_refresh, live_render, marker_response, refusal_to_message
 from workflows.choices import EvidenceType
 from workflows.models import IncidentType
 
@@ -38,6 +38,7 @@ from .forms import (
     opening_unit_choices,
     type_initial,
 )
+from .next_actions import incident_next_items
 from .panels import incident_badges, incident_panels
 from .step_conditions import REASONS
 from .step_records import records_for_tasks
@@ -85,12 +86,14 @@ def home(request):
     actor = _actor(request)
     if not actor.working_levels():
         return redirect("incident_list")
-    tasks = list(selectors.task_queue(actor=actor)[:200])
-    incidents = list(selectors.incident_queue(actor=actor)[:100])
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.home_change_marker(actor=actor)
+    tasks = list(selectors.task_queue(actor=actor)[: selectors.HOME_TASKS])
+    incidents = list(selectors.incident_queue(actor=actor)[: selectors.HOME_INCIDENTS])
     _attach_badges(incidents, actor)
     _attach_badges(tasks, actor, key=lambda task: task.incident_id)
     overdue = sum(1 for task in tasks if task.is_overdue)
-    return render(
+    return live_render(
         request,
         "incidents/home.html",
         {
@@ -98,6 +101,7 @@ def home(request):
             "incidents": incidents,
             "overdue_count": overdue,
             "may_file": permissions.may_file(actor),
+            "live_marker": live_marker,
         },
     )
 
@@ -114,6 +118,14 @@ def _filter_form(request, actor: Actor) -> IncidentFilterForm:
 def _filtered(request, actor: Actor):
     form = _filter_form(request, actor)
     return form, selectors.incident_filter(selectors.incident_list(actor=actor), **form.filters())
+
+
+@login_required
+@require_GET
+def home_changes(request):
+    """The home queue's change marker: 304 while nothing it lists changed."""
+    actor = _actor(request)
+    return marker_response(request, selectors.home_change_marker(actor=actor))
 
 
 @login_required
@@ -360,6 +372,12 @@ def _evidence_inputs(task, stash: dict | None) -> list[dict]:
 @require_GET
 def incident_detail(request, number: str):
     actor = _actor(request)
+    # The change marker first: what the page shows is never older than the marker it
+    # carries, so a change committed while it renders shows on the next poll.
+    try:
+        live_marker = selectors.incident_change_marker(actor=actor, number=number)
+    except NotFound:
+        raise Http404(_("No such incident.")) from None
     incident = _incident_or_404(actor, number)
     # The incident's unit chain (branch → sub-branch → head office) is already loaded: give
     # each task the loaded copy of its unit so that finding the level above costs nothing.
@@ -388,7 +406,11 @@ def incident_detail(request, number: str):
     for task in tasks:
         task.unit = chain.get(task.unit_id, task.unit)
         task.files = files_by_task.get(task.pk, [])
-        stash = request.session.pop(_stash_key(task.pk), None)
+        stash = (
+            request.session.get(_stash_key(task.pk))
+            if is_live_refresh(request)
+            else request.session.pop(_stash_key(task.pk), None)
+        )
         task.stash = stash
         task.may_work = permissions.may_work_task(actor, task=task, incident=incident)
         task.may_instruct = permissions.may_instruct_task(actor, task=task, incident=incident)
@@ -406,26 +428,48 @@ def incident_detail(request, number: str):
         task.evidence_inputs = _evidence_inputs(task, stash) if task.may_work else []
         task.evidence_shown = evidence_shown(task.step.evidence_fields(), task.evidence or {})
         by_level[task.level].append(task)
+    # Levels this person works at open; the others are folded (the holding level opens for
+    # those who work at none, such as auditors). Finished steps fold inside each level.
+    working = {
+        level
+        for level, level_tasks in by_level.items()
+        if any(t.may_work or t.may_instruct or t.may_mark_not_applicable for t in level_tasks)
+        or (
+            level in actor.working_levels()
+            and actor.unit is not None
+            and level_tasks[0].unit_id == actor.unit.pk
+        )
+    }
     for level in LEVEL_ORDER:
         if by_level.get(level):
+            level_tasks = by_level[level]
             levels.append(
                 {
                     "code": level,
                     "label": Level(level).label,
-                    "tasks": by_level[level],
+                    "tasks": level_tasks,
+                    "open_tasks": [
+                        t for t in level_tasks if t.status not in FINISHED_TASK_STATUSES
+                    ],
+                    "finished_tasks": [
+                        t for t in level_tasks if t.status in FINISHED_TASK_STATUSES
+                    ],
                     "current": incident.level == level,
-                    "unit": by_level[level][0].unit,
+                    "unit": level_tasks[0].unit,
+                    "expanded": level in working or (not working and incident.level == level),
                 }
             )
     transitions = actions.offered(actor, incident=incident)
     timeline = timeline_entries(
         selectors.incident_timeline(incident=incident), tasks={t.pk: t for t in tasks}
     )
-    return render(
+    return live_render(
         request,
         "incidents/incident_detail.html",
         {
             "incident": incident,
+            "next": incident_next_items(incident=incident, actor=actor, tasks=tasks),
+            "live_marker": live_marker,
             "levels": levels,
             "transitions": transitions,
             "open_mandatory": sum(
@@ -483,6 +527,18 @@ def incident_summary(request, number: str):
             "printed_at": timezone.now(),
         },
     )
+
+
+@login_required
+@require_GET
+def incident_changes(request, number: str):
+    """The incident page's change marker: 304 while nothing on the incident changed; 404
+    outside the person's subtree, exactly like a missing incident."""
+    try:
+        marker = selectors.incident_change_marker(actor=_actor(request), number=number)
+    except NotFound:
+        raise Http404(_("No such incident.")) from None
+    return marker_response(request, marker)
 
 
 def _back(number: str, task_id: int | None = None):

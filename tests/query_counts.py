@@ -215,15 +215,24 @@ def _ledger(n: int, state: dict[str, Any]) -> Kwargs:
 
 QUERY_COUNTS: dict[str, Pin] = {
     # --- pages ------------------------------------------------------------------------
-    "home": Pin("teller_bj_hd", _incidents, 12),
+    # The live pages' counts include their change marker, read first (the queries of its
+    # endpoint less signing in); the marker endpoints are pinned beside them
+    # (docs/live-updates.md).
+    "home": Pin("teller_bj_hd", _incidents, 15),
+    "home_changes": Pin("teller_bj_hd", _incidents, 6),  # 3 sign-in + tasks, incidents, audit
     "incident_list": Pin("monitor_bj", _incidents, 11),
     "incident_export_csv": Pin("monitor_bj", _incidents, 9),
     "incident_export_xlsx": Pin("monitor_bj", _incidents, 9),
-    "controls:queue": Pin("monitor_bj", _controls_and_reviews, 19),
+    "controls:queue": Pin("monitor_bj", _controls_and_reviews, 24),
+    "controls:queue-changes": Pin(
+        "monitor_bj", _controls_and_reviews, 9
+    ),  # 3 sign-in + 4 lists + audit
     "notifications:inbox": Pin("teller_bj_hd", _notifications, 6),
     "watchlist:entry_list": Pin("ho_monitor", _entries, 8),
-    "watchlist:review_list": Pin("ho_monitor", _entries_due, 8),
-    "watchlist:nomination_list": Pin("ho_monitor", _nominations, 8),
+    "watchlist:review_list": Pin("ho_monitor", _entries_due, 11),
+    "watchlist:review_changes": Pin("ho_monitor", _entries_due, 6),  # 3 + count, rows, audit
+    "watchlist:nomination_list": Pin("ho_monitor", _nominations, 11),
+    "watchlist:nomination_changes": Pin("ho_monitor", _nominations, 6),  # 3 + count, rows, audit
     "watchlist:import_list": Pin("ho_monitor", _imports, 7),
     "watchlist:export_csv": Pin("ho_monitor", _entries, 4),
     "workflows:timeliness": Pin("monitor_bj", _incidents, 7),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
+from fraudops.core.changes import list_marker
 from fraudops.core.errors import InvalidInput, NotFound
 from fraudops.core.models import AuditEvent
 from incidents.choices import AccountRole, IdType, PartyRole, VehicleKind
@@ -409,3 +410,13 @@ def import_get(*, actor: Actor, job_id: int) -> ImportJob:
     if job is None:
         raise NotFound()
     return job
+
+
+def page_marker(*, page: Any) -> str:
+    """A list page's change marker (docs/live-updates.md): how many rows the list has, the
+    rows of this page with their status, and the events of their threads (one query)."""
+    rows = list(page.object_list)
+    return list_marker(
+        rows=[("count", page.paginator.count)] + [(row.pk, row.status) for row in rows],
+        threads=[row.thread for row in rows],
+    )

@@ -11,8 +11,10 @@ urlpatterns = [
     path("entries/<int:entry_id>/remove/", views.entry_remove, name="entry_remove"),
     path("entries/<int:entry_id>/review/", views.entry_review, name="entry_review"),
     path("review/", views.review_list, name="review_list"),
+    path("review/changes/", views.review_changes, name="review_changes"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("nominations/", views.nomination_list, name="nomination_list"),
+    path("nominations/changes/", views.nomination_changes, name="nomination_changes"),
     path("nominations/new/", views.nomination_new, name="nomination_new"),
     path("nominations/<int:nomination_id>/", views.nomination_detail, name="nomination_detail"),
     path(

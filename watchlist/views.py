@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError, InvalidInput, NotFound, PermissionRefused
-from fraudops.core.views import refusal_to_message
+from fraudops.core.views import live_render, marker_response, refusal_to_message
 from incidents.models import Incident
 
 from . import csvio, permissions, selectors, services
@@ -217,12 +217,31 @@ def entry_review(request, entry_id: int):
 def review_list(request):
     actor = _actor(request)
     _check(permissions.check_may_read, actor)
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.page_marker(
+        page=_page(request, selectors.entries_due_for_review(actor=actor))
+    )
     page = _page(request, selectors.entries_due_for_review(actor=actor))
-    return render(
+    return live_render(
         request,
         "watchlist/review_list.html",
-        {"page": page, "entries": page.object_list, "counts": _counts(actor)},
+        {
+            "page": page,
+            "entries": page.object_list,
+            "counts": _counts(actor),
+            "live_marker": live_marker,
+        },
     )
+
+
+@login_required
+@require_GET
+def review_changes(request):
+    """The review list's change marker (same page, same scope): 304 while nothing changed."""
+    actor = _actor(request)
+    _check(permissions.check_may_read, actor)
+    page = _page(request, selectors.entries_due_for_review(actor=actor))
+    return marker_response(request, selectors.page_marker(page=page))
 
 
 @login_required
@@ -256,11 +275,16 @@ def nomination_list(request):
     _check(permissions.check_may_see_nominations, actor)
     show = request.GET.get("show", "open")
     status = NominationStatus.OPEN if show == "open" else ""
+    # The marker first: what the page shows is never older than the marker it carries.
+    live_marker = selectors.page_marker(
+        page=_page(request, selectors.nomination_list(actor=actor, status=status))
+    )
     page = _page(request, selectors.nomination_list(actor=actor, status=status))
-    return render(
+    return live_render(
         request,
         "watchlist/nomination_list.html",
         {
+            "live_marker": live_marker,
             "page": page,
             "nominations": page.object_list,
             "show": show,
@@ -269,6 +293,17 @@ def nomination_list(request):
             "may_decide": permissions.may_decide(actor),
         },
     )
+
+
+@login_required
+@require_GET
+def nomination_changes(request):
+    """The nominations list's change marker (same filter, page and scope)."""
+    actor = _actor(request)
+    _check(permissions.check_may_see_nominations, actor)
+    status = NominationStatus.OPEN if request.GET.get("show", "open") == "open" else ""
+    page = _page(request, selectors.nomination_list(actor=actor, status=status))
+    return marker_response(request, selectors.page_marker(page=page))
 
 
 def _nomination_or_404(actor: Actor, nomination_id: int):

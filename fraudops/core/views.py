@@ -22,11 +22,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import render
 
 from .errors import DomainError
 
-__all__ = ["refusal_message", "refusal_to_message"]
+__all__ = [
+    "LIVE_HEADER",
+    "is_live_refresh",
+    "live_render",
+    "marker_response",
+    "refusal_message",
+    "refusal_to_message",
+]
 
 Labels = Mapping[str, Any] | Callable[[str], Any] | None
 
@@ -66,3 +74,37 @@ def refusal_to_message(
 ) -> None:
     """Show `error` as the page's error message (see the module for the rule)."""
     messages.error(request, refusal_message(error, labels=labels, form=form))
+
+
+def marker_response(request: HttpRequest, marker: str) -> HttpResponse:
+    """A change-marker endpoint's answer (docs/live-updates.md): 304 Not Modified when the
+    caller already has `marker` (``If-None-Match`` or ``?since=``), else 200 with it as
+    JSON and as the ETag. Never cached: the marker is the freshness check."""
+    etag = f'"{marker}"'
+    known = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in known or f"W/{etag}" in known or request.GET.get("since") == marker:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = JsonResponse({"marker": marker})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+# static/js/live.js sends this header when an open page fetches a fresh copy of itself.
+LIVE_HEADER = "X-Fraudops-Live"
+
+
+def is_live_refresh(request: HttpRequest) -> bool:
+    return request.headers.get(LIVE_HEADER) == "1"
+
+
+def live_render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render a live page. A live refresh (the open page re-fetching itself) leaves the
+    messages for the person's next real visit; the page is never served from a cache."""
+    response = render(request, template, context)
+    storage = messages.get_messages(request)
+    if is_live_refresh(request) and not isinstance(storage, list):
+        storage.used = False
+    response["Cache-Control"] = "no-cache, private"
+    return response

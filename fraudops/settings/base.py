@@ -87,6 +87,13 @@ FRAUDOPS_NAV = [
 ]
 # A deadline shows amber ("soon") when less than this many minutes remain (fraudops.core.formats).
 FRAUDOPS_DEADLINE_SOON_MINUTES = 10
+# Live pages (docs/live-updates.md): an open incident page or queue asks its change marker
+# this often, and reloads its content only when the marker moved.
+FRAUDOPS_LIVE_POLL_MS = 1000
+# "Request a reversal now" is offered on the incident page while the remittance may still be
+# caught: this many minutes after the incident occurred (seed case 1: wired at 13:50, noticed
+# at 14:30, reversed within minutes; "a minute later and the money could have been moved").
+FRAUDOPS_REVERSAL_RECENT_MINUTES = 120
 
 # `manage.py seed_demo`: each app that has demo data names its builder here, in dependency
 # order (the project's settings sit above every app, so core's command imports none).

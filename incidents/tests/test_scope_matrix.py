@@ -117,6 +117,7 @@ FACTS_WRITES = [
 READS = [
     Endpoint("incident_detail", "get", _number, {"number": MISSING}),
     Endpoint("incident_summary", "get", _number, {"number": MISSING}),
+    Endpoint("incident_changes", "get", _number, {"number": MISSING}),
     Endpoint("evidence_download", "get", _evidence, {"number": MISSING, "evidence_id": 999999}),
     Endpoint("api-incident", "get", _number, {"number": MISSING}),
     Endpoint("api-incident-timeline", "get", _number, {"number": MISSING}),

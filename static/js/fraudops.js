@@ -28,9 +28,10 @@
   });
 
   // Confirm destructive actions (withdraw, close) before posting.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
+  // (Delegated, so that forms a live page swapped in are confirmed too: static/js/live.js.)
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form[data-confirm]") &&
+        !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 })();

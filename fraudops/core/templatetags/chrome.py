@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -62,6 +63,24 @@ def deadline(due_at, running: bool = True, testid: str = "", show_time: bool = F
             text,
         )
     return format_html('<span class="clock {}" title="{}">{}</span>', tone, title, text)
+
+
+@register.simple_tag
+def live_source(url: str, marker: str, query: str = ""):
+    """Where a live page asks whether it changed (static/js/live.js; docs/live-updates.md):
+    ``{% live_source changes_url live_marker %}`` in the page's content; `query` carries the
+    list's filters and page (``query=request.GET.urlencode``)."""
+    if query:
+        url = f"{url}?{query}"
+    return format_html(
+        '<div hidden data-live-source="{}" data-live-marker="{}" data-live-poll="{}"'
+        ' data-live-notice="{}" data-live-refresh="{}"></div>',
+        url,
+        marker,
+        settings.FRAUDOPS_LIVE_POLL_MS,
+        _("Someone else changed this while you were typing here: refresh to see it."),
+        _("Refresh"),
+    )
 
 
 @register.simple_tag
