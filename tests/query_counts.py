@@ -223,7 +223,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     "incident_list": Pin("monitor_bj", _incidents, 11),
     "incident_export_csv": Pin("monitor_bj", _incidents, 9),
     "incident_export_xlsx": Pin("monitor_bj", _incidents, 9),
-    "controls:queue": Pin("monitor_bj", _controls_and_reviews, 24),
+    "controls:queue": Pin("monitor_bj", _controls_and_reviews, 25),
     "controls:queue-changes": Pin(
         "monitor_bj", _controls_and_reviews, 9
     ),  # 3 sign-in + 4 lists + audit

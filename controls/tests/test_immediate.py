@@ -47,7 +47,7 @@ from .conftest import OTHER_BANK, PAYEE_BJ, file_incident
 pytestmark = pytest.mark.django_db
 
 OWN = "6217000030000000004"  # opened at BR-BJ-HD, the filing branch
-REVIEW_QUEUE_QUERIES = 15  # the controls queue page with reviews on it (first request)
+REVIEW_QUEUE_QUERIES = 21  # the controls queue page with reviews on it (first request)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # Sign-in (session, user, roles) + pending, in flight, mine, assistance + their threads.
-QUEUE_CHANGES_QUERIES = 8
+QUEUE_CHANGES_QUERIES = 9
 
 
 def _next_block(client, incident) -> str:

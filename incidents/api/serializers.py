@@ -525,8 +525,11 @@ class AccountCorrectSerializer(serializers.Serializer):
     holder_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
     bank_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     at_this_bank = serializers.BooleanField(required=False)
-    opening_unit = serializers.CharField(
-        required=False, allow_blank=True, help_text="Code of the opening branch."
+    opening_unit = CodeField(
+        pattern=UNIT_CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        help_text="Code of the opening branch, e.g. BR-BJ-CY.",
     )
     party = serializers.IntegerField(
         required=False, allow_null=True, help_text="Id of the holder among the parties."

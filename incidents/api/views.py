@@ -266,6 +266,7 @@ class EvidenceUploadApi(IdempotentMixin, APIView):
                     "task": {"type": "integer"},
                     "field": {
                         "type": "string",
+                        "pattern": r"^[a-z][a-z0-9_]*$",
                         "description": "The task's file field this file is for (its only "
                         "file field when not given).",
                     },
