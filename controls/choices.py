@@ -98,6 +98,7 @@ class ClockKind(models.TextChoices):
     """The clocks this app starts (clocks.services)."""
 
     APPROVAL = "controls.freeze_approval", _("Account control approval")
+    REVIEW = "controls.immediate_review", _("Review of a branch's immediate stop-payment")
     AUTHORISATION = "controls.reversal_authorisation", _("Remittance reversal authorisation")
     ACKNOWLEDGEMENT = "controls.assistance_ack", _("Cross-region assistance acknowledgement")
 

@@ -9,7 +9,12 @@ from .lock_objects import assistance_states_skip_locked, control_states_skip_loc
 
 
 def control_guard(ids: list[int]) -> dict[int, bool]:
-    return {pk: state in PENDING_STATES for pk, state in control_states_skip_locked(ids)}
+    """A request's clock is live while it waits for a decision, or, for a branch's immediate
+    stop-payment, for the sub-branch's review after the fact."""
+    return {
+        pk: state in PENDING_STATES or awaiting_review
+        for pk, state, awaiting_review in control_states_skip_locked(ids)
+    }
 
 
 def assistance_guard(ids: list[int]) -> dict[int, bool]:

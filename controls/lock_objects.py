@@ -164,13 +164,17 @@ def instruction_lock(instruction_id: int) -> FreezeInstruction:
 # --- the escalation sweep's guards ------------------------------------------------------------
 
 
-def control_states_skip_locked(ids: list[int]) -> list[tuple[int, str]]:
-    """(pk, state) of the requests not locked by someone else right now."""
-    return list(
-        ControlRequest.objects.select_for_update(skip_locked=True)
-        .filter(pk__in=ids)
-        .values_list("pk", "state")
-    )
+def control_states_skip_locked(ids: list[int]) -> list[tuple[int, str, bool]]:
+    """(pk, state, awaiting its review after the fact) of the requests not locked by someone
+    else right now."""
+    return [
+        (pk, state, immediate and not review_outcome)
+        for pk, state, immediate, review_outcome in (
+            ControlRequest.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids)
+            .values_list("pk", "state", "immediate", "review_outcome")
+        )
+    ]
 
 
 def assistance_states_skip_locked(ids: list[int]) -> list[tuple[int, str]]:

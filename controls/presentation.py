@@ -72,6 +72,14 @@ def approval_clock_titles(*, control: ControlRequest, incident: Incident) -> tup
     )
 
 
+def review_clock_titles(*, control: ControlRequest, incident: Incident) -> tuple[str, str]:
+    """(Chinese, English) title of the clock on reviewing a branch's immediate stop-payment."""
+    return bilingual_text(
+        gettext_noop("Review the immediate stop-payment %(number)s (%(incident)s)"),
+        lambda: {"number": control.number, "incident": incident.number},
+    )
+
+
 def assistance_clock_titles(
     *, assistance: AssistanceRequest, incident: Incident
 ) -> tuple[str, str]:

@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clocks.services import clock_start, clock_stop
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
+from fraudops.core.choices import Role
 from fraudops.core.concurrency import check_expected_state, save_or_conflict
 from fraudops.core.errors import Conflict, InvalidInput, NotFound
 from fraudops.core.models import OrgUnit
@@ -32,10 +34,11 @@ from incidents.models import Account, Incident
 from incidents.services import incident_lock
 
 from .. import notify
-from ..choices import ACTIVE_STATES, ControlKind, ImmediateReview
+from ..choices import ACTIVE_STATES, ClockKind, ControlKind, ImmediateReview
 from ..lock_objects import INCIDENT_RELATED, control_lock, scope_reached_through_request
 from ..models import ControlRequest
 from ..permissions import check_may_review, check_may_stop_immediately
+from ..presentation import control_url, review_clock_titles
 from ..step_records import request_link
 from .common import audit_label, snapshot
 from .instructions import instruction_issue
@@ -153,6 +156,20 @@ def immediate_stop_payment_create(
             },
         )
         instruction_issue(actor=actor, control=control)
+        # The sub-branch's review after the fact has its own clock: it escalates on its own
+        # if nobody reviews the stop-payment in time.
+        title_zh, title_en = review_clock_titles(control=control, incident=incident)
+        clock_start(
+            subject=control,
+            kind=ClockKind.REVIEW,
+            due_at=control.due_at,
+            unit=control.approving_unit,
+            owner_role=Role.SUB_BRANCH_MONITOR,
+            thread=incident.thread,
+            title_zh=title_zh,
+            title_en=title_en,
+            url=control_url(control),
+        )
         notify.immediate_stop_payment_reported(control=control, incident=incident)
         request_link(actor=actor, incident=incident, control=control)
     return control
@@ -211,6 +228,7 @@ def immediate_stop_payment_review(
             release = control_release_request(actor=actor, control_id=control.pk, reason=note)
         control.record_review(by=actor.user, outcome=outcome, note=note)
         save_or_conflict(control, thread=incident.thread, action=action)
+        clock_stop(subject=control, kind=ClockKind.REVIEW)
         audit_record(
             actor=actor,
             action="control.reviewed",

@@ -6,11 +6,16 @@ changes nothing."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
+from freezegun import freeze_time
 
-from clocks.models import Clock
+from clocks.choices import ClockStatus, EscalationStage
+from clocks.models import Clock, Escalation
+from clocks.sweep import clocks_sweep
 from controls import selectors
 from controls.choices import (
     ClockKind,
@@ -111,8 +116,10 @@ def test_branch_stops_its_own_account_at_once_and_reports_to_the_sub_branch(acto
     instruction = FreezeInstruction.objects.get(control=control)
     assert instruction.status == InstructionStatus.PENDING
     assert instruction.unit.code == "BR-BJ-HD" and str(instruction.amount) == "8000.00"
-    # No approval clock: nobody approves it.
-    assert not Clock.objects.filter(kind__in=ClockKind.values).exists()
+    # No approval clock: nobody approves it. The sub-branch's review has its clock.
+    [clock] = Clock.objects.filter(kind__in=ClockKind.values)
+    assert clock.kind == ClockKind.REVIEW and clock.due_at == control.due_at
+    assert clock.unit.code == "SB-BJ" and clock.owner_role == "sub_branch_monitor"
     # Recorded as such, reported to the sub-branch's monitors.
     event = AuditEvent.objects.get(action="control.immediate_stop_payment")
     assert event.thread == incident.thread and event.after["immediate"] is True
@@ -202,6 +209,30 @@ def test_the_database_holds_the_rules(actor, incident):
 
 
 # --- the sub-branch reviews it afterwards -------------------------------------------------------
+
+
+def test_an_unreviewed_immediate_stop_payment_escalates_on_its_own(actor, incident):
+    with freeze_time("2026-12-02 02:00:00") as clock:
+        control = _stop(actor, incident)
+        review = Clock.objects.get(kind=ClockKind.REVIEW)
+        clocks_sweep()
+        assert not Escalation.objects.filter(clock=review).exists()
+        clock.move_to(control.due_at + datetime.timedelta(hours=2))
+        clocks_sweep()
+        assert Escalation.objects.filter(clock=review, stage=EscalationStage.OVERDUE).exists()
+
+
+def test_a_reviewed_immediate_stop_payment_stops_its_clock(actor, incident):
+    with freeze_time("2026-12-02 02:00:00") as clock:
+        control = _stop(actor, incident)
+        immediate_stop_payment_review(
+            actor=actor("monitor_bj"), number=control.number, outcome="confirmed", note="核实无误"
+        )
+        review = Clock.objects.get(kind=ClockKind.REVIEW)
+        assert review.status == ClockStatus.STOPPED
+        clock.move_to(control.due_at + datetime.timedelta(hours=2))
+        clocks_sweep()
+        assert not Escalation.objects.filter(clock=review).exists()
 
 
 def test_sub_branch_confirms_the_immediate_stop_payment(actor, incident):
