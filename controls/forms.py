@@ -63,7 +63,7 @@ class ReversalRequestForm(forms.Form):
 
 
 class ImmediateStopForm(forms.Form):
-    account = forms.IntegerField(label=_("Account"))
+    account = forms.IntegerField(label=_("Account"), min_value=1, max_value=2**63 - 1)
     amount = forms.CharField(label=_("Amount to hold (yuan)"), required=False, max_length=32)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 

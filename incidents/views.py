@@ -728,7 +728,10 @@ def ledger_entry_add(request, number: str):
     values = {name: request.POST.get(name, "") for name in fields}
     try:
         _entry, created = services.ledger_entry_record(
-            actor=actor, incident_id=incident_id, data=values
+            actor=actor,
+            incident_id=incident_id,
+            data=values,
+            expected_revision=request.POST.get("expected_revision"),
         )
     except DomainError as exc:
         _ledger_refused(request, exc, form="entry", values=values)
@@ -748,7 +751,11 @@ def ledger_entry_void(request, number: str, entry_id: int):
     reason = request.POST.get("reason", "")
     try:
         services.ledger_entry_void(
-            actor=actor, incident_id=incident_id, entry_id=entry_id, reason=reason
+            actor=actor,
+            incident_id=incident_id,
+            entry_id=entry_id,
+            reason=reason,
+            expected_revision=request.POST.get("expected_revision"),
         )
     except NotFound:
         raise Http404(_("No such ledger entry.")) from None
@@ -771,6 +778,7 @@ def incident_amount_lost(request, number: str):
             incident_id=incident_id,
             amount=values["amount_lost"],
             reason=values["reason"],
+            expected_revision=request.POST.get("expected_revision"),
         )
     except DomainError as exc:
         _ledger_refused(request, exc, form="amount_lost", values=values)
@@ -789,7 +797,10 @@ def incident_outcome(request, number: str):
     try:
         if request.POST.get("follow_amounts"):
             services.incident_outcome_clear(
-                actor=actor, incident_id=incident_id, reason=values["reason"]
+                actor=actor,
+                incident_id=incident_id,
+                reason=values["reason"],
+                expected_revision=request.POST.get("expected_revision"),
             )
             done = _("The outcome follows the amounts again.")
         else:
@@ -798,6 +809,7 @@ def incident_outcome(request, number: str):
                 incident_id=incident_id,
                 outcome=values["outcome"],
                 reason=values["reason"],
+                expected_revision=request.POST.get("expected_revision"),
             )
             done = _("The outcome is set by hand; it no longer follows the amounts.")
     except DomainError as exc:

@@ -31,7 +31,10 @@ from ..payloads import instruction_payload
 
 class ControlTargetInputSerializer(serializers.Serializer):
     account = serializers.IntegerField(
-        required=False, help_text="Id of one of the incident's accounts."
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Id of one of the incident's accounts.",
     )
     number = serializers.CharField(
         required=False, allow_blank=True, help_text="A linked account typed in."
@@ -83,7 +86,9 @@ class ImmediateStopInputSerializer(serializers.Serializer):
         pattern=INCIDENT_NUMBER_PATTERN, help_text="The incident's number, e.g. FI-2026-000123."
     )
     account = serializers.IntegerField(
-        help_text="Id of one of the incident's accounts, opened at the incident's own branch."
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Id of one of the incident's accounts, opened at the incident's own branch.",
     )
     amount = AmountField(
         required=False,

@@ -19,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from .errors import Conflict
+from .errors import Conflict, InvalidInput
 
 __all__ = ["check_expected_state", "save_or_conflict"]
 
@@ -70,3 +70,20 @@ def check_expected_state(
         "Reload it and try again."
     )
     raise Conflict(str(text) % {"state": state}, thread=_thread(obj, thread), action=action)
+
+
+def parse_expected_revision(value: Any) -> int | None:
+    """The revision of an object that the person edited, as a form or a request sent it
+    (None: not given, no check); anything but a whole number 0 or more is refused on the
+    field `expected_revision`."""
+    if value is None or value == "":
+        return None
+    try:
+        revision = int(value)
+    except (TypeError, ValueError):
+        revision = -1
+    if revision < 0:
+        raise InvalidInput(
+            fields={"expected_revision": [_("Give the revision of what you edited.")]}
+        )
+    return revision

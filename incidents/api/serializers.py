@@ -126,6 +126,11 @@ class TaskResultInputSerializer(serializers.Serializer):
 
 
 class LedgerEntryInputSerializer(serializers.Serializer):
+    expected_revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The incident's revision you read; sent, a newer one is refused with 409.",
+    )
     kind = serializers.ChoiceField(choices=LedgerKind.choices)
     source = serializers.ChoiceField(choices=LedgerSource.choices)
     amount = AmountField(help_text="Yuan, greater than zero, at most two decimals.")
@@ -142,15 +147,30 @@ class LedgerEntryInputSerializer(serializers.Serializer):
 
 
 class LedgerVoidInputSerializer(serializers.Serializer):
+    expected_revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The incident's revision you read; sent, a newer one is refused with 409.",
+    )
     reason = serializers.CharField(help_text="Why (required).")
 
 
 class AmountLostInputSerializer(serializers.Serializer):
+    expected_revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The incident's revision you read; sent, a newer one is refused with 409.",
+    )
     amount_lost = AmountField(help_text="Yuan, zero or more, at most two decimals.")
     reason = serializers.CharField(help_text="Why the amount lost changes (required).")
 
 
 class OutcomeInputSerializer(serializers.Serializer):
+    expected_revision = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="The incident's revision you read; sent, a newer one is refused with 409.",
+    )
     outcome = serializers.ChoiceField(
         choices=Outcome.choices,
         allow_null=True,

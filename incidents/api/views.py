@@ -331,7 +331,10 @@ class IncidentLedgerApi(IdempotentMixin, APIView):
         actor = Actor.from_request(request)
         incident_id = selectors.incident_get_id(actor=actor, number=number)
         entry, created = services.ledger_entry_record(
-            actor=actor, incident_id=incident_id, data=serializer.validated_data
+            actor=actor,
+            incident_id=incident_id,
+            data=serializer.validated_data,
+            expected_revision=serializer.validated_data.get("expected_revision"),
         )
         return Response(
             LedgerEntrySerializer(entry).data,
@@ -359,6 +362,7 @@ class LedgerEntryVoidApi(IdempotentMixin, APIView):
             incident_id=incident_id,
             entry_id=entry_id,
             reason=serializer.validated_data["reason"],
+            expected_revision=serializer.validated_data.get("expected_revision"),
         )
         return Response(LedgerEntrySerializer(entry).data)
 
@@ -383,6 +387,7 @@ class IncidentAmountLostApi(IdempotentMixin, APIView):
             incident_id=incident_id,
             amount=serializer.validated_data["amount_lost"],
             reason=serializer.validated_data["reason"],
+            expected_revision=serializer.validated_data.get("expected_revision"),
         )
         return Response(_amounts(request, number))
 
@@ -406,7 +411,10 @@ class IncidentOutcomeApi(IdempotentMixin, APIView):
         data = serializer.validated_data
         if data["outcome"] is None:
             services.incident_outcome_clear(
-                actor=actor, incident_id=incident_id, reason=data.get("reason", "")
+                actor=actor,
+                incident_id=incident_id,
+                reason=data.get("reason", ""),
+                expected_revision=data.get("expected_revision"),
             )
         else:
             services.incident_outcome_set(
@@ -414,5 +422,6 @@ class IncidentOutcomeApi(IdempotentMixin, APIView):
                 incident_id=incident_id,
                 outcome=data["outcome"],
                 reason=data.get("reason", ""),
+                expected_revision=data.get("expected_revision"),
             )
         return Response(_amounts(request, number))

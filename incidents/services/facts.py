@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
-from fraudops.core.concurrency import save_or_conflict
+from fraudops.core.concurrency import parse_expected_revision, save_or_conflict
 from fraudops.core.errors import Conflict, InvalidInput, NotFound
 from fraudops.core.parsing import FieldErrors, parse_prose
 from fraudops.core.services import refusals_audited
@@ -86,25 +86,11 @@ def _facts_changed(*, actor: Actor, incident: Incident) -> None:
 # --- the incident's revision ------------------------------------------------------------------
 
 
-def _parse_revision(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        revision = int(value)
-    except (TypeError, ValueError):
-        revision = -1
-    if revision < 0:
-        raise InvalidInput(
-            fields={"expected_revision": [_("Give the revision of the incident you edited.")]}
-        )
-    return revision
-
-
 def _lock_for_edit(
     *, actor: Actor, incident_id: int, expected_revision: Any, action: str
 ) -> Incident:
     """Lock the incident, check who may, then refuse a stale revision (nothing changed)."""
-    expected = _parse_revision(expected_revision)
+    expected = parse_expected_revision(expected_revision)
     incident = incident_lock(actor=actor, pk=incident_id, action=action)
     permissions.check_may_edit_facts(actor, incident=incident, action=action)
     if expected is not None and expected != incident.revision:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
+from fraudops.core.concurrency import parse_expected_revision
 from fraudops.core.errors import Conflict, InvalidInput, NotFound
 from fraudops.core.parsing import (
     FieldErrors,
@@ -112,10 +113,11 @@ def _write(incident: Incident, *fields: str) -> None:
     )
 
 
-def _check_revision(incident: Incident, expected_revision: int | None, action: str) -> None:
+def _check_revision(incident: Incident, expected_revision: Any, action: str) -> None:
     """Refuse a write made against an older revision of the incident (optimistic
     concurrency; `expected_revision` None: the row lock alone orders the writes)."""
     current = incident.revision
+    expected_revision = parse_expected_revision(expected_revision)
     if expected_revision is None or current == expected_revision:
         return
     raise Conflict(thread=incident.thread, action=action)
@@ -251,6 +253,16 @@ def _clean_entry(data: dict[str, Any]) -> dict[str, Any]:
         required=True,
         fallback="",
     )
+    if source == LedgerSource.REVERSAL_EXECUTED:
+        # Core banking's confirmation of the reversal writes that entry itself (referenced
+        # by the reversal's number); one typed by hand first would refuse the confirmation.
+        errors.add(
+            "source",
+            _(
+                "An executed reversal is recorded by core banking's confirmation of it; "
+                "choose another source."
+            ),
+        )
     amount = errors.collect(
         parse_amount, data.get("amount"), field="amount", required=True, fallback=None
     )

@@ -181,7 +181,7 @@ def test_a_stale_revision_is_a_conflict_and_nothing_changes(incident, actor):
             expected_revision=0,
             data={"role": "payee", "number": SECOND_PAYEE},
         )
-    assert "revision 1" in str(conflict.value.message)
+    assert "当前版本 1" in str(conflict.value.message)
     assert _state(incident) == before
     # The conflict itself is recorded (after its changes rolled back), as every refusal is.
     assert AuditEvent.objects.filter(outcome="refused").count() == refused_before + 1
@@ -205,7 +205,7 @@ def test_the_holding_level_and_those_above_may_edit_but_not_the_level_below(inci
             expected_revision=incident.revision,
             data={"role": "payee", "name": "王五"},
         )
-    assert "only it and the levels above it" in str(refused.value.message)
+    assert "只有该机构及其上级" in str(refused.value.message)
     assert _state(incident) == before
     services.party_add(
         actor=actor("monitor_bj"),
@@ -253,7 +253,7 @@ def test_a_withdrawn_incident_cannot_change(incident, actor):
             expected_revision=0,
             data={"serious": True},
         )
-    assert "can no longer be changed" in str(refused.value.message)
+    assert "不能再修改" in str(refused.value.message)
     assert _state(incident) == before
 
 
