@@ -101,7 +101,13 @@ class _RowsApi(IdempotentMixin, APIView):
         expected = data.pop("expected_revision")
         actor = Actor.from_request(request)
         incident_id = selectors.incident_get_id(actor=actor, number=number)
-        row = service(actor, incident_id, row_id, data, expected)
+        row = service(
+            actor=actor,
+            incident_id=incident_id,
+            data=data,
+            expected_revision=expected,
+            **{f"{self.key}_id": row_id},
+        )
         return self._answer(row)
 
     def _remove(self, request, number: str, row_id: int, service) -> Response:
@@ -110,7 +116,13 @@ class _RowsApi(IdempotentMixin, APIView):
         data = serializer.validated_data
         actor = Actor.from_request(request)
         incident_id = selectors.incident_get_id(actor=actor, number=number)
-        row = service(actor, incident_id, row_id, data["reason"], data["expected_revision"])
+        row = service(
+            actor=actor,
+            incident_id=incident_id,
+            reason=data["reason"],
+            expected_revision=data["expected_revision"],
+            **{f"{self.key}_id": row_id},
+        )
         return self._answer(row)
 
 
@@ -137,18 +149,7 @@ class PartyApi(_RowsApi):
         operation_id="incidents_parties_correct",
     )
     def patch(self, request, number: str, row_id: int):
-        return self._correct(
-            request,
-            number,
-            row_id,
-            lambda actor, incident_id, row_id, data, expected: services.party_correct(
-                actor=actor,
-                incident_id=incident_id,
-                party_id=row_id,
-                data=data,
-                expected_revision=expected,
-            ),
-        )
+        return self._correct(request, number, row_id, services.party_correct)
 
     @extend_schema(
         request=RemovalInputSerializer,
@@ -157,18 +158,7 @@ class PartyApi(_RowsApi):
         operation_id="incidents_parties_remove",
     )
     def delete(self, request, number: str, row_id: int):
-        return self._remove(
-            request,
-            number,
-            row_id,
-            lambda actor, incident_id, row_id, reason, expected: services.party_remove(
-                actor=actor,
-                incident_id=incident_id,
-                party_id=row_id,
-                reason=reason,
-                expected_revision=expected,
-            ),
-        )
+        return self._remove(request, number, row_id, services.party_remove)
 
 
 class AccountsApi(_RowsApi):
@@ -194,18 +184,7 @@ class AccountApi(_RowsApi):
         operation_id="incidents_accounts_correct",
     )
     def patch(self, request, number: str, row_id: int):
-        return self._correct(
-            request,
-            number,
-            row_id,
-            lambda actor, incident_id, row_id, data, expected: services.account_correct(
-                actor=actor,
-                incident_id=incident_id,
-                account_id=row_id,
-                data=data,
-                expected_revision=expected,
-            ),
-        )
+        return self._correct(request, number, row_id, services.account_correct)
 
     @extend_schema(
         request=RemovalInputSerializer,
@@ -214,18 +193,7 @@ class AccountApi(_RowsApi):
         operation_id="incidents_accounts_remove",
     )
     def delete(self, request, number: str, row_id: int):
-        return self._remove(
-            request,
-            number,
-            row_id,
-            lambda actor, incident_id, row_id, reason, expected: services.account_remove(
-                actor=actor,
-                incident_id=incident_id,
-                account_id=row_id,
-                reason=reason,
-                expected_revision=expected,
-            ),
-        )
+        return self._remove(request, number, row_id, services.account_remove)
 
 
 class VehiclesApi(_RowsApi):
@@ -251,18 +219,7 @@ class VehicleApi(_RowsApi):
         operation_id="incidents_vehicles_correct",
     )
     def patch(self, request, number: str, row_id: int):
-        return self._correct(
-            request,
-            number,
-            row_id,
-            lambda actor, incident_id, row_id, data, expected: services.vehicle_correct(
-                actor=actor,
-                incident_id=incident_id,
-                vehicle_id=row_id,
-                data=data,
-                expected_revision=expected,
-            ),
-        )
+        return self._correct(request, number, row_id, services.vehicle_correct)
 
     @extend_schema(
         request=RemovalInputSerializer,
@@ -271,15 +228,4 @@ class VehicleApi(_RowsApi):
         operation_id="incidents_vehicles_remove",
     )
     def delete(self, request, number: str, row_id: int):
-        return self._remove(
-            request,
-            number,
-            row_id,
-            lambda actor, incident_id, row_id, reason, expected: services.vehicle_remove(
-                actor=actor,
-                incident_id=incident_id,
-                vehicle_id=row_id,
-                reason=reason,
-                expected_revision=expected,
-            ),
-        )
+        return self._remove(request, number, row_id, services.vehicle_remove)
