@@ -35,6 +35,13 @@ class ControlsConfig(AppConfig):
         register_subject_guard("controls.controlrequest", control_guard)
         register_subject_guard("controls.assistancerequest", assistance_guard)
 
+        # An account with a hold or a request on it stays in the case file:
+        from incidents.row_guards import register_removal_guard
+
+        from .panels import account_removal_objection
+
+        register_removal_guard("controls", account_removal_objection)
+
         # The playbook steps our requests and their results do:
         from .step_records import register as register_step_records
 

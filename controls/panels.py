@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.actors import Actor
@@ -12,6 +14,7 @@ from .choices import (
     ACTIVE_STATES,
     CONTROL_STATE_COLOURS,
     HOLD_KIND_CHOICES,
+    HOLD_KINDS,
     IN_FLIGHT_STATES,
     PENDING_STATES,
     UNFINISHED_STATES,
@@ -162,3 +165,28 @@ def incident_badges(incident_ids, actor: Actor) -> dict[int, list[Badge]]:
                 badges[incident_id] = [Badge(label=str(label), tone=tone, url="/controls/")]
                 break
     return badges
+
+
+def account_removal_objection(kind: str, row) -> str | None:
+    """Removing an account from the case file (`incidents.row_guards`): refused while a
+    request on it is waiting or in flight, or a hold on it is in force (release or withdraw
+    it first), so that no hold is left on an account the case file no longer has."""
+    if kind != "account":
+        return None
+    live = Q(state__in=UNFINISHED_STATES) | Q(kind__in=HOLD_KINDS, state=ControlState.EXECUTED)
+    control = (
+        ControlRequest.objects.filter(live, account_id=row.pk)
+        .order_by("requested_at", "pk")
+        .first()
+    )
+    if control is None:
+        return None
+    return gettext(
+        "Account %(account)s has %(kind)s request %(number)s (%(state)s): release or "
+        "withdraw it before removing the account from the case file."
+    ) % {
+        "account": control.account_number,
+        "kind": control.get_kind_display(),
+        "number": control.number,
+        "state": control.get_state_display(),
+    }

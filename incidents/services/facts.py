@@ -45,6 +45,7 @@ from fraudops.core.services import refusals_audited
 from .. import permissions
 from ..choices import MAX_NOTE
 from ..models import Account, Incident, Party, SummaryAmendment, Vehicle
+from ..row_guards import removal_objection
 from .filing import (
     EDITABLE_FACTS,
     MAX_PARTIES,
@@ -408,6 +409,9 @@ def _row_remove(
             required=True,
             required_message=_("Say why it is removed from the case file."),
         )
+        objection = removal_objection(kind.name, row)
+        if objection:
+            raise Conflict(objection, code="row_in_use", thread=incident.thread, action=action)
         row.removed_at = timezone.now()
         row.removed_by = actor.user
         row.removed_by_client = actor.client
