@@ -54,7 +54,7 @@ from .filing import (
     clean_party,
     clean_vehicle,
 )
-from .locks import incident_lock
+from .locks import incident_check_revision, incident_lock
 from .search import search_keys_refresh
 from .steps import task_applicability_refresh
 
@@ -91,20 +91,10 @@ def _lock_for_edit(
     *, actor: Actor, incident_id: int, expected_revision: Any, action: str
 ) -> Incident:
     """Lock the incident, check who may, then refuse a stale revision (nothing changed)."""
-    expected = parse_expected_revision(expected_revision)
+    parse_expected_revision(expected_revision)  # a malformed one is refused before the lock
     incident = incident_lock(actor=actor, pk=incident_id, action=action)
     permissions.check_may_edit_facts(actor, incident=incident, action=action)
-    if expected is not None and expected != incident.revision:
-        raise Conflict(
-            _(
-                "Someone else changed this incident's facts while you were editing (it is "
-                "now at revision %(now)s, you edited revision %(yours)s). Reload it, check "
-                "their change and try again."
-            )
-            % {"now": incident.revision, "yours": expected},
-            thread=incident.thread,
-            action=action,
-        )
+    incident_check_revision(incident, expected_revision, action=action)
     return incident
 
 

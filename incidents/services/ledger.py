@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
-from fraudops.core.concurrency import parse_expected_revision
 from fraudops.core.errors import Conflict, InvalidInput, NotFound
 from fraudops.core.parsing import (
     FieldErrors,
@@ -48,7 +47,7 @@ from fraudops.core.services import refusals_audited
 from .. import permissions
 from ..choices import MAX_NOTE, LedgerKind, LedgerSource, Outcome, outcome_for
 from ..models import Incident, LedgerEntry
-from .locks import incident_lock
+from .locks import incident_check_revision, incident_lock
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -111,16 +110,6 @@ def _write(incident: Incident, *fields: str) -> None:
     Incident.objects.filter(pk=incident.pk).update(
         **{name: getattr(incident, name) for name in (*fields, "updated_at")}
     )
-
-
-def _check_revision(incident: Incident, expected_revision: Any, action: str) -> None:
-    """Refuse a write made against an older revision of the incident (optimistic
-    concurrency; `expected_revision` None: the row lock alone orders the writes)."""
-    current = incident.revision
-    expected_revision = parse_expected_revision(expected_revision)
-    if expected_revision is None or current == expected_revision:
-        return
-    raise Conflict(thread=incident.thread, action=action)
 
 
 def _entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
@@ -332,7 +321,7 @@ def ledger_entry_record(
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         permissions.check_may_edit_amounts(actor, incident=incident, action=action)
-        _check_revision(incident, expected_revision, action)
+        incident_check_revision(incident, expected_revision, action=action)
         if cleaned["kind"] == LedgerKind.RECOVERY:
             duplicate = cleaned["reference"] and (
                 LedgerEntry.objects.filter(
@@ -367,7 +356,7 @@ def ledger_entry_void(
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         permissions.check_may_edit_amounts(actor, incident=incident, action=action)
-        _check_revision(incident, expected_revision, action)
+        incident_check_revision(incident, expected_revision, action=action)
         entry = (
             LedgerEntry.objects.select_for_update().filter(pk=entry_id, incident=incident).first()
         )
@@ -427,7 +416,7 @@ def incident_amount_lost_set(
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         permissions.check_may_edit_amounts(actor, incident=incident, action=action)
-        _check_revision(incident, expected_revision, action)
+        incident_check_revision(incident, expected_revision, action=action)
         if lost == incident.amount_lost:
             return incident
         if lost > 0 and lost < incident.amount_recovered:
@@ -481,7 +470,7 @@ def incident_outcome_set(
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         permissions.check_may_edit_amounts(actor, incident=incident, action=action)
-        _check_revision(incident, expected_revision, action)
+        incident_check_revision(incident, expected_revision, action=action)
         before = {**incident_figures(incident), "outcome_reason": incident.outcome_reason}
         incident.outcome = outcome
         incident.outcome_set_by_hand = True
@@ -514,7 +503,7 @@ def incident_outcome_clear(
     with transaction.atomic():
         incident = incident_lock(actor=actor, pk=incident_id, action=action)
         permissions.check_may_edit_amounts(actor, incident=incident, action=action)
-        _check_revision(incident, expected_revision, action)
+        incident_check_revision(incident, expected_revision, action=action)
         if not incident.outcome_set_by_hand:
             raise Conflict(
                 _("The outcome already follows the amounts."),

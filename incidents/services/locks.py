@@ -15,12 +15,14 @@ refusal) and returns nothing otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope
-from fraudops.core.errors import NotFound, PermissionRefused
+from fraudops.core.concurrency import parse_expected_revision
+from fraudops.core.errors import Conflict, NotFound, PermissionRefused
 
 from ..models import Incident, Task
 
@@ -92,3 +94,22 @@ def task_lock(
     incident = incident_lock(actor=actor, pk=incident_id, action=action, scope=scope)
     task = Task.objects.select_for_update().select_related("step", "unit").get(pk=pk)
     return incident, task
+
+
+def incident_check_revision(incident: Incident, expected_revision: Any, *, action: str) -> None:
+    """Refuse a write made against an older revision of the incident than the locked one
+    (optimistic concurrency; `expected_revision` None or blank: the row lock alone orders
+    the writes). Call it with the incident's row locked."""
+    expected = parse_expected_revision(expected_revision)
+    if expected is None or expected == incident.revision:
+        return
+    raise Conflict(
+        _(
+            "Someone else changed this incident's facts while you were editing (it is "
+            "now at revision %(now)s, you edited revision %(yours)s). Reload it, check "
+            "their change and try again."
+        )
+        % {"now": incident.revision, "yours": expected},
+        thread=incident.thread,
+        action=action,
+    )
