@@ -21,3 +21,21 @@ class OutboxKind(models.TextChoices):
 
     DELIVER = "notification", _("Deliver a notification to its recipients")
     EMAIL = "notification.email", _("Email one notification")
+    DIGEST = "notification.digest", _("Email one person's daily digest")
+
+
+class Delivery(models.TextChoices):
+    """How a notification leaves the inbox by email, decided once when it is delivered
+    (from the recipient's preference, their address and the notification's tone)."""
+
+    IN_APP = "in_app", _("In the inbox only")
+    IMMEDIATE = "immediate", _("Emailed at once")
+    DIGEST = "digest", _("In the daily digest")
+
+
+class NonUrgentDelivery(models.TextChoices):
+    """A person's choice for non-urgent notifications (urgent ones are always emailed at
+    once)."""
+
+    IMMEDIATE = "immediate", _("Email each one at once")
+    DAILY_DIGEST = "daily_digest", _("One email a day listing them (daily digest)")

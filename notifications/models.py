@@ -7,7 +7,31 @@ from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.i18n import pick
 
-from .choices import Tone
+from .choices import Delivery, NonUrgentDelivery, Tone
+
+
+class NotificationDigest(models.Model):
+    """One daily-digest email to one person, listing the non-urgent notifications it holds
+    (`Notification.digest`). A notification is in at most one digest: it is taken into a
+    digest by setting that column under the row lock, in the transaction that creates the
+    digest and queues its email."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notification_digests",
+    )
+    created_at = models.DateTimeField(_("made at"))
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.created_at:%Y-%m-%d}"
 
 
 class Notification(models.Model):
@@ -30,6 +54,18 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("sent at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # How it is emailed, decided once at delivery (notifications.services.delivery_for).
+    delivery = models.CharField(
+        _("email"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+    digest = models.ForeignKey(
+        NotificationDigest,
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -42,6 +78,12 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            # The daily digest: what waits for one, by person.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(delivery="digest", digest__isnull=True),
+                name="notification_undigested",
             ),
         ]
 
@@ -59,3 +101,32 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A person's own choices: whether to be emailed at all, and whether non-urgent
+    notifications are emailed one by one or gathered in a daily digest. Urgent ones (tone
+    danger) are always emailed at once; the inbox always gets everything. No row means the
+    defaults (email on, immediate)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_enabled = models.BooleanField(_("email me"), default=True)
+    non_urgent_delivery = models.CharField(
+        _("non-urgent notifications"),
+        max_length=20,
+        choices=NonUrgentDelivery.choices,
+        default=NonUrgentDelivery.IMMEDIATE,
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.non_urgent_delivery}"

@@ -1,17 +1,25 @@
-"""The inbox page: the user's notifications, newest first, with mark-as-read."""
+"""The inbox page: the user's notifications, newest first, with mark-as-read; the header's
+live unread count; the person's notification settings."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fraudops.core.actors import Actor
+from fraudops.core.errors import DomainError
+from fraudops.core.views import marker_response, refusal_to_message
+
+from .forms import PreferenceForm
 from .models import Notification
-from .selectors import notification_list
-from .services import notifications_mark_read
+from .selectors import notification_list, notification_preference, notification_unread_state
+from .services import notification_preferences_update, notifications_mark_read
 
 PAGE_SIZE = 30
 
@@ -56,3 +64,42 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect(notification.url)
     return redirect("notifications:inbox")
+
+
+@login_required
+@require_GET
+def unread_changes(request: HttpRequest) -> HttpResponse:
+    """The header's unread count for static/js/unread.js: 304 while it has not changed,
+    else the new marker and count (one query besides signing in)."""
+    count, marker = notification_unread_state(user=request.user)
+    return marker_response(request, marker, extra={"unread": count})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The person's own choices: email on or off, non-urgent ones at once or in a daily
+    digest."""
+    current = notification_preference(user=request.user)
+    initial = {
+        "email_enabled": current.email_enabled,
+        "non_urgent_delivery": current.non_urgent_delivery,
+    }
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preferences_update(
+                actor=Actor.from_request(request),
+                email_enabled=form.cleaned_data["email_enabled"],
+                non_urgent_delivery=form.cleaned_data["non_urgent_delivery"],
+            )
+        except DomainError as exc:
+            refusal_to_message(request, exc, form=form)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "has_email": bool(request.user.email)},
+    )

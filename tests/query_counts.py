@@ -279,5 +279,8 @@ NOT_A_LIST: dict[str, str] = {
     "api-immediate-stop-create": "POST only",
     "api-notification-read": "POST only",
     "api-notification-unread-count": "one number",
+    "notifications:unread-changes": "one number: the header's unread count and its marker",
+    "notifications:preferences": "a form: the person's own notification settings",
+    "api-notification-preferences": "one object: the caller's notification settings",
     "api-screening": "POST only: screens the parties sent",
 }

@@ -10,6 +10,7 @@ from .models import OrgUnit, User
 from .services import org_unit_upsert, user_set_roles
 
 DEMO_PASSWORD = "FraudOps-demo-2026"
+DEMO_EMAIL_DOMAIN = "demo-bank.example"
 
 REGIONS = [
     (
@@ -48,13 +49,23 @@ REGIONS = [
 ]
 
 
+def demo_email(username: str) -> str:
+    """A demo person's address: `make run` prints their mail in the terminal (console
+    backend), so every notification email can be read there."""
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
 def _person(username: str, display: str, unit: OrgUnit, roles: list[str], **extra) -> User:
     user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display, "unit": unit, **extra}
+        username=username,
+        defaults={"display_name": display, "unit": unit, "email": demo_email(username), **extra},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    elif not user.email:
+        # A demo bank built before people had addresses is topped up.
+        User.objects.filter(pk=user.pk).update(email=demo_email(username))
     user_set_roles(user=user, roles=roles)
     return user
 

@@ -76,16 +76,19 @@ def refusal_to_message(
     messages.error(request, refusal_message(error, labels=labels, form=form))
 
 
-def marker_response(request: HttpRequest, marker: str) -> HttpResponse:
+def marker_response(
+    request: HttpRequest, marker: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     """A change-marker endpoint's answer (docs/live-updates.md): 304 Not Modified when the
     caller already has `marker` (``If-None-Match`` or ``?since=``), else 200 with it as
-    JSON and as the ETag. Never cached: the marker is the freshness check."""
+    JSON (plus `extra`, e.g. the header's unread count) and as the ETag. Never cached: the
+    marker is the freshness check."""
     etag = f'"{marker}"'
     known = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
     if etag in known or f"W/{etag}" in known or request.GET.get("since") == marker:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = JsonResponse({"marker": marker})
+        response = JsonResponse({"marker": marker, **(extra or {})})
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache, private"
     return response

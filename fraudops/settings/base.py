@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -90,6 +91,9 @@ FRAUDOPS_DEADLINE_SOON_MINUTES = 10
 # Live pages (docs/live-updates.md): an open incident page or queue asks its change marker
 # this often, and reloads its content only when the marker moved.
 FRAUDOPS_LIVE_POLL_MS = 1000
+# The header's unread count (static/js/unread.js): asked this often on every page, ten times
+# slower while the tab is hidden; an unchanged answer is one indexed query and a 304.
+NOTIFICATIONS_UNREAD_POLL_MS = int(os.environ.get("NOTIFICATIONS_UNREAD_POLL_MS", "5000"))
 # "Request a reversal now" is offered on the incident page while the remittance may still be
 # caught: this many minutes after the incident occurred (seed case 1: wired at 13:50, noticed
 # at 14:30, reversed within minutes; "a minute later and the money could have been moved").
@@ -275,6 +279,7 @@ CELERY_TASK_QUEUES = (Queue("celery"), Queue("clocks"))
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"clocks.tasks.clocks_sweep": {"queue": "clocks"}}
 CLOCK_SWEEP_SECONDS = float(os.environ.get("CLOCK_SWEEP_SECONDS", "5"))
+NOTIFICATIONS_DIGEST_HOUR_UTC = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR_UTC", "0"))
 CELERY_BEAT_SCHEDULE: dict = {
     # Safety net for side effects whose after-commit kick was lost (broker down, crash).
     "outbox-relay": {"task": "fraudops.core.tasks.outbox_relay", "schedule": 10.0},
@@ -296,6 +301,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Idempotency-Keys past their keeping time (48 h).
     "idempotency-purge": {"task": "fraudops.core.tasks.idempotency_purge", "schedule": 3600.0},
+    # The daily digest of non-urgent notifications, for those who chose it
+    # (notifications.tasks; NOTIFICATIONS_DIGEST_HOUR_UTC, default 00:30 UTC = 08:30 Beijing).
+    "notifications-digest": {
+        "task": "notifications.tasks.notifications_digest",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR_UTC, minute=30),
+        "options": {"expires": 3600.0},
+    },
 }
 
 # Clocks (clocks.services): the grace period before a late clock goes to the level above,

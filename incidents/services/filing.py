@@ -34,7 +34,7 @@ from fraudops.core.parsing import (
 from fraudops.core.services import refusals_audited, sequence_next
 from workflows.models import IncidentType
 
-from .. import events, permissions
+from .. import events, notices, permissions
 from ..choices import (
     FILING_REFERENCE,
     AccountKind,
@@ -429,6 +429,8 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
                 )
         # The steps the filed facts make not applicable (no payee account here, ...).
         task_applicability_refresh(actor=actor, incident=incident)
+        # The sub-branch's monitors are told at once (urgent for T1–T3, payee here).
+        notices.incident_filed(incident=incident, actor=actor)
         events.incident_filed(incident=incident)
     return incident
 

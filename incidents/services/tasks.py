@@ -26,7 +26,7 @@ from fraudops.core.parsing import (
 from fraudops.core.services import refusals_audited
 from workflows.choices import EvidenceType
 
-from .. import permissions
+from .. import notices, permissions
 from ..choices import MAX_NOTE, TaskStatus
 from ..models import Task
 from ..task_clocks import task_clock_stop, task_clocks_start
@@ -306,4 +306,5 @@ def task_instruct(*, actor: Actor, task_id: int, instruction: str) -> Task:
             data={"step": task.step.code, "level": task.level},
         )
         task_clocks_start(incident=incident, tasks=[task])
+        notices.task_instructed(incident=incident, actor=actor, task=task)
     return task

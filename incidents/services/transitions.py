@@ -17,9 +17,11 @@ from fraudops.core.audit import audit_record
 from fraudops.core.choices import Level
 from fraudops.core.concurrency import check_expected_state, save_or_conflict
 from fraudops.core.errors import InvalidInput
+from fraudops.core.models import AuditEvent
 from fraudops.core.parsing import parse_prose
 from fraudops.core.services import refusals_audited
 
+from .. import notices
 from ..actions import TRANSITIONS
 from ..choices import MAX_NOTE
 from ..models import Incident, Task
@@ -50,7 +52,7 @@ def incident_report_up(
     else:
         return []
     save_or_conflict(incident, action="incident.report_up")
-    audit_record(
+    event = audit_record(
         actor=actor,
         action="incident.reported_up",
         thread=incident.thread,
@@ -58,6 +60,9 @@ def incident_report_up(
         before=before,
         after=incident_snapshot(incident),
         data={"step": task.step.code},
+    )
+    notices.incident_reported_up(
+        incident=incident, actor=actor, task=task, level=target_level, event=event
     )
     return level_tasks_open(incident, target_level, now=now)
 
@@ -101,7 +106,7 @@ def incident_transition(
         transition_action.check_may(actor, incident=incident)
         transition_action.apply(incident, reason=reason)
         save_or_conflict(incident, action=action)
-        audit_record(
+        event = audit_record(
             actor=actor,
             action="incident.transition",
             thread=incident.thread,
@@ -111,4 +116,33 @@ def incident_transition(
             data={"transition": transition, "reason": reason},
         )
         incident_clocks_stop_if_over(incident=incident)
+        _notify(
+            incident, actor=actor, transition=transition, before=before, reason=reason, event=event
+        )
     return incident
+
+
+def _notify(
+    incident: Incident,
+    *,
+    actor: Actor,
+    transition: str,
+    before: dict[str, Any],
+    reason: str,
+    event: AuditEvent,
+) -> None:
+    """The hand-over notice of a transition (incidents.notices), in its transaction."""
+    if transition == "return" and incident.level:
+        notices.incident_returned(
+            incident=incident, actor=actor, level=incident.level, reason=reason, event=event
+        )
+    elif transition == "resubmit" and incident.level:
+        notices.incident_resubmitted(
+            incident=incident, actor=actor, level=incident.level, event=event
+        )
+    elif transition == "close":
+        notices.incident_closed(incident=incident, actor=actor)
+    elif transition == "withdraw":
+        notices.incident_withdrawn(
+            incident=incident, actor=actor, reason=reason, level=before["level"] or Level.BRANCH
+        )

@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from fraudops.core.api.fields import ChoiceStringField
+
+from ..choices import NonUrgentDelivery
 from ..models import Notification
 
 
@@ -25,6 +28,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "created_at",
             "read_at",
             "unread",
+            "delivery",
         ]
 
 
@@ -45,3 +49,22 @@ class MarkReadInputSerializer(serializers.Serializer):
 class MarkReadOutputSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
     unread = serializers.IntegerField()
+
+
+class PreferencesSerializer(serializers.Serializer):
+    email_enabled = serializers.BooleanField(
+        help_text="Email notifications (where the person has an address)."
+    )
+    non_urgent_delivery = serializers.ChoiceField(
+        choices=NonUrgentDelivery.choices,
+        help_text="Non-urgent ones: emailed at once, or in one daily digest. Urgent ones "
+        "(tone danger) are always emailed at once.",
+    )
+    has_email_address = serializers.BooleanField(read_only=True)
+
+
+class PreferencesInputSerializer(serializers.Serializer):
+    """Either field may be left out to keep its value."""
+
+    email_enabled = serializers.BooleanField(required=False)
+    non_urgent_delivery = ChoiceStringField(choices=NonUrgentDelivery, required=False)

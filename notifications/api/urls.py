@@ -1,6 +1,11 @@
 from django.urls import path
 
-from .views import NotificationListApi, NotificationMarkReadApi, NotificationUnreadCountApi
+from .views import (
+    NotificationListApi,
+    NotificationMarkReadApi,
+    NotificationPreferencesApi,
+    NotificationUnreadCountApi,
+)
 
 urlpatterns = [
     path("notifications/", NotificationListApi.as_view(), name="api-notification-list"),
@@ -10,4 +15,9 @@ urlpatterns = [
         name="api-notification-unread-count",
     ),
     path("notifications/read/", NotificationMarkReadApi.as_view(), name="api-notification-read"),
+    path(
+        "notifications/preferences/",
+        NotificationPreferencesApi.as_view(),
+        name="api-notification-preferences",
+    ),
 ]

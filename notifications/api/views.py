@@ -6,16 +6,19 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fraudops.core.actors import Actor
 from fraudops.core.api.mixins import IDEMPOTENCY_PARAMETER, IdempotentMixin
 from fraudops.core.errors import PermissionRefused
 
-from ..models import Notification
-from ..selectors import notification_list, notification_unread_count
-from ..services import notifications_mark_read
+from ..models import Notification, NotificationPreference
+from ..selectors import notification_list, notification_preference, notification_unread_count
+from ..services import notification_preferences_update, notifications_mark_read
 from .serializers import (
     MarkReadInputSerializer,
     MarkReadOutputSerializer,
     NotificationSerializer,
+    PreferencesInputSerializer,
+    PreferencesSerializer,
     UnreadCountSerializer,
 )
 
@@ -70,3 +73,34 @@ class NotificationMarkReadApi(_StaffOnly, IdempotentMixin, APIView):
         ids = None if serializer.validated_data.get("all") else serializer.validated_data["ids"]
         marked = notifications_mark_read(user=request.user, ids=ids)
         return Response({"marked": marked, "unread": notification_unread_count(user=request.user)})
+
+
+def _preferences(user, preference: NotificationPreference) -> dict:
+    return {
+        "email_enabled": preference.email_enabled,
+        "non_urgent_delivery": preference.non_urgent_delivery,
+        "has_email_address": bool(user.email),
+    }
+
+
+class NotificationPreferencesApi(_StaffOnly, IdempotentMixin, APIView):
+    """The signed-in person's notification choices: read them (GET) or change them (PUT;
+    a field left out keeps its value). Changes are audited."""
+
+    @extend_schema(operation_id="notifications_preferences_read", responses=PreferencesSerializer)
+    def get(self, request):
+        return Response(_preferences(request.user, notification_preference(user=request.user)))
+
+    @extend_schema(
+        operation_id="notifications_preferences_update",
+        request=PreferencesInputSerializer,
+        responses=PreferencesSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def put(self, request):
+        serializer = PreferencesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        preference = notification_preferences_update(
+            actor=Actor.from_request(request), **serializer.validated_data
+        )
+        return Response(_preferences(request.user, preference))
