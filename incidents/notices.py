@@ -28,6 +28,7 @@ same incident is its own notice, while a replay of one is not.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -71,7 +72,7 @@ def is_urgent_filing(incident: Incident) -> bool:
     )
 
 
-def _when(moment) -> str:
+def _when(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
@@ -119,6 +120,7 @@ def _send(
 ) -> None:
     if unit is None and not user_ids and not audiences:
         return
+    texts = bilingual_fields(params, title=title, body=body)
     notification_send(
         message=Message(
             key=key,
@@ -131,7 +133,10 @@ def _send(
             user_ids=tuple(pk for pk in user_ids if pk),
             audiences=audiences,
             exclude_user_ids=(actor.user.pk,) if actor is not None and actor.user else (),
-            **bilingual_fields(params, title=title, body=body),
+            title_zh=texts["title_zh"],
+            title_en=texts["title_en"],
+            body_zh=texts["body_zh"],
+            body_en=texts["body_en"],
         )
     )
 

@@ -108,7 +108,10 @@ def test_cross_region_stop_payment_from_request_to_core_banking_confirmation(
         outbox_relay_batch()
         told = set(Notification.objects.values_list("recipient__username", flat=True))
         assert {"monitor_sh", "monitor2_sh", "ho_monitor", "ho_monitor2"} <= told
-        assert not Notification.objects.filter(recipient__username="monitor_bj").exists()
+        # Beijing's monitors were told of the filing, not of Shanghai's account control.
+        assert not Notification.objects.filter(
+            recipient__username="monitor_bj", kind="controls"
+        ).exists()
 
         # 3. A Shanghai monitor sees it first in the queue and acknowledges within 15 minutes.
         clock.tick(delta=datetime.timedelta(minutes=4))

@@ -45,7 +45,9 @@ def test_teller_requests_stop_payment_in_own_region_goes_to_that_region(actor, i
     assert clock.thread == incident.thread
     event = AuditEvent.objects.get(action="control.requested", target=control.number)
     assert event.thread == incident.thread and event.after["approving_unit"] == "SB-BJ"
-    note = OutboxMessage.objects.get(kind="notification", dedupe_key__contains=f":{control.pk}:")
+    note = OutboxMessage.objects.get(
+        kind="notification", dedupe_key=f"notify:controls:{control.pk}:requested"
+    )
     assert set(note.payload["user_ids"]) == {
         actor("monitor_bj").user.pk,
         actor("monitor2_bj").user.pk,
@@ -87,7 +89,10 @@ def test_account_at_another_bank_is_refused_clearly_and_the_refusal_audited(
 
     assert refused.value.code == "account_not_at_this_bank"
     assert not ControlRequest.objects.exists()
-    assert not OutboxMessage.objects.filter(kind="notification").exists()
+    # No control notice (the incident's own filing notice is there since it was filed).
+    assert not OutboxMessage.objects.filter(
+        kind="notification", dedupe_key__startswith="notify:controls:"
+    ).exists()
     refusal = AuditEvent.objects.get(outcome="refused")
     assert refusal.thread == incident.thread and refusal.data["code"] == "account_not_at_this_bank"
 

@@ -5,4 +5,5 @@ import os
 from .base import *  # noqa: F403
 
 DEBUG = os.environ.get("DEBUG", "1") == "1"
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail is printed in the terminal, subject and text as they read (fraudops.core.mail).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "fraudops.core.mail.ReadableConsoleEmailBackend")

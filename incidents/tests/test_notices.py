@@ -86,7 +86,9 @@ def _actor(username: str) -> Actor:
 
 def _file(incident_type: str = "telecom_fraud", **overrides) -> Incident:
     relay_every_row_twice()
-    return services.incident_file(actor=_actor("teller_bj_hd"), data=filing(incident_type, **overrides))
+    return services.incident_file(
+        actor=_actor("teller_bj_hd"), data=filing(incident_type, **overrides)
+    )
 
 
 def _key_of(kind: str, incident: Incident) -> str:
@@ -114,6 +116,33 @@ def test_filing_by_a_teller_tells_the_sub_branchs_monitors_once_each(bank):
     # The link in the email is absolute and goes to the incident.
     (message,) = [m for m in mail.outbox if m.to == ["monitor_bj@demo-bank.example"]]
     assert f"http://127.0.0.1:8000/incidents/{incident.number}/" in message.body
+
+
+def test_filing_in_the_browser_tells_the_monitors_urgently_for_a_payee_here(bank, person, client):
+    client.force_login(person("teller_bj_hd"))
+    form = {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "summary": "客户接到冒充公安的电话，网银转出 5 万元。",
+        "channel": "online_banking",
+        "amount_lost": "50000",
+        "parties-TOTAL_FORMS": "1",
+        "parties-INITIAL_FORMS": "0",
+        "parties-0-role": "payee",
+        "parties-0-name": "李强",
+        "accounts-TOTAL_FORMS": "1",
+        "accounts-INITIAL_FORMS": "0",
+        "accounts-0-role": "payee",
+        "accounts-0-kind": "account",
+        "accounts-0-number": "6217000010001234567",
+        "accounts-0-opening_unit": "BR-SH-PD",
+        "vehicles-TOTAL_FORMS": "0",
+        "vehicles-INITIAL_FORMS": "0",
+    }
+    response = client.post("/incidents/new/telecom_fraud/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    incident = Incident.objects.get()
+    notice = assert_once_each(f"incident:{incident.pk}:filed", BJ_MONITORS)
+    assert notice.tone == Tone.DANGER
 
 
 def test_filing_through_the_api_by_core_banking_tells_the_monitors_too(bank, core_banking):
