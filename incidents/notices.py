@@ -29,7 +29,7 @@ same incident is its own notice, while a replay of one is not.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -44,7 +44,7 @@ from notifications.services import Message, notification_send
 from workflows.choices import IncidentTypeCode
 
 from .choices import AccountRole
-from .models import Incident, Task
+from .models import Account, Incident, Task
 
 # T1–T3: money went to a fraud account; with that account here, every minute counts.
 URGENT_TYPES = frozenset(
@@ -64,12 +64,14 @@ _ROLE_LABELS = dict(Role.choices)
 Params = Callable[[], dict[str, Any]]
 
 
-def is_urgent_filing(incident: Incident) -> bool:
-    """T1–T3 with a payee account at this bank: the sub-branch must control it at once."""
-    return (
-        incident.incident_type_id in URGENT_TYPES
-        and incident.accounts.filter(role=AccountRole.PAYEE, at_this_bank=True).exists()
-    )
+def is_urgent_filing(incident: Incident, *, accounts: Iterable[Account] | None = None) -> bool:
+    """T1–T3 with a payee account at this bank: the sub-branch must control it at once.
+    `accounts`: the incident's accounts when the caller holds them (filing), else read."""
+    if incident.incident_type_id not in URGENT_TYPES:
+        return False
+    if accounts is not None:
+        return any(a.role == AccountRole.PAYEE and a.at_this_bank for a in accounts)
+    return incident.accounts.filter(role=AccountRole.PAYEE, at_this_bank=True).exists()
 
 
 def _when(moment: datetime.datetime | None) -> str:
@@ -148,10 +150,13 @@ def _lead_at(incident: Incident, level: str) -> tuple[OrgUnit | None, tuple[str,
 # --- one function per hand-over ---------------------------------------------------------
 
 
-def incident_filed(*, incident: Incident, actor: Actor) -> None:
+def incident_filed(
+    *, incident: Incident, actor: Actor, accounts: Iterable[Account] | None = None
+) -> None:
     """A branch (a teller in the browser, or core banking through the API) filed it: the
-    sub-branch's monitors are told at once; urgent for T1–T3 with a payee account here."""
-    urgent = is_urgent_filing(incident)
+    sub-branch's monitors are told at once; urgent for T1–T3 with a payee account here
+    (`accounts`: the filed ones, to spare reading them again)."""
+    urgent = is_urgent_filing(incident, accounts=accounts)
     if urgent:
         title = gettext_noop("URGENT: %(type)s %(number)s filed by %(branch)s")
         body = gettext_noop(

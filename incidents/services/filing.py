@@ -430,7 +430,7 @@ def incident_file(*, actor: Actor, data: dict[str, Any]) -> Incident:
         # The steps the filed facts make not applicable (no payee account here, ...).
         task_applicability_refresh(actor=actor, incident=incident)
         # The sub-branch's monitors are told at once (urgent for T1–T3, payee here).
-        notices.incident_filed(incident=incident, actor=actor)
+        notices.incident_filed(incident=incident, actor=actor, accounts=accounts)
         events.incident_filed(incident=incident)
     return incident
 
