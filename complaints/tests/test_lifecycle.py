@@ -116,9 +116,7 @@ def test_the_reply_clock_escalates_exactly_once_when_the_deadline_passes(bank, a
             clocks_sweep()
     clock = _reply_clock(complaint)
     assert Escalation.objects.filter(clock=clock, stage="overdue").count() == 1
-    assert (
-        AuditEvent.objects.filter(thread=complaint.thread, action="clock.escalated").count() == 1
-    )
+    assert AuditEvent.objects.filter(thread=complaint.thread, action="clock.escalated").count() == 1
 
 
 def test_the_sweep_stops_the_clock_of_a_sent_reply_instead_of_escalating(bank, actor, person):
@@ -165,9 +163,7 @@ def test_a_teller_cannot_sign_off_and_the_reply_must_be_drafted_first(bank, acto
         services.complaint_reply_sign_off(actor=actor("teller_bj_hd"), number=complaint.number)
 
 
-def test_filed_before_any_incident_linked_later_audited_on_both_threads_and_unlinked(
-    bank, actor
-):
+def test_filed_before_any_incident_linked_later_audited_on_both_threads_and_unlinked(bank, actor):
     complaint = ComplaintFactory()
     incident = IncidentFactory(channel="phone_banking")
     link = services.complaint_incident_link(
