@@ -3,6 +3,9 @@ and the notices' wording, in both languages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -23,8 +26,8 @@ def complaint_url(complaint: Complaint) -> str:
     return reverse("complaints:detail", kwargs={"number": complaint.number})
 
 
-def _params(complaint: Complaint):
-    def params() -> dict:
+def _params(complaint: Complaint) -> Callable[[], dict[str, Any]]:
+    def params() -> dict[str, Any]:
         return {
             "number": complaint.number,
             "source": ComplaintSource(complaint.source).label,

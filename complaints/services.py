@@ -83,7 +83,7 @@ MAX_PROSE = 8000
 def _complaint_lock(*, actor: Actor, number: str) -> Complaint:
     """Fetch and lock the complaint row (its unit chain joined); NotFound if missing or out
     of the actor's sight."""
-    complaint = (
+    complaint: Complaint | None = (
         Complaint.objects.select_for_update(of=("self",))
         .select_related("unit", "unit__parent")
         .filter(number=number)
@@ -178,7 +178,7 @@ def complaint_file(*, actor: Actor, data: Mapping[str, Any]) -> Complaint:
 
     with transaction.atomic():
         now = timezone.now()
-        complaint = Complaint(
+        complaint: Complaint = Complaint(
             number=f"TS-{now.year}-{sequence_next(name='complaint', year=now.year):06d}",
             source=source,
             reference=reference,
@@ -533,7 +533,7 @@ def complaint_withdraw(*, actor: Actor, number: str, reason: Any) -> Complaint:
 
 
 def _incident_in_sight(actor: Actor, number: Any) -> Incident:
-    incident = (
+    incident: Incident | None = (
         Incident.objects.select_related("unit").filter(number=str(number or "").strip()).first()
     )
     if incident is None or not actor.sees(incident.unit):
