@@ -1,8 +1,9 @@
 """Demo data for complaints (`seed_demo`), built through the real services: seed case 5, a
 phone-banking "designated account" (约定账户) scam that came back as a petition transferred
-by the city petitions office (市信访局). The incident is filed at 北京海淀支行, the petition
-filed and linked there, the branch's findings and the sub-branch's compliance review
-recorded; the reply is left to draft, so its clock runs in `make run`."""
+by the city petitions office (市信访局). The incident (DEMO-5) is filed at 北京海淀支行,
+worked and closed; the petition arrives afterwards and is filed and linked there, with the
+branch's findings and the sub-branch's compliance review; the reply is left to draft, so
+its clock runs in `make run`."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from fraudops.core.actors import Actor
 from fraudops.core.models import User
+from fraudops.core.choices import Level
+from incidents.demo import work_level
 from incidents.models import Incident
-from incidents.services import incident_file
+from incidents.services import incident_file, incident_transition
 
 from . import services
 from .models import Complaint
@@ -31,7 +34,7 @@ def _incident(now: datetime.datetime) -> Incident:
     incident = Incident.objects.filter(external_reference=INCIDENT_REFERENCE).first()
     if incident is not None:
         return incident
-    return incident_file(
+    incident = incident_file(
         actor=_actor("teller_bj_hd"),
         data={
             "external_reference": INCIDENT_REFERENCE,
@@ -54,6 +57,11 @@ def _incident(now: datetime.datetime) -> Incident:
             ],
         },
     )
+    # Worked at every level and closed weeks ago: the petition comes back afterwards.
+    for level in (Level.BRANCH, Level.SUB_BRANCH, Level.HEAD_OFFICE):
+        work_level(incident, level)
+    incident_transition(actor=_actor("ho_monitor"), incident_id=incident.pk, transition="close")
+    return incident
 
 
 @transaction.atomic
