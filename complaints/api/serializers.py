@@ -49,39 +49,39 @@ class ComplaintCreateSerializer(serializers.Serializer):
     )
 
 
-class IncidentLinkInputSerializer(serializers.Serializer):
+class ComplaintIncidentLinkInputSerializer(serializers.Serializer):
     incident = CodeField(pattern=INCIDENT_NUMBER_PATTERN)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class IncidentUnlinkInputSerializer(serializers.Serializer):
+class ComplaintIncidentUnlinkInputSerializer(serializers.Serializer):
     incident = CodeField(pattern=INCIDENT_NUMBER_PATTERN)
     reason = serializers.CharField()
 
 
-class InvestigationInputSerializer(serializers.Serializer):
+class ComplaintInvestigationInputSerializer(serializers.Serializer):
     findings = serializers.CharField()
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ComplaintReviewInputSerializer(serializers.Serializer):
     conclusion = ChoiceStringField(choices=ReviewConclusion)
     finding = serializers.CharField()
 
 
-class ReplyDraftInputSerializer(serializers.Serializer):
+class ComplaintReplyDraftInputSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="The reply's text.")
 
 
-class SendInputSerializer(serializers.Serializer):
+class ComplaintSendInputSerializer(serializers.Serializer):
     channel = ChoiceStringField(choices=ReplyChannel)
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class ComplaintOutcomeInputSerializer(serializers.Serializer):
     outcome = ChoiceStringField(choices=ComplaintOutcome)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class WithdrawInputSerializer(serializers.Serializer):
+class ComplaintWithdrawInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
@@ -99,7 +99,7 @@ def _username(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
-class ReviewSerializer(serializers.Serializer):
+class ComplaintReviewSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.code")
     conclusion = serializers.ChoiceField(choices=ReviewConclusion.choices)
     finding = serializers.CharField()
@@ -110,7 +110,7 @@ class ReviewSerializer(serializers.Serializer):
         return _username(obj.reviewed_by)
 
 
-class DocumentSerializer(serializers.Serializer):
+class ComplaintDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -119,7 +119,7 @@ class DocumentSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
 
 
-class ReplySerializer(serializers.Serializer):
+class ComplaintReplySerializer(serializers.Serializer):
     text = serializers.CharField(source="reply_text")
     drafted_at = serializers.DateTimeField(source="reply_drafted_at", allow_null=True)
     drafted_by = serializers.SerializerMethodField()
@@ -174,9 +174,9 @@ class ComplaintDetailSerializer(ComplaintSerializer):
 
     findings = serializers.CharField()
     investigated_at = serializers.DateTimeField(allow_null=True)
-    reviews = ReviewSerializer(many=True)
-    documents = DocumentSerializer(many=True)
-    reply = ReplySerializer(source="*")
+    reviews = ComplaintReviewSerializer(many=True)
+    documents = ComplaintDocumentSerializer(many=True)
+    reply = ComplaintReplySerializer(source="*")
     outcome_note = serializers.CharField()
     closed_at = serializers.DateTimeField(allow_null=True)
 

@@ -19,14 +19,14 @@ from .serializers import (
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,
     ComplaintSerializer,
-    IncidentLinkInputSerializer,
-    IncidentUnlinkInputSerializer,
-    InvestigationInputSerializer,
-    OutcomeInputSerializer,
-    ReplyDraftInputSerializer,
-    ReviewInputSerializer,
-    SendInputSerializer,
-    WithdrawInputSerializer,
+    ComplaintIncidentLinkInputSerializer,
+    ComplaintIncidentUnlinkInputSerializer,
+    ComplaintInvestigationInputSerializer,
+    ComplaintOutcomeInputSerializer,
+    ComplaintReplyDraftInputSerializer,
+    ComplaintReviewInputSerializer,
+    ComplaintSendInputSerializer,
+    ComplaintWithdrawInputSerializer,
 )
 
 READ = ApiScope.COMPLAINTS_READ
@@ -82,12 +82,12 @@ class ComplaintLinkApi(_WriteApi):
     """Link an incident (the caller must see both)."""
 
     @extend_schema(
-        request=IncidentLinkInputSerializer,
+        request=ComplaintIncidentLinkInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = IncidentLinkInputSerializer(data=request.data)
+        serializer = ComplaintIncidentLinkInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.complaint_incident_link(
@@ -101,12 +101,12 @@ class ComplaintLinkApi(_WriteApi):
 
 class ComplaintUnlinkApi(_WriteApi):
     @extend_schema(
-        request=IncidentUnlinkInputSerializer,
+        request=ComplaintIncidentUnlinkInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = IncidentUnlinkInputSerializer(data=request.data)
+        serializer = ComplaintIncidentUnlinkInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.complaint_incident_unlink(
@@ -120,12 +120,12 @@ class ComplaintUnlinkApi(_WriteApi):
 
 class ComplaintInvestigationApi(_WriteApi):
     @extend_schema(
-        request=InvestigationInputSerializer,
+        request=ComplaintInvestigationInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = InvestigationInputSerializer(data=request.data)
+        serializer = ComplaintInvestigationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complaint_investigation_record(
             actor=Actor.from_request(request),
@@ -139,12 +139,12 @@ class ComplaintReviewApi(_WriteApi):
     """The level above records its compliance review."""
 
     @extend_schema(
-        request=ReviewInputSerializer,
+        request=ComplaintReviewInputSerializer,
         responses={201: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = ReviewInputSerializer(data=request.data)
+        serializer = ComplaintReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.complaint_review_record(
@@ -158,12 +158,12 @@ class ComplaintReviewApi(_WriteApi):
 
 class ComplaintReplyDraftApi(_WriteApi):
     @extend_schema(
-        request=ReplyDraftInputSerializer,
+        request=ComplaintReplyDraftInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = ReplyDraftInputSerializer(data=request.data)
+        serializer = ComplaintReplyDraftInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complaint_reply_draft(
             actor=Actor.from_request(request), number=number, text=serializer.validated_data["text"]
@@ -186,12 +186,12 @@ class ComplaintSignOffApi(_WriteApi):
 
 class ComplaintSendApi(_WriteApi):
     @extend_schema(
-        request=SendInputSerializer,
+        request=ComplaintSendInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = SendInputSerializer(data=request.data)
+        serializer = ComplaintSendInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complaint_reply_send(
             actor=Actor.from_request(request),
@@ -205,12 +205,12 @@ class ComplaintOutcomeApi(_WriteApi):
     """Set the outcome once the reply was sent (closes the complaint)."""
 
     @extend_schema(
-        request=OutcomeInputSerializer,
+        request=ComplaintOutcomeInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = OutcomeInputSerializer(data=request.data)
+        serializer = ComplaintOutcomeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.complaint_close(
@@ -224,12 +224,12 @@ class ComplaintOutcomeApi(_WriteApi):
 
 class ComplaintWithdrawApi(_WriteApi):
     @extend_schema(
-        request=WithdrawInputSerializer,
+        request=ComplaintWithdrawInputSerializer,
         responses={200: ComplaintDetailSerializer, 409: CONFLICT},
         parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request, number: str) -> Response:
-        serializer = WithdrawInputSerializer(data=request.data)
+        serializer = ComplaintWithdrawInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complaint_withdraw(
             actor=Actor.from_request(request),

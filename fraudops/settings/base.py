@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
         "FreezeInstructionStatusEnum": "controls.choices.InstructionStatus",
         "FreezeInstructionDeliveryEnum": "controls.choices.DeliveryChannel",
         "ControlImmediateReviewEnum": "controls.choices.ImmediateReview",
+        "ComplaintSourceEnum": "complaints.choices.ComplaintSource",
+        "ComplaintStateEnum": "complaints.choices.ComplaintState",
+        "ComplaintOutcomeEnum": "complaints.choices.ComplaintOutcome",
+        "ComplaintReplyChannelEnum": "complaints.choices.ReplyChannel",
+        "ComplaintReviewConclusionEnum": "complaints.choices.ReviewConclusion",
     },
 }
 
