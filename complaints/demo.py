@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from fraudops.core.actors import Actor
-from fraudops.core.models import User
 from fraudops.core.choices import Level
+from fraudops.core.models import User
 from incidents.demo import work_level
 from incidents.models import Incident
 from incidents.services import incident_file, incident_transition

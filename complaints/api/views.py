@@ -18,7 +18,6 @@ from .filters import ComplaintFilter
 from .serializers import (
     ComplaintCreateSerializer,
     ComplaintDetailSerializer,
-    ComplaintSerializer,
     ComplaintIncidentLinkInputSerializer,
     ComplaintIncidentUnlinkInputSerializer,
     ComplaintInvestigationInputSerializer,
@@ -26,6 +25,7 @@ from .serializers import (
     ComplaintReplyDraftInputSerializer,
     ComplaintReviewInputSerializer,
     ComplaintSendInputSerializer,
+    ComplaintSerializer,
     ComplaintWithdrawInputSerializer,
 )
 
