@@ -59,6 +59,23 @@ LABELS = {
 }
 
 
+# The history's sentences, by audit action (a refusal shows its own message).
+ACTIONS = {
+    "complaint.filed": gettext_lazy("Filed"),
+    "complaint.investigated": gettext_lazy("Investigation findings recorded"),
+    "complaint.reviewed": gettext_lazy("Compliance review recorded by the level above"),
+    "complaint.document_added": gettext_lazy("Document kept"),
+    "complaint.reply_drafted": gettext_lazy("Reply drafted"),
+    "complaint.reply_signed_off": gettext_lazy("Reply signed off"),
+    "complaint.reply_sent": gettext_lazy("Reply sent"),
+    "complaint.closed": gettext_lazy("Closed with its outcome"),
+    "complaint.withdrawn": gettext_lazy("Withdrawn"),
+    "complaint.incident_linked": gettext_lazy("Incident linked"),
+    "complaint.incident_unlinked": gettext_lazy("Incident unlinked"),
+    "clock.escalated": gettext_lazy("Reply deadline passed: escalated"),
+}
+
+
 def _labels(key: str) -> str:
     return str(LABELS.get(key, key.split(".")[-1].replace("_", " ")))
 
@@ -204,7 +221,10 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
             "past_links": [link for link in links if not link.is_live],
             "reviews": list(complaint.reviews.all()),
             "documents": list(complaint.documents.all()),
-            "events": list(selectors.complaint_timeline(complaint=complaint)),
+            "events": [
+                (event, ACTIONS.get(event.action, event.action))
+                for event in selectors.complaint_timeline(complaint=complaint)
+            ],
             "may": may,
             "own_draft": own_draft,
             "conclusions": ReviewConclusion.choices,

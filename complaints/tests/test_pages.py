@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from complaints import services
-from complaints.models import Complaint
+from complaints.models import Complaint, ReplyDeadline
+from fraudops.core.models import AuditEvent
 from incidents.tests.factories import IncidentFactory
 
 from .factories import ComplaintFactory
@@ -111,6 +112,8 @@ def test_each_side_of_a_link_shows_the_other(bank, person, actor):
         reverse("incident_detail", kwargs={"number": incident.number})
     )
     assert f'data-testid="incident-complaint-{complaint.number}"'.encode() in incident_page.content
+    # ... and its timeline tells the link.
+    assert f"Complaint {complaint.number} linked to this incident".encode() in incident_page.content
     complaint_page = _client(person, "teller_bj_hd").get(_detail(complaint))
     assert f'data-testid="linked-incident-{incident.number}"'.encode() in complaint_page.content
 
@@ -136,3 +139,17 @@ def test_the_home_queue_shows_open_complaints_with_their_deadlines(bank, person)
     home = _client(person, "manager_bj_hd").get(reverse("home"))
     assert b'data-testid="home-complaints"' in home.content
     assert complaint.number.encode() in home.content
+
+
+def test_admin_edits_reply_deadlines_through_the_audited_service(bank, person):
+    row = ReplyDeadline.objects.get(source="phone")
+    client = _client(person, "admin")
+    response = client.post(
+        reverse("admin:complaints_replydeadline_change", args=[row.pk]),
+        {"source": "phone", "days": "3", "hours": "12", "basis": "bank target"},
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.days, row.hours) == (3, 12)
+    event = AuditEvent.objects.get(action="complaints.reply_deadline_saved")
+    assert (event.before["days"], event.after["days"]) == (7, 3)
