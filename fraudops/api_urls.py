@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("incidents.api.urls")),
     path("", include("controls.api.urls")),
     path("", include("watchlist.api.urls")),
+    path("", include("complaints.api.urls")),
     path("", include("notifications.api.urls")),
 ]

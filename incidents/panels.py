@@ -10,6 +10,11 @@
   above the steps (e.g. "request a stop-payment now"):
   `register_next_actions("controls", func)` where `func(incident, actor) -> [NextAction, ...]`
   returns what this person may do now (an empty list when nothing).
+- A *home panel* is a block on the home queue ("My work") under the steps, for work that is
+  not an incident's step (open complaints with their reply deadlines):
+  `register_home_panel("complaints", template="complaints/_home_panel.html", context=func,
+  order=50)` where `func(actor) -> dict` returns the template's context (or None to hide it);
+  keep it to a fixed number of queries (the home page's count is pinned).
 
 Apps register from their AppConfig.ready().
 """
@@ -55,12 +60,27 @@ class NextAction:
 
 
 _panels: dict[str, Panel] = {}
+_home_panels: dict[str, Panel] = {}
 _badge_sources: dict[str, Callable] = {}
 _next_action_sources: dict[str, Callable] = {}
 
 
 def register_panel(name: str, *, template: str, context: Callable, order: int = 50) -> None:
     _panels[name] = Panel(name=name, template=template, context=context, order=order)
+
+
+def register_home_panel(name: str, *, template: str, context: Callable, order: int = 50) -> None:
+    _home_panels[name] = Panel(name=name, template=template, context=context, order=order)
+
+
+def home_panels(*, actor) -> list[dict]:
+    """The registered home-queue blocks this actor sees: name, template, context."""
+    rendered = []
+    for panel in sorted(_home_panels.values(), key=lambda p: p.order):
+        context = panel.context(actor)
+        if context is not None:
+            rendered.append({"name": panel.name, "template": panel.template, "context": context})
+    return rendered
 
 
 def register_badges(name: str, source: Callable) -> None:

@@ -39,7 +39,7 @@ from .forms import (
     type_initial,
 )
 from .next_actions import incident_next_items
-from .panels import incident_badges, incident_panels
+from .panels import home_panels, incident_badges, incident_panels
 from .step_conditions import REASONS
 from .step_records import records_for_tasks
 from .timeline import evidence_choice_label, evidence_shown, timeline_entries
@@ -102,6 +102,13 @@ def home(request):
             "overdue_count": overdue,
             "may_file": permissions.may_file(actor),
             "live_marker": live_marker,
+            "home_panels": [
+                {
+                    "name": panel["name"],
+                    "html": render_to_string(panel["template"], panel["context"], request=request),
+                }
+                for panel in home_panels(actor=actor)
+            ],
         },
     )
 

@@ -28,6 +28,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
+from complaints import services as complaint_services
+from complaints.tests.factories import ComplaintFactory
 from controls.choices import ControlKind
 from controls.services import control_request_approve, immediate_stop_payment_create
 from controls.tests.factories import ControlRequestFactory
@@ -78,6 +80,16 @@ def _actor(username: str) -> Actor:
 
 def _incidents(n: int, state: dict[str, Any], filer: str = "teller_bj_hd") -> Kwargs:
     IncidentFactory.create_batch(n, filer=filer)
+    return {}
+
+
+def _complaints(n: int, state: dict[str, Any]) -> Kwargs:
+    # Each linked to an incident, so the list's incident column is exercised.
+    teller = _actor("teller_bj_hd")
+    for complaint in ComplaintFactory.create_batch(n):
+        complaint_services.complaint_incident_link(
+            actor=teller, number=complaint.number, incident_number=IncidentFactory().number
+        )
     return {}
 
 
@@ -218,7 +230,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     # The live pages' counts include their change marker, read first (the queries of its
     # endpoint less signing in); the marker endpoints are pinned beside them
     # (docs/live-updates.md).
-    "home": Pin("teller_bj_hd", _incidents, 15),
+    "home": Pin("teller_bj_hd", _incidents, 16),  # + the open complaints (home panel)
     "home_changes": Pin("teller_bj_hd", _incidents, 6),  # 3 sign-in + tasks, incidents, audit
     "incident_list": Pin("monitor_bj", _incidents, 11),
     "incident_export_csv": Pin("monitor_bj", _incidents, 9),
@@ -227,6 +239,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     "controls:queue-changes": Pin(
         "monitor_bj", _controls_and_reviews, 9
     ),  # 3 sign-in + 4 lists + audit
+    "complaints:list": Pin("monitor_bj", _complaints, 7),  # 3 + count, rows, links
     "notifications:inbox": Pin("teller_bj_hd", _notifications, 6),
     "watchlist:entry_list": Pin("ho_monitor", _entries, 8),
     "watchlist:review_list": Pin("ho_monitor", _entries_due, 11),
@@ -249,6 +262,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     "api-watchlist-entries": Pin(CORE_BANKING, _entries, 3),
     "api-watchlist-nominations": Pin("ho_monitor", _nominations, 5),
     "api-watchlist-changes": Pin(CORE_BANKING, _entries, 2),
+    "api-complaint-list": Pin("monitor_bj", _complaints, 6),
     "api-notification-list": Pin("teller_bj_hd", _notifications, 4),
     "api-timeliness": Pin("monitor_bj", _incidents, 5),
 }
@@ -273,6 +287,7 @@ NOT_A_LIST: dict[str, str] = {
     "logout": "POST only",
     "incident_file_start": "the menu of incident types to file (reference data, a form)",
     "watchlist:nomination_new": "a form",
+    "complaints:new": "a form",
     "watchlist:screening": "a form; its POST screens one party",
     "notifications:mark-read": "POST only",
     "api-reversal-create": "POST only",

@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"clocks"},
     {"workflows"},
     {"incidents"},
-    {"controls", "watchlist"},
+    {"controls", "watchlist", "complaints"},
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 APPS = set(RANK)

@@ -42,6 +42,10 @@ FREE_TEXT: dict[str, str] = {
     "instruction": "prose: the instruction to the level below",
     "fraud_script_detail": "prose: the script in the victim's words",
     "summary_amendment": "prose: what is added to the account of what happened",
+    "request": "prose: what a complainant asks for",
+    "findings": "prose: what a complaint's investigation found",
+    "finding": "prose: what the level above's review found",
+    "text": "prose: a complaint's reply",
     # names and references typed as they are written
     "name": "a person's or organisation's name (Simplified, Traditional, pinyin)",
     "holder_name": "a person's name",

@@ -69,3 +69,5 @@ class ApiScope(models.TextChoices):
     FREEZES_READ = "freezes:read", _("Pull freeze instructions")
     FREEZES_WRITE = "freezes:write", _("Confirm freeze instructions")
     TRANSACTIONS_WRITE = "transactions:write", _("Push transaction records")
+    COMPLAINTS_READ = "complaints:read", _("Read complaints")
+    COMPLAINTS_WRITE = "complaints:write", _("File and work complaints")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "controls",
     "watchlist",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ FRAUDOPS_NAV = [
     },
     {"label": _("Watch list"), "href": "/watchlist/", "active": ("/watchlist/",)},
     {"label": _("Account control"), "href": "/controls/", "active": ("/controls/",)},
+    {"label": _("Complaints"), "href": "/complaints/", "active": ("/complaints/",)},
     {"label": _("Timeliness"), "url": "workflows:timeliness", "active": ("/timeliness/",)},
 ]
 # A deadline shows amber ("soon") when less than this many minutes remain (fraudops.core.formats).
@@ -105,6 +107,7 @@ FRAUDOPS_DEMO_BUILDERS = [
     "incidents.demo_incidents.demo_incidents_build",
     "controls.demo.demo_controls_build",
     "watchlist.demo.demo_watchlist_build",
+    "complaints.demo.demo_complaints_build",
 ]
 
 TEMPLATES = [
@@ -240,6 +243,11 @@ SPECTACULAR_SETTINGS = {
         "FreezeInstructionStatusEnum": "controls.choices.InstructionStatus",
         "FreezeInstructionDeliveryEnum": "controls.choices.DeliveryChannel",
         "ControlImmediateReviewEnum": "controls.choices.ImmediateReview",
+        "ComplaintSourceEnum": "complaints.choices.ComplaintSource",
+        "ComplaintStateEnum": "complaints.choices.ComplaintState",
+        "ComplaintOutcomeEnum": "complaints.choices.ComplaintOutcome",
+        "ComplaintReplyChannelEnum": "complaints.choices.ReplyChannel",
+        "ComplaintReviewConclusionEnum": "complaints.choices.ReviewConclusion",
     },
 }
 

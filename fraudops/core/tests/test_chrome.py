@@ -186,6 +186,7 @@ def test_nav_links_follow_the_settings_and_who_may_see_them(person):
         "File an incident",
         "Watch list",
         "Account control",
+        "Complaints",
         "Timeliness",
     ]
     assert [label for label, _href, active in teller if active] == ["File an incident"]
