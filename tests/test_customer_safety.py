@@ -1,0 +1,226 @@
+"""Customer-safety events (issue 11, item 2; seed 000, case 4: a card left in an ATM): a type
+shipped as data with a branch-only playbook, closed at the branch by its manager, never
+given fraud behaviour, and counted apart from the fraud figures."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone, translation
+from freezegun import freeze_time
+
+from controls.choices import ControlKind
+from controls.models import ControlRequest
+from controls.services import control_requests_create
+from fraudops.core.errors import InvalidTransition, PermissionRefused
+from fraudops.core.models import AuditEvent
+from incidents.choices import IncidentState, TaskStatus
+from incidents.models import Incident
+from incidents.services import incident_file, incident_transition, task_complete
+from incidents.timeliness import timeliness_by_unit
+from tests.incident_data import VALID_CARD, filing
+from watchlist.choices import EntryKind
+from watchlist.models import IncidentScreeningHit
+from watchlist.tests.factories import EntryFactory
+from workflows.choices import IncidentGroup
+from workflows.models import Playbook
+
+pytestmark = pytest.mark.django_db
+
+RESIDENT_ID = "11010519491231002X"
+
+
+def safety_filing(**overrides) -> dict:
+    """A card left in an ATM, as the lobby manager found it: no fraud fields at all."""
+    occurred = timezone.now() - datetime.timedelta(minutes=5)
+    data = {
+        "incident_type": "customer_safety",
+        "occurred_at": occurred.isoformat(),
+        "summary": "大堂经理巡视时发现ATM处于受理状态,客户已离开,卡片遗留在插槽内。",
+        "channel": "atm",
+        "accounts": [{"role": "other", "kind": "card", "number": VALID_CARD, "at_this_bank": True}],
+    }
+    data.update(overrides)
+    return data
+
+
+EVIDENCE = {
+    "secure_card_or_session": {
+        "event_kind": "card_left_in_atm",
+        "secured_at": "2026-03-02T10:05",
+        "card_number": VALID_CARD,
+        "how_secured": "退出受理画面,卡片交柜台保管。",
+    },
+    "contact_customer": {
+        "contacted_at": "2026-03-02T10:20",
+        "phone": "13800138000",
+        "result": "reached",
+    },
+    "verify_identity": {
+        "resident_id": RESIDENT_ID,
+        "verified_at": "2026-03-02T11:00",
+        "holder_matches": True,
+    },
+    "hand_over": {"handed_to": "customer", "handed_at": "2026-03-02T11:02"},
+    "record_event": {"summary": "已交还客户本人,并提醒其操作后取回卡片。"},
+}
+
+
+def _work_every_step(incident, actor) -> None:
+    for task in incident.tasks.order_by("order"):
+        who = "manager_bj_hd" if task.owner_role == "branch_manager" else "teller_bj_hd"
+        task_complete(actor=actor(who), task_id=task.pk, evidence=EVIDENCE[task.step.code])
+
+
+@pytest.fixture
+def safety_event(actor):
+    with freeze_time("2026-03-02T10:00:00+08:00"):
+        incident = incident_file(actor=actor("teller_bj_hd"), data=safety_filing())
+    return Incident.objects.get(pk=incident.pk)
+
+
+def test_the_type_is_shipped_in_its_own_group_with_a_branch_only_playbook(bank):
+    playbook = Playbook.objects.get(incident_type__code="customer_safety", is_current=True)
+    assert playbook.incident_type.group == IncidentGroup.CUSTOMER_SAFETY
+    assert not playbook.incident_type.is_fraud
+    assert playbook.last_level() == "branch"
+    assert [s.code for s in playbook.steps.order_by("order")] == [
+        "secure_card_or_session",
+        "contact_customer",
+        "verify_identity",
+        "hand_over",
+        "record_event",
+    ]
+    assert not playbook.steps.filter(reports_up=True).exists()
+    verify = playbook.steps.get(code="verify_identity")
+    assert [f["type"] for f in verify.evidence if f["name"] == "resident_id"] == ["resident_id"]
+
+
+def test_filed_without_any_fraud_field(safety_event):
+    assert safety_event.state == IncidentState.BRANCH_HANDLING
+    assert safety_event.fraud_script == "" and safety_event.amount_lost == 0
+    assert not safety_event.parties.exists()
+    assert safety_event.tasks.count() == 5
+    assert set(safety_event.tasks.values_list("level", flat=True)) == {"branch"}
+
+
+def test_the_branch_manager_closes_it_at_the_branch_once_every_step_is_done(safety_event, actor):
+    with freeze_time("2026-03-02T11:10:00+08:00"):
+        with pytest.raises(InvalidTransition):
+            incident_transition(
+                actor=actor("manager_bj_hd"), incident_id=safety_event.pk, transition="close"
+            )
+        _work_every_step(safety_event, actor)
+        safety_event.refresh_from_db()
+        # No step reports up: it stays at the branch.
+        assert safety_event.state == IncidentState.BRANCH_HANDLING
+        assert safety_event.reported_to_sub_branch_at is None
+        with pytest.raises(PermissionRefused):
+            incident_transition(
+                actor=actor("teller_bj_hd"), incident_id=safety_event.pk, transition="close"
+            )
+        closed = incident_transition(
+            actor=actor("manager_bj_hd"), incident_id=safety_event.pk, transition="close"
+        )
+    assert closed.state == IncidentState.CLOSED
+    assert closed.closed_at is not None
+    event = AuditEvent.objects.filter(thread=closed.thread, action="incident.transition").last()
+    assert event.before["state"] == IncidentState.BRANCH_HANDLING
+    assert event.after["state"] == IncidentState.CLOSED
+
+
+def test_an_unclaimed_card_goes_to_the_card_issuing_process(safety_event, actor):
+    from incidents.services import task_mark_not_applicable
+
+    verify = safety_event.tasks.get(step__code="verify_identity")
+    task_mark_not_applicable(
+        actor=actor("teller_bj_hd"), task_id=verify.pk, reason="客户三日内未来领取。"
+    )
+    for code in ("secure_card_or_session", "contact_customer"):
+        task = safety_event.tasks.get(step__code=code)
+        task_complete(actor=actor("teller_bj_hd"), task_id=task.pk, evidence=EVIDENCE[code])
+    hand_over = safety_event.tasks.get(step__code="hand_over")
+    task_complete(
+        actor=actor("teller_bj_hd"),
+        task_id=hand_over.pk,
+        evidence={"handed_to": "card_issuing", "handed_at": "2026-03-05T10:00"},
+    )
+    record = safety_event.tasks.get(step__code="record_event")
+    task_complete(
+        actor=actor("manager_bj_hd"), task_id=record.pk, evidence=EVIDENCE["record_event"]
+    )
+    closed = incident_transition(
+        actor=actor("manager_bj_hd"), incident_id=safety_event.pk, transition="close"
+    )
+    assert closed.state == IncidentState.CLOSED
+    assert verify.__class__.objects.get(pk=verify.pk).status == TaskStatus.NOT_APPLICABLE
+
+
+def test_a_fraud_incident_is_still_not_closed_at_the_branch(actor, file_incident_here):
+    incident = file_incident_here("impostor_customer")
+    with pytest.raises(InvalidTransition):
+        incident_transition(
+            actor=actor("manager_bj_hd"), incident_id=incident.pk, transition="close"
+        )
+    incident.refresh_from_db()
+    assert incident.state == IncidentState.BRANCH_HANDLING
+
+
+@pytest.fixture
+def file_incident_here(actor):
+    def make(incident_type: str):
+        return incident_file(actor=actor("teller_bj_hd"), data=filing(incident_type))
+
+    return make
+
+
+def test_no_fraud_behaviour_no_screening_no_account_control(actor, bank):
+    EntryFactory(kind=EntryKind.ACCOUNT, data={"account_number": VALID_CARD})
+    # The same card on a fraud is screened and hits: the safety event's is not screened.
+    fraud = incident_file(actor=actor("teller_bj_hd"), data=filing("card_skimming"))
+    assert IncidentScreeningHit.objects.filter(incident=fraud).exists()
+    incident = incident_file(actor=actor("teller_bj_hd"), data=safety_filing())
+    assert not IncidentScreeningHit.objects.filter(incident=incident).exists()
+    account = incident.accounts.get()
+    with translation.override("en"), pytest.raises(PermissionRefused) as refused:
+        control_requests_create(
+            actor=actor("teller_bj_hd"),
+            incident_id=incident.pk,
+            kind=ControlKind.STOP_PAYMENT,
+            targets=[{"account": account.pk}],
+            reason="误操作",
+        )
+    assert "not one" in str(refused.value.message)
+    assert not ControlRequest.objects.filter(incident=incident).exists()
+
+
+def test_the_timeliness_figures_leave_it_out_and_count_it_apart(safety_event, actor, bank):
+    with freeze_time("2026-03-02T10:00:00+08:00"):
+        fraud = incident_file(actor=actor("teller_bj_hd"), data=filing("impostor_customer"))
+    with freeze_time("2026-03-02T10:10:00+08:00"):
+        for task in safety_event.tasks.filter(step__code="secure_card_or_session"):
+            task_complete(
+                actor=actor("teller_bj_hd"),
+                task_id=task.pk,
+                evidence=EVIDENCE["secure_card_or_session"],
+            )
+    with freeze_time("2026-03-02T12:00:00+08:00"):
+        figures = timeliness_by_unit(
+            actor=actor("monitor_bj"),
+            unit=bank["SB-BJ"],
+            date_from=datetime.date(2026, 3, 1),
+            date_to=datetime.date(2026, 3, 31),
+        )
+    fraud_steps = fraud.tasks.exclude(status=TaskStatus.WAITING).filter(
+        due_at__date__lte=datetime.date(2026, 3, 31)
+    )
+    total = figures["total"]
+    assert total["on_time"] + total["late"] + total["overdue"] + total["pending"] == (
+        fraud_steps.count()
+    )
+    step_codes = {row["step"] for row in figures["by_step"]}
+    assert "secure_card_or_session" not in step_codes
+    safety = figures["customer_safety"]
+    assert safety["on_time"] == 1
+    assert safety["on_time"] + safety["late"] + safety["overdue"] + safety["pending"] == 5
