@@ -224,3 +224,77 @@ def test_the_timeliness_figures_leave_it_out_and_count_it_apart(safety_event, ac
     safety = figures["customer_safety"]
     assert safety["on_time"] == 1
     assert safety["on_time"] + safety["late"] + safety["overdue"] + safety["pending"] == 5
+
+
+def test_fraud_facts_are_refused_for_a_safety_event_by_name(actor, bank):
+    from fraudops.core.errors import InvalidInput
+
+    data = safety_filing(
+        fraud_script="posing_as_police",
+        amount_lost="100",
+        vehicles=[{"kind": "fraud_phone", "value": "13900139000"}],
+    )
+    before = Incident.objects.count()
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        incident_file(actor=actor("teller_bj_hd"), data=data)
+    assert {"fraud_script", "amount_lost", "vehicles"} <= set(refused.value.fields)
+    assert "Not a fraud" in refused.value.fields["amount_lost"][0]
+    assert Incident.objects.count() == before
+
+
+def test_the_filing_page_asks_no_fraud_fields_and_files_it(client, person):
+    client.force_login(person("teller_bj_hd"))
+    with translation.override("en"):
+        page = client.get("/incidents/new/customer_safety/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("fraud_script", "amount_lost", "outcome", "vehicles-0-value"):
+        assert f'name="{name}"' not in html
+    assert 'name="accounts-0-number"' in html
+    form = {
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "summary": "客户离开后自助终端仍处于登录状态。",
+        "channel": "atm",
+        **_management("parties", 1),
+        "parties-0-role": "other",
+        **_management("accounts", 1),
+        "accounts-0-role": "other",
+        "accounts-0-kind": "card",
+        **_management("vehicles", 1),
+    }
+    response = client.post("/incidents/new/customer_safety/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    incident = Incident.objects.get(incident_type="customer_safety")
+    assert incident.tasks.count() == 5
+
+
+def _management(prefix: str, total: int) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(total),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "50",
+    }
+
+
+def test_the_demo_bank_has_one_safety_event_waiting_for_the_customer(bank):
+    from incidents.demo_incidents import demo_incidents_build
+
+    demo_incidents_build()
+    event = Incident.objects.get(external_reference="DEMO-5")
+    assert event.incident_type_id == "customer_safety"
+    assert event.state == IncidentState.BRANCH_HANDLING
+    done = set(event.tasks.filter(status=TaskStatus.DONE).values_list("step__code", flat=True))
+    assert done == {"secure_card_or_session", "contact_customer"}
+    assert Incident.objects.filter(incident_type__group=IncidentGroup.CUSTOMER_SAFETY).count() == 1
+
+
+def test_the_incident_list_filters_by_group(client, person, actor):
+    incident_file(actor=actor("teller_bj_hd"), data=safety_filing())
+    fraud = incident_file(actor=actor("teller_bj_hd"), data=filing("impostor_customer"))
+    client.force_login(person("manager_bj_hd"))
+    page = client.get("/incidents/?group=customer_safety")
+    numbers = [i.number for i in page.context["incidents"]]
+    assert len(numbers) == 1 and fraud.number not in numbers
+    api = client.get("/api/v1/incidents/?group=against_bank").json()
+    assert [row["number"] for row in api["results"]] == [fraud.number]

@@ -195,9 +195,7 @@ def test_a_playbook_may_end_below_head_office_without_reporting_up_from_its_last
 def test_a_playbook_may_not_skip_a_level():
     fraud = copy.deepcopy(_types()[4])
     fraud["steps"] = [s for s in fraud["steps"] if s["level"] != "sub_branch"]
-    assert ("impostor_customer.yaml", "steps", "has no steps at 'sub_branch'") in _problems(
-        [fraud]
-    )
+    assert ("impostor_customer.yaml", "steps", "has no steps at 'sub_branch'") in _problems([fraud])
 
 
 def test_seed_order_for_forged_bills_at_the_branch():
