@@ -251,7 +251,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     "api-watchlist-changes": Pin(CORE_BANKING, _entries, 2),
     "api-notification-list": Pin("teller_bj_hd", _notifications, 4),
     "api-timeliness": Pin("monitor_bj", _incidents, 6),
-    "api-incident-type-list": Pin("ho_monitor", _playbooks, 3),
+    "api-incident-type-list": Pin("ho_monitor", _playbooks, 4),
 }
 
 # The same lists with the search box filled in: the search is exact key lookups (one more

@@ -298,3 +298,13 @@ def test_the_incident_list_filters_by_group(client, person, actor):
     assert len(numbers) == 1 and fraud.number not in numbers
     api = client.get("/api/v1/incidents/?group=against_bank").json()
     assert [row["number"] for row in api["results"]] == [fraud.number]
+
+
+def test_the_export_names_each_rows_group(client, person, actor):
+    incident_file(actor=actor("teller_bj_hd"), data=safety_filing())
+    client.force_login(person("monitor_bj"))
+    response = client.get("/incidents/export.csv", HTTP_ACCEPT_LANGUAGE="en")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = [line.split(",") for line in text.splitlines()]
+    assert rows[0][-1] == "Group"
+    assert rows[1][-1] == "Customer safety"

@@ -378,3 +378,29 @@ def test_the_admin_adds_a_type_through_the_same_service(client, person):
     assert AuditEvent.objects.filter(
         action="incident_type.created", actor_user__username="admin"
     ).exists()
+
+
+def test_a_playbook_ending_at_the_sub_branch_is_closed_there_by_its_monitor(actor):
+    from incidents.services import incident_file, incident_transition, task_complete
+    from tests.incident_data import filing
+
+    incident_type_create(actor=actor("ho_monitor"), playbook=PLAYBOOK_YAML, **TYPE)
+    incident = incident_file(
+        actor=actor("teller_bj_hd"), data=filing("counterfeit_cash", vehicles=[])
+    )
+    evidence = {
+        "confiscate_notes": ("teller_bj_hd", {"note_count": "2"}),
+        "report_sub_branch": ("manager_bj_hd", {"summary": "已收缴。"}),
+    }
+    for task in incident.tasks.select_related("step").order_by("order"):
+        who, values = evidence[task.step.code]
+        task_complete(actor=actor(who), task_id=task.pk, evidence=values)
+    incident.refresh_from_db()
+    assert incident.state == IncidentState.SUB_BRANCH_HANDLING
+    record = incident.tasks.get(step__code="record_case")
+    task_complete(actor=actor("monitor_bj"), task_id=record.pk, evidence={"note": "已备案。"})
+    closed = incident_transition(
+        actor=actor("monitor_bj"), incident_id=incident.pk, transition="close"
+    )
+    assert closed.state == IncidentState.CLOSED
+    assert closed.reported_to_head_office_at is None
