@@ -292,6 +292,13 @@ class IncidentFactsForm(RevisionForm):
         ),
     )
 
+    def __init__(self, *args, fraud: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not fraud:
+            # A customer-safety event has no script and is never "serious" (a fraud's).
+            for name in ("fraud_script", "fraud_script_detail", "serious"):
+                del self.fields[name]
+
 
 _NOTES = forms.CharField(label=_("Notes"), required=False, max_length=500)
 

@@ -308,3 +308,19 @@ def test_the_export_names_each_rows_group(client, person, actor):
     rows = [line.split(",") for line in text.splitlines()]
     assert rows[0][-1] == "Group"
     assert rows[1][-1] == "Customer safety"
+
+
+def test_a_fraud_script_cannot_be_added_to_it_after_filing(safety_event, actor, client, person):
+    from fraudops.core.errors import InvalidInput
+    from incidents.services import incident_facts_update
+
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        incident_facts_update(
+            actor=actor("teller_bj_hd"),
+            incident_id=safety_event.pk,
+            data={"fraud_script": "posing_as_police", "serious": True},
+        )
+    assert set(refused.value.fields) == {"fraud_script", "serious"}
+    client.force_login(person("teller_bj_hd"))
+    page = client.get(f"/incidents/{safety_event.number}/edit/").content.decode()
+    assert 'name="fraud_script"' not in page and 'name="channel"' in page
