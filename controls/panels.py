@@ -50,7 +50,8 @@ def _annotate(control: ControlRequest, actor: Actor, *, assisting: set[int], inc
 def incident_panel_context(incident, actor: Actor) -> dict | None:
     """Each account's control status and clock, the requests for linked accounts and
     reversals, the incident's timeliness, and the forms to request more."""
-    if actor.user is None:
+    if actor.user is None or not incident.incident_type.is_fraud:
+        # Not a fraud (a customer-safety event): no account control to offer.
         return None
     controls = selectors.incident_controls(incident=incident)
     assistances = list(

@@ -66,6 +66,13 @@ def check_may_request(
     unit = actor.unit
     if unit is None:
         raise OutOfScope(thread=thread, action=action)
+    if not incident.incident_type.is_fraud:
+        # A customer-safety event (a card left in an ATM) has no fraud account to hold.
+        raise PermissionRefused(
+            _("Account control is for frauds: this incident is not one."),
+            thread=thread,
+            action=action,
+        )
     branch = incident.unit
     if unit.pk == branch.pk and actor.has_role(*BRANCH_REQUESTER_ROLES):
         return

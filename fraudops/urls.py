@@ -25,6 +25,7 @@ urlpatterns = [
     path("watchlist/", include("watchlist.urls")),
     path("complaints/", include("complaints.urls")),
     path("timeliness/", include("incidents.timeliness_urls")),
+    path("incident-types/", include("workflows.urls")),
     path("", include("incidents.urls")),
 ]
 if settings.DEBUG:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import LEVEL_LEAD_ROLE, Level, Role
+from fraudops.core.choices import LEVEL_LEAD_ROLE, Level
 from fraudops.core.errors import InvalidTransition
 
 from . import permissions
@@ -111,12 +111,29 @@ class ResubmitAction(TransitionAction):
 
 
 class CloseAction(TransitionAction):
-    """Head office closes the incident once every mandatory step is finished."""
+    """The lead of the last level the playbook reaches closes the incident once every
+    mandatory step is finished: head office's monitor for the fraud types, the branch
+    manager for a branch-only playbook (a customer-safety event never leaves the branch)."""
 
     name = "close"
-    roles_by_state = {S.HEAD_OFFICE_HANDLING: (Role.HEAD_OFFICE_MONITOR,)}
+    roles_by_state = {
+        state: (LEVEL_LEAD_ROLE[level],)
+        for state, level in (
+            (S.BRANCH_HANDLING, Level.BRANCH),
+            (S.SUB_BRANCH_HANDLING, Level.SUB_BRANCH),
+            (S.HEAD_OFFICE_HANDLING, Level.HEAD_OFFICE),
+        )
+    }
+
+    def check_may(self, actor: Actor, *, incident: Incident) -> None:
+        if incident.state in self.roles_by_state and not incident.at_playbook_end():
+            # Its playbook goes on above this level: the incident is closed up there.
+            raise self.not_possible(incident)
+        super().check_may(actor, incident=incident)
 
     def apply(self, incident: Incident, *, reason: str) -> None:
+        if not incident.at_playbook_end():
+            raise self.not_possible(incident)
         if not can_proceed(incident.close):
             raise InvalidTransition(
                 _(

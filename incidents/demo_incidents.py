@@ -136,4 +136,54 @@ def demo_incidents_build() -> int:
             actor=Actor.for_user(head), incident_id=incident.pk, transition="close"
         )
         created += 1
+
+    # Seed case 4: a card left in an ATM (a customer-safety event, not a fraud), found by
+    # the lobby manager; the card is secured and the customer contacted, waiting for them
+    # to come back with their ID. The branch's alone: its manager closes it there.
+    incident = _file(
+        "DEMO-5",
+        "teller_bj_hd",
+        {
+            "incident_type": "customer_safety",
+            "occurred_at": (now - datetime.timedelta(minutes=50)).isoformat(),
+            "summary": "大堂经理巡视时发现一台ATM仍处于受理业务状态，四周无人，客户已离开。"
+            "大堂经理退出业务画面，取下客户遗留的银行卡交柜台，柜员根据卡号联系客户。",
+            "channel": "atm",
+            "accounts": [
+                {
+                    "role": "other",
+                    "kind": "card",
+                    "number": "6222 0210 0011 2233 449",
+                    "at_this_bank": True,
+                    "opening_unit": "BR-BJ-HD",
+                }
+            ],
+        },
+    )
+    if incident:
+        teller = Actor.for_user(User.objects.get(username="teller_bj_hd"))
+        for task in incident.tasks.filter(
+            step__code__in=("secure_card_or_session", "contact_customer")
+        ).select_related("step"):
+            services.task_complete(
+                actor=teller, task_id=task.pk, evidence=_safety_evidence(now)[task.step.code]
+            )
+        created += 1
     return created
+
+
+def _safety_evidence(now: datetime.datetime) -> dict[str, dict]:
+    def at(minutes_ago: int) -> str:
+        return timezone.localtime(now - datetime.timedelta(minutes=minutes_ago)).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+
+    return {
+        "secure_card_or_session": {
+            "event_kind": "card_left_in_atm",
+            "secured_at": at(45),
+            "card_number": "6222021000112233449",
+            "how_secured": "退出受理画面，卡片交柜台保管（ATM-02）。",
+        },
+        "contact_customer": {"contacted_at": at(30), "phone": "13800138000", "result": "reached"},
+    }

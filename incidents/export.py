@@ -55,6 +55,8 @@ COLUMNS: tuple[tuple[Callable[[], str], Callable[[Incident], Any]], ...] = (
     (lambda: _("Open steps"), lambda i: getattr(i, "open_task_count", None)),
     (lambda: _("Overdue steps"), lambda i: getattr(i, "overdue_task_count", None)),
     (lambda: _("External reference"), lambda i: i.external_reference),
+    # A customer-safety event is not a fraud: a sum over the fraud rows leaves it out.
+    (lambda: _("Group"), lambda i: i.incident_type.get_group_display()),
 )
 
 

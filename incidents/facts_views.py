@@ -90,18 +90,24 @@ def incident_facts_edit(request, number: str):
     actor, incident, refused = _for_edit(request, number)
     if refused:
         return refused
+    fraud = incident.incident_type.is_fraud
     if request.method == "POST":
-        form = IncidentFactsForm(request.POST)
+        form = IncidentFactsForm(request.POST, fraud=fraud)
     else:
         form = IncidentFactsForm(
             initial={
                 **{name: getattr(incident, name) for name in IncidentFactsForm.FIELDS},
                 "expected_revision": incident.revision,
-            }
+            },
+            fraud=fraud,
         )
     form.incident_number = number
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data.get(name) for name in IncidentFactsForm.FIELDS}
+        data = {
+            name: form.cleaned_data.get(name)
+            for name in IncidentFactsForm.FIELDS
+            if name in form.fields
+        }
         # The page shows the time to the minute: the same minute again is no change.
         if data["occurred_at"] == DateTimeLocalInput().format_value(incident.occurred_at):
             del data["occurred_at"]

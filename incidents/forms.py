@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fraudops.core.choices import Level
 from fraudops.core.models import OrgUnit
+from workflows.choices import IncidentGroup
 
 from .choices import (
     AccountKind,
@@ -84,6 +85,26 @@ class IncidentFilingForm(forms.Form):
     serious = forms.BooleanField(
         label=_("Serious (report to the security department)"), required=False
     )
+
+    def __init__(self, *args, fraud: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not fraud:
+            # A customer-safety event (a card left in an ATM) is not a fraud: no script, no
+            # amounts, no outcome to give (the service refuses them too).
+            for name in FRAUD_ONLY_FIELDS:
+                del self.fields[name]
+
+
+# The filing fields only a fraud has (`IncidentType.is_fraud`).
+FRAUD_ONLY_FIELDS: tuple[str, ...] = (
+    "fraud_script",
+    "fraud_script_detail",
+    "amount_lost",
+    "amount_recovered",
+    "amount_prevented",
+    "outcome",
+    "serious",
+)
 
 
 class PartyForm(forms.Form):
@@ -216,9 +237,20 @@ TYPE_INITIAL: dict[str, dict] = {
 }
 
 
-def type_initial(type_code: str) -> dict:
+# A type without rows of its own (one the bank added): by whether it is a fraud.
+FRAUD_INITIAL: dict = {"parties": [{"role": PartyRole.VICTIM}]}
+SAFETY_INITIAL: dict = {
+    "parties": [{"role": PartyRole.OTHER, "id_type": IdType.RESIDENT_ID}],
+    "accounts": [{"role": AccountRole.OTHER, "kind": AccountKind.CARD, "at_this_bank": True}],
+    "vehicles": [],
+    "incident": {"channel": Channel.ATM},
+}
+TYPE_INITIAL["customer_safety"] = SAFETY_INITIAL
+
+
+def type_initial(type_code: str, *, fraud: bool = True) -> dict:
     """The first rows of each formset for a type; a formset never starts empty."""
-    initial = TYPE_INITIAL.get(type_code, {"parties": [{"role": PartyRole.VICTIM}]})
+    initial = TYPE_INITIAL.get(type_code, FRAUD_INITIAL if fraud else SAFETY_INITIAL)
     return {
         "incident": initial.get("incident", {}),
         "parties": initial.get("parties") or [{}],
@@ -259,6 +291,13 @@ class IncidentFactsForm(RevisionForm):
             "and the time."
         ),
     )
+
+    def __init__(self, *args, fraud: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not fraud:
+            # A customer-safety event has no script and is never "serious" (a fraud's).
+            for name in ("fraud_script", "fraud_script_detail", "serious"):
+                del self.fields[name]
 
 
 _NOTES = forms.CharField(label=_("Notes"), required=False, max_length=500)
@@ -335,6 +374,12 @@ class IncidentFilterForm(forms.Form):
         ),
     )
     type = forms.ChoiceField(label=_("Type"), required=False)
+    group = forms.ChoiceField(
+        label=_("Group"),
+        choices=[("", _("Any")), *IncidentGroup.choices],
+        required=False,
+        help_text=_("Customer-safety events are not frauds."),
+    )
     state = forms.ChoiceField(
         label=_("State"), choices=[("", _("Any")), *IncidentState.choices], required=False
     )
@@ -390,6 +435,7 @@ class IncidentFilterForm(forms.Form):
         return {
             "text": (data.get("q") or "").strip(),
             "incident_type": data.get("type") or "",
+            "group": data.get("group") or "",
             "states": [data["state"]] if data.get("state") else [],
             "level": data.get("level") or "",
             "unit": self.units.get(data.get("unit") or ""),

@@ -161,6 +161,14 @@ class Incident(ConcurrentTransitionMixin, models.Model):
     def sub_branch_reported(self) -> bool:
         return self._level_reported(Level.SUB_BRANCH)
 
+    def at_playbook_end(self) -> bool:
+        """The level holding the incident is the last its playbook reaches (head office,
+        or the branch for a branch-only playbook): there it is closed."""
+        if self.level is None:
+            return False
+        # Nothing is above head office: no need to read the playbook's levels.
+        return self.level == Level.HEAD_OFFICE or self.level == self.playbook.last_level()
+
     def all_mandatory_tasks_finished(self) -> bool:
         return (
             not self.tasks.filter(step__mandatory=True)
@@ -204,9 +212,9 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=S.HEAD_OFFICE_HANDLING,
+        source=[S.BRANCH_HANDLING, S.SUB_BRANCH_HANDLING, S.HEAD_OFFICE_HANDLING],
         target=S.CLOSED,
-        conditions=[all_mandatory_tasks_finished],
+        conditions=[at_playbook_end, all_mandatory_tasks_finished],
     )
     def close(self) -> None:
         self.closed_at = timezone.now()

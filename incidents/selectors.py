@@ -252,6 +252,7 @@ def incident_filter(
     *,
     text: str = "",
     incident_type: str = "",
+    group: str = "",
     states: Sequence[str] = (),
     level: str = "",
     unit: OrgUnit | None = None,
@@ -269,6 +270,8 @@ def incident_filter(
         queryset = incident_search(queryset, text=text)
     if incident_type:
         queryset = queryset.filter(incident_type_id=incident_type)
+    if group:
+        queryset = queryset.filter(incident_type__group=group)
     if states:
         queryset = queryset.filter(state__in=list(states))
     if level:

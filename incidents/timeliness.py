@@ -19,6 +19,7 @@ from fraudops.core.i18n import pick
 from fraudops.core.models import OrgUnit
 from fraudops.core.parsing import FieldErrors, parse_date
 from fraudops.core.selectors import head_office
+from workflows.choices import FRAUD_GROUPS
 
 from .choices import FINISHED_TASK_STATUSES, TaskStatus, TimelinessResult
 from .models import Task
@@ -167,7 +168,11 @@ def timeliness_by_unit(
 ) -> dict:
     """For the steps owned in `unit`'s subtree whose deadline fell in [date_from, date_to]
     (local dates): how many were done on time, late, or are overdue now; per owning unit and
-    per step. Steps not yet due are counted as pending and left out of the share."""
+    per step. Steps not yet due are counted as pending and left out of the share.
+
+    The figures are the fraud figures: steps of incidents whose type is not a fraud (group
+    customer safety: a card left in an ATM) are left out of them and counted on their own,
+    under "customer_safety" (one total)."""
     if not actor.sees(unit):
         raise OutOfScope()
     now = timezone.now()
@@ -175,9 +180,11 @@ def timeliness_by_unit(
     end = timezone.make_aware(
         datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
     )
-    tasks = Task.objects.filter(
+    in_period = Task.objects.filter(
         due_at__gte=start, due_at__lt=end, unit__path__startswith=unit.path
     ).exclude(status=TaskStatus.WAITING)
+    fraud = Q(incident__incident_type__group__in=FRAUD_GROUPS)
+    tasks = in_period.filter(fraud)
     figures = {
         "on_time": Count(
             "id", filter=Q(status__in=FINISHED_TASK_STATUSES, completed_at__lte=F("due_at"))
@@ -237,6 +244,7 @@ def timeliness_by_unit(
         merged.values(), key=lambda r: (LEVEL_ORDER.index(Level(r["level"])), r["step"])
     )
     total = finish({key: sum(row[key] for row in by_unit) for key in figures})
+    customer_safety = finish(in_period.exclude(fraud).aggregate(**figures))
     return {
         "unit": unit.code,
         "from": date_from,
@@ -244,6 +252,7 @@ def timeliness_by_unit(
         "total": total,
         "by_unit": by_unit,
         "by_step": by_step,
+        "customer_safety": customer_safety,
     }
 
 

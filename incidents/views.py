@@ -225,19 +225,21 @@ def incident_file_start(request):
     return render(request, "incidents/file_start.html", {"groups": dict(groups)})
 
 
-def _filing_forms(request, type_code: str):
+def _filing_forms(request, incident_type: IncidentType):
     units = opening_unit_choices()
-    initial = type_initial(type_code)
+    fraud = incident_type.is_fraud
+    initial = type_initial(incident_type.code, fraud=fraud)
     if request.method == "POST":
         return (
-            IncidentFilingForm(request.POST),
+            IncidentFilingForm(request.POST, fraud=fraud),
             PartyFormSet(request.POST, prefix="parties"),
             AccountFormSetFactory(request.POST, prefix="accounts", unit_choices=units),
             VehicleFormSet(request.POST, prefix="vehicles"),
         )
     return (
         IncidentFilingForm(
-            initial={"occurred_at": local_now_value(), **initial.get("incident", {})}
+            initial={"occurred_at": local_now_value(), **initial.get("incident", {})},
+            fraud=fraud,
         ),
         PartyFormSet(prefix="parties", initial=initial["parties"]),
         AccountFormSetFactory(prefix="accounts", initial=initial["accounts"], unit_choices=units),
@@ -269,7 +271,7 @@ def incident_file(request, type_code: str):
     incident_type = IncidentType.objects.filter(code=type_code, is_active=True).first()
     if incident_type is None:
         raise Http404(_("No such incident type."))
-    form, parties, accounts, vehicles = _filing_forms(request, type_code)
+    form, parties, accounts, vehicles = _filing_forms(request, incident_type)
     if request.method == "POST":
         valid = all([form.is_valid(), parties.is_valid(), accounts.is_valid(), vehicles.is_valid()])
         if valid:
@@ -333,6 +335,7 @@ def incident_file(request, type_code: str):
             "accounts": accounts,
             "vehicles": vehicles,
             "required": IncidentFilingForm.REQUIRED,
+            "fraud": incident_type.is_fraud,
         },
     )
 

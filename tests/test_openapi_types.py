@@ -48,6 +48,10 @@ FREE_TEXT: dict[str, str] = {
     "text": "prose: a complaint's reply",
     # names and references typed as they are written
     "name": "a person's or organisation's name (Simplified, Traditional, pinyin)",
+    "name_zh": "an incident type's Chinese name (the playbook schema checks it has Chinese)",
+    "name_en": "an incident type's English name (the playbook schema checks it has none)",
+    "description_zh": "prose: what an incident type covers, in Chinese",
+    "description_en": "prose: what an incident type covers, in English",
     "holder_name": "a person's name",
     "payee_name": "a person's name",
     "bank_name": "another bank's name",

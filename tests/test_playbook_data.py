@@ -17,6 +17,7 @@ from django.utils import translation
 from fraudops.core.actors import Actor
 from fraudops.core.choices import LEVEL_ORDER
 from fraudops.core.models import AuditEvent
+from workflows.choices import IncidentGroup
 from workflows.models import IncidentType, Playbook, PlaybookStep
 from workflows.playbook_files import PLAYBOOK_DIR, PlaybookFileError, playbook_files_read
 from workflows.playbook_schema import OPTIONAL_STEP_KEYS, STEP_KEYS, incident_types_problems
@@ -30,9 +31,10 @@ EXPECTED_CODES = [
     "impostor_customer",
     "forged_documents",
     "forged_bills",
+    "customer_safety",
 ]
 
-# Every type's steps as level/code, in playbook order (81 steps, 276 evidence fields).
+# Every type's steps as level/code, in playbook order (86 steps, 290 evidence fields).
 EXPECTED_STEPS = {
     "telecom_fraud": [
         "branch/police_report",
@@ -129,6 +131,14 @@ EXPECTED_STEPS = {
         "head_office/internal_notice",
         "head_office/maintain_watch_list",
     ],
+    # Not a fraud: the branch's alone (issue 11, item 2).
+    "customer_safety": [
+        "branch/secure_card_or_session",
+        "branch/contact_customer",
+        "branch/verify_identity",
+        "branch/hand_over",
+        "branch/record_event",
+    ],
 }
 
 
@@ -141,7 +151,7 @@ def test_default_playbooks_have_no_problems():
     assert incident_types_problems(specs) == []
 
 
-def test_the_seven_incident_types_in_order():
+def test_the_incident_types_in_order():
     assert [t["code"] for t in _types()] == EXPECTED_CODES
     assert sorted(path.stem for path in PLAYBOOK_DIR.glob("*.yaml")) == sorted(EXPECTED_CODES)
 
@@ -151,14 +161,41 @@ def test_every_type_has_its_known_steps():
     assert {t["code"]: [f"{s['level']}/{s['code']}" for s in t["steps"]] for t in types} == (
         EXPECTED_STEPS
     )
-    assert sum(len(t["steps"]) for t in types) == 81
-    assert sum(len(s["evidence"]) for t in types for s in t["steps"]) == 276
+    assert sum(len(t["steps"]) for t in types) == 86
+    assert sum(len(s["evidence"]) for t in types for s in t["steps"]) == 290
 
 
-def test_every_type_has_steps_at_all_three_levels():
+def test_every_fraud_type_has_steps_at_all_three_levels():
     for incident_type in _types():
         levels = {step["level"] for step in incident_type["steps"]}
-        assert levels == set(LEVEL_ORDER), incident_type["code"]
+        if incident_type["group"] == IncidentGroup.CUSTOMER_SAFETY:
+            assert levels == {"branch"}
+            assert not any(step["reports_up"] for step in incident_type["steps"])
+        else:
+            assert levels == set(LEVEL_ORDER), incident_type["code"]
+
+
+def _branch_only(steps):
+    return [{**s, "reports_up": False} for s in steps if s["level"] == "branch"]
+
+
+def test_a_playbook_may_end_below_head_office_without_reporting_up_from_its_last_level():
+    types = copy.deepcopy(_types())
+    fraud = types[4]  # impostor_customer
+    fraud["steps"] = _branch_only(fraud["steps"])
+    assert _problems([fraud]) == []
+    # Its last level cannot hand the incident up: there is no one above.
+    fraud["steps"][1]["reports_up"] = True
+    assert any(
+        p[1] == "reports_up" and "expected none: the playbook ends there" in p[2]
+        for p in _problems([fraud])
+    )
+
+
+def test_a_playbook_may_not_skip_a_level():
+    fraud = copy.deepcopy(_types()[4])
+    fraud["steps"] = [s for s in fraud["steps"] if s["level"] != "sub_branch"]
+    assert ("impostor_customer.yaml", "steps", "has no steps at 'sub_branch'") in _problems([fraud])
 
 
 def test_seed_order_for_forged_bills_at_the_branch():
@@ -253,8 +290,8 @@ def test_the_migrated_database_holds_the_files_and_loading_twice_changes_nothing
     call_command("playbooks_load", verbosity=0)
     assert _rows() == before
     assert AuditEvent.objects.count() == events
-    assert Playbook.objects.filter(is_current=True).count() == 7
-    assert PlaybookStep.objects.filter(playbook__is_current=True).count() == 81
+    assert Playbook.objects.filter(is_current=True).count() == 8
+    assert PlaybookStep.objects.filter(playbook__is_current=True).count() == 86
 
 
 @pytest.mark.django_db
@@ -267,8 +304,8 @@ def test_an_empty_database_gets_every_type_once():
     assert list(IncidentType.objects.order_by("ordering").values_list("code", flat=True)) == (
         EXPECTED_CODES
     )
-    assert PlaybookStep.objects.count() == 81
-    assert AuditEvent.objects.filter(action="playbook.loaded").count() == 7
+    assert PlaybookStep.objects.count() == 86
+    assert AuditEvent.objects.filter(action="playbook.loaded").count() == 8
     rows = _rows()
     assert not playbooks_load(actor=Actor.system()).changed
     assert _rows() == rows
@@ -338,7 +375,7 @@ def test_an_unsound_file_is_refused_naming_file_step_and_field(playbook_dir):
 
 def test_a_file_that_is_not_yaml_is_refused(playbook_dir):
     (playbook_dir / "telecom_fraud.yaml").write_text("code: [unclosed\n", encoding="utf-8")
-    with pytest.raises(PlaybookFileError) as refused:
+    with translation.override("en"), pytest.raises(PlaybookFileError) as refused:
         playbook_files_read(playbook_dir)
     assert "telecom_fraud.yaml" in str(refused.value)
     assert "not valid YAML" in str(refused.value)

@@ -115,7 +115,10 @@ def incident_screen(*, incident: Incident) -> tuple[int, bool]:
 def on_incident_filed(*, incident: Incident) -> None:
     """Inside the filing transaction: index lookups only. If the screening ran out of time,
     an outbox row (written in the same transaction, so it exists exactly when the incident
-    does) has it run again once the incident is committed; a broker outage only delays it."""
+    does) has it run again once the incident is committed; a broker outage only delays it.
+    A customer-safety event is not a fraud: its customer is not screened."""
+    if not incident.incident_type.is_fraud:
+        return
     _count, complete = incident_screen(incident=incident)
     if not complete:
         outbox_enqueue(
@@ -139,7 +142,10 @@ def _relay_rescreen(payload: dict) -> None:
 
 
 def panel_context(incident: Incident, actor: Actor) -> dict | None:
-    """The watch-list block on the incident page."""
+    """The watch-list block on the incident page (none on a customer-safety event: nothing
+    of it is nominated)."""
+    if not incident.incident_type.is_fraud:
+        return None
     hits = list(selectors.incident_hits(incident=incident))
     may_nominate = permissions.may_nominate(actor)
     offers = selectors.incident_offers(incident=incident) if may_nominate else []

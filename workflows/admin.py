@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from fraudops.core.actors import Actor
 from fraudops.core.admin import form_changes
 from fraudops.core.choices import LEVEL_ORDER, Level
+from fraudops.core.errors import DomainError
 
 from .errors import PlaybookInUse
+from .forms import PLAYBOOK_HELP
 from .models import IncidentType, Playbook, PlaybookStep
+from .permissions import may_configure_types
 from .playbook_schema import STEP_KEYS, playbook_problems, step_problems
 from .services import (
     STEP_EDITABLE,
+    incident_type_create,
     incident_type_delete,
     incident_type_save,
     playbook_delete,
@@ -20,17 +24,114 @@ from .services import (
     playbook_step_delete,
     playbook_step_update,
     playbook_update,
+    playbook_version_publish,
 )
+
+
+class IncidentTypeAdminForm(forms.ModelForm):
+    """A type as head office edits it. Adding one takes its first playbook (YAML), checked by
+    the same schema as the shipped files; changing one may publish its next version. Both
+    go through the audited services (`incident_type_create`, `playbook_version_publish`),
+    whose refusals are put back on the form's fields."""
+
+    playbook = forms.CharField(
+        label=_("Playbook (YAML)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20, "class": "vLargeTextField"}),
+        help_text=PLAYBOOK_HELP,
+    )
+
+    class Meta:
+        model = IncidentType
+        fields = [
+            "code",
+            "group",
+            "name_zh",
+            "name_en",
+            "description_zh",
+            "description_en",
+            "is_active",
+            "ordering",
+        ]
+
+    def __init__(self, *args, actor: Actor | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.published = None
+        if self.instance.pk is not None:
+            self.fields["playbook"].label = _("Publish a new version (YAML)")
+            self.fields["playbook"].help_text = _(
+                "Leave empty to change only the fields above. Otherwise these steps become "
+                "the type's next playbook version, current at once."
+            )
+        else:
+            self.fields["ordering"].help_text = _("A new type goes after the others.")
+
+    def _refusal_to_errors(self, error: DomainError) -> None:
+        for name, messages_ in (error.fields or {}).items():
+            for message in messages_:
+                self.add_error(name if name in self.fields else None, str(message))
+        if not error.fields:
+            self.add_error(None, str(error.message))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.actor is None:
+            return cleaned
+        # The services run here so that their refusals are shown on the form (the admin
+        # saves in `save_model` only once the form is valid); each is atomic and audited.
+        try:
+            if self.instance.pk is None:
+                self.instance = incident_type_create(
+                    actor=self.actor,
+                    code=cleaned.get("code") or "",
+                    name_zh=cleaned.get("name_zh") or "",
+                    name_en=cleaned.get("name_en") or "",
+                    group=cleaned.get("group") or "",
+                    description_zh=cleaned.get("description_zh") or "",
+                    description_en=cleaned.get("description_en") or "",
+                    playbook=cleaned.get("playbook") or "",
+                )
+            elif cleaned.get("playbook"):
+                self.published = playbook_version_publish(
+                    actor=self.actor,
+                    incident_type=IncidentType.objects.get(pk=self.instance.pk),
+                    definition=cleaned["playbook"],
+                )
+        except DomainError as error:
+            self._refusal_to_errors(error)
+        return cleaned
 
 
 @admin.register(IncidentType)
 class IncidentTypeAdmin(admin.ModelAdmin):
+    form = IncidentTypeAdminForm
     list_display = ["code", "name_zh", "name_en", "group", "is_active", "ordering"]
     list_filter = ["group", "is_active"]
 
-    # Edits go through the audited service (before and after in the audit trail).
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        actor = Actor.from_request(request)
+
+        class WithActor(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args, **inner):
+                super().__init__(*args, actor=actor, **inner)
+
+        return WithActor
+
+    # Adding is head office's (the service refuses anyone else too).
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and may_configure_types(
+            Actor.from_request(request)
+        )
+
+    # Edits go through the audited service (before and after in the audit trail); a new
+    # type was created by `incident_type_create` when its form was cleaned.
     def save_model(self, request, obj, form, change):
-        changes = form_changes(form, adding=not change)
+        if not change:
+            return
+        changes = form_changes(form, adding=False)
+        changes.pop("playbook", None)
         saved = incident_type_save(
             actor=Actor.from_request(request), incident_type=obj, changes=changes
         )

@@ -5,6 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class IncidentGroup(models.TextChoices):
     AGAINST_CUSTOMER = "against_customer", _("Against the customer")
     AGAINST_BANK = "against_bank", _("Against the bank")
+    # Not fraud: a card left in an ATM, a card retained by a machine, a customer who walked
+    # away from a logged-in terminal (seed 000, case 4). Counted apart from fraud figures and
+    # never given fraud behaviour (stop-payments, screening, sharing in the region).
+    CUSTOMER_SAFETY = "customer_safety", _("Customer safety")
+
+
+# The groups whose incidents are frauds: the fraud figures count them, account control and
+# the watch list act on them.
+FRAUD_GROUPS: tuple[str, ...] = (IncidentGroup.AGAINST_CUSTOMER, IncidentGroup.AGAINST_BANK)
+
+
+def is_fraud_group(group: str) -> bool:
+    return group in FRAUD_GROUPS
 
 
 class IncidentTypeCode(models.TextChoices):

@@ -8,8 +8,9 @@ from fraudops.core.choices import Level, Role
 from fraudops.core.i18n import pick
 from fraudops.core.models import LocalizedNameMixin
 
-from .choices import DeadlineFrom, IncidentGroup, StepCondition
+from .choices import DeadlineFrom, IncidentGroup, StepCondition, is_fraud_group
 from .errors import PlaybookInUse
+from .playbook_schema import playbook_last_level
 
 
 class IncidentType(LocalizedNameMixin, models.Model):
@@ -33,6 +34,11 @@ class IncidentType(LocalizedNameMixin, models.Model):
     @property
     def description(self) -> str:
         return pick(self.description_zh, self.description_en)
+
+    @property
+    def is_fraud(self) -> bool:
+        """Counted in the fraud figures and given account control, screening and sharing."""
+        return is_fraud_group(self.group)
 
     def current_playbook(self) -> "Playbook | None":
         return self.playbooks.filter(is_current=True).first()
@@ -66,6 +72,12 @@ class Playbook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_type.code} v{self.version}"
+
+    def last_level(self) -> str:
+        """The highest level its steps reach, where its incidents are closed: head office
+        for the fraud types, the branch for a branch-only playbook (customer safety)."""
+        levels = self.steps.order_by().values("level").distinct()
+        return playbook_last_level(levels)
 
     def in_use(self) -> bool:
         """Incidents follow this version (`Incident.playbook`): its steps are frozen."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy as _
 
 from .playbook_schema import Problem, incident_types_problems
 
@@ -38,6 +39,19 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def playbook_yaml_parse(text: str, *, where: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One playbook as YAML text (a file's, or one head office typed): the mapping it holds,
+    or the problem (with YAML's own line and column) when it holds none. A safe loader
+    (CSafeLoader or SafeLoader): no arbitrary objects."""
+    try:
+        spec = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        return None, [Problem(where, "", _("not valid YAML: %(error)s") % {"error": exc})]
+    if not isinstance(spec, dict):
+        return None, [Problem(where, "", _("must hold one incident type (a mapping)"))]
+    return spec, []
+
+
 @functools.lru_cache(maxsize=8)
 def _read(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[dict[str, Any], ...]:
     # `stamp` (names, sizes, modification times) is only the cache key: an edited file is
@@ -47,14 +61,9 @@ def _read(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[dict
     for name, _size, _mtime in stamp:
         path = Path(directory) / name
         where = _display(path)
-        try:
-            # A safe loader (CSafeLoader or SafeLoader): no arbitrary objects.
-            spec = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-        except yaml.YAMLError as exc:
-            problems.append(Problem(where, "", f"not valid YAML: {exc}"))
-            continue
-        if not isinstance(spec, dict):
-            problems.append(Problem(where, "", "must hold one incident type (a mapping)"))
+        spec, found = playbook_yaml_parse(path.read_text(encoding="utf-8"), where=where)
+        if spec is None:
+            problems += found
             continue
         if spec.get("code") != path.stem:
             problems.append(
@@ -86,3 +95,8 @@ def playbook_files_read(directory: Path | None = None) -> list[dict[str, Any]]:
 def _file_stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
+
+
+def shipped_type_codes() -> set[str]:
+    """The codes of the types the project ships as files (the others the bank added)."""
+    return {path.stem for path in PLAYBOOK_DIR.glob("*.yaml")}

@@ -64,7 +64,8 @@ FIELD_KEYS: tuple[str, ...] = ("name", "label_zh", "label_en", "type", "required
 OPTIONAL_FIELD_KEYS: tuple[str, ...] = ("choices", "multiple")
 MAX_EVIDENCE_FIELDS = 4
 
-# The levels whose playbook hands the incident up: exactly one reporting step each.
+# The levels whose playbook hands the incident up: exactly one reporting step each, unless
+# the playbook ends there (`playbook_last_level`): a level with no steps above it has none.
 REPORTING_LEVELS: tuple[str, ...] = (Level.BRANCH, Level.SUB_BRANCH)
 
 _SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -295,6 +296,20 @@ def step_problems(step: Mapping[str, Any], *, where: str = "") -> list[Problem]:
     return [Problem(where=where, field=field, message=message) for field, message in found]
 
 
+def playbook_levels(steps: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The levels a playbook's steps are at, in level order."""
+    present = {step.get("level") for step in steps}
+    return [level for level in LEVEL_ORDER if level in present]
+
+
+def playbook_last_level(steps: Iterable[Mapping[str, Any]]) -> str:
+    """The highest level a playbook reaches: where its incidents are closed. A playbook
+    that stops below head office (a customer-safety event is the branch's alone) has no
+    reporting step at that level. Branch when there are no steps."""
+    levels = playbook_levels(steps)
+    return levels[-1] if levels else Level.BRANCH
+
+
 def step_label(step: Mapping[str, Any]) -> str:
     return f"step {step.get('level')}/{step.get('code')}"
 
@@ -338,19 +353,37 @@ def playbook_problems(
         problems.append(
             Problem(where, "steps", _("are not ordered branch, sub_branch, head_office"))
         )
-    for level in LEVEL_ORDER:
+    last = playbook_last_level(steps)
+    reached = LEVEL_ORDER[: LEVEL_ORDER.index(Level(last)) + 1]
+    for level in reached:
         if not any(step.get("level") == level for step in steps):
             problems.append(
                 Problem(where, "steps", _("has no steps at %(level)r") % {"level": str(level)})
             )
     for level in REPORTING_LEVELS:
+        if level not in reached:
+            continue
         count = sum(1 for step in steps if step.get("level") == level and step.get("reports_up"))
-        if count != 1:
+        # Every level below the playbook's last hands the incident up with one step; the last
+        # level keeps it and closes it (a branch-only playbook: customer-safety events).
+        if level != last and count != 1:
             problems.append(
                 Problem(
                     where,
                     "reports_up",
                     _("%(count)d reports_up steps at %(level)r, expected exactly 1")
+                    % {"count": count, "level": str(level)},
+                )
+            )
+        elif level == last and count:
+            problems.append(
+                Problem(
+                    where,
+                    "reports_up",
+                    _(
+                        "%(count)d reports_up steps at %(level)r, expected none: the playbook "
+                        "ends there, so no level above receives the incident"
+                    )
                     % {"count": count, "level": str(level)},
                 )
             )

@@ -11,17 +11,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+import yaml
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
 from fraudops.core.choices import LEVEL_ORDER, Level
 from fraudops.core.errors import InvalidInput
+from fraudops.core.services import refusals_audited
 
 from .errors import PlaybookInUse
 from .models import IncidentType, Playbook, PlaybookStep
-from .playbook_files import PLAYBOOK_DIR, playbook_files_read
-from .playbook_schema import OPTIONAL_STEP_KEYS, STEP_KEYS, step_problems
+from .permissions import check_may_configure_types
+from .playbook_files import PLAYBOOK_DIR, playbook_files_read, playbook_yaml_parse
+from .playbook_schema import (
+    OPTIONAL_STEP_KEYS,
+    STEP_KEYS,
+    TYPE_KEYS,
+    Problem,
+    incident_type_problems,
+    playbook_last_level,
+    step_problems,
+)
 
 # What the loader sets on an incident type from its file.
 TYPE_FIELDS: tuple[str, ...] = (
@@ -402,3 +414,238 @@ def playbook_delete(*, actor: Actor, playbook: Playbook) -> None:
             target=f"playbook:{pk}",
             before=before,
         )
+
+
+# --- types the bank adds: a new type and its playbook, new versions -------------------------
+# Head office writes a playbook as YAML (or the API sends it as JSON): it is read with the
+# loader's own parser (`playbook_files.playbook_yaml_parse`) and checked by the one schema
+# (`playbook_schema.incident_type_problems`), exactly as a shipped file is, then stored
+# with the loader's own rows (`_step_rows`, `_create_steps`).
+
+# The largest playbook text accepted (the biggest shipped file is about 20 KB).
+MAX_PLAYBOOK_TEXT = 200_000
+# What the new-type service takes for the type itself, besides its code and playbook.
+TYPE_INPUT: tuple[str, ...] = ("group", "name_zh", "name_en", "description_zh", "description_en")
+
+
+def _problem_fields(problems: list[Problem]) -> dict[str, list[str]]:
+    """Problems as InvalidInput's fields: the type's own fields by name; everything about
+    the steps under `playbook`, each naming its step and field."""
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        if not problem.where and problem.field in (*TYPE_FIELDS, "code"):
+            fields.setdefault(problem.field, []).append(str(problem.message))
+        else:
+            fields.setdefault("playbook", []).append(str(problem))
+    return fields
+
+
+def playbook_definition_steps(definition: Mapping[str, Any] | list[Any] | str) -> list[Any]:
+    """The steps of a playbook as head office gives it: YAML text, or already parsed (the
+    API's JSON): a mapping with `steps` (a whole playbook file is accepted: its type keys
+    are the type's, so they are left aside here), or the list of steps itself.
+
+    Raises InvalidInput under `playbook` naming the problem (YAML's line and column)."""
+    if isinstance(definition, str):
+        if len(definition) > MAX_PLAYBOOK_TEXT:
+            raise InvalidInput(
+                fields={
+                    "playbook": [
+                        _("The playbook is too long (at most %(max)d characters).")
+                        % {"max": MAX_PLAYBOOK_TEXT}
+                    ]
+                }
+            )
+        if not definition.strip():
+            raise InvalidInput(fields={"playbook": [_("Give the playbook's steps.")]})
+        parsed, problems = playbook_yaml_parse(definition, where="")
+        if parsed is None:
+            raise InvalidInput(fields=_problem_fields(problems))
+        definition = parsed
+    if isinstance(definition, Mapping):
+        unknown = sorted(set(definition) - set(TYPE_KEYS))
+        if unknown:
+            raise InvalidInput(
+                fields={"playbook": [_("unknown keys: %(keys)s") % {"keys": ", ".join(unknown)}]}
+            )
+        if "steps" not in definition:
+            raise InvalidInput(fields={"playbook": [_("steps: is missing")]})
+        steps = definition["steps"]
+    else:
+        steps = definition
+    if not isinstance(steps, list):
+        raise InvalidInput(fields={"playbook": [_("steps: must be a list of steps")]})
+    return steps
+
+
+def _checked_spec(
+    *, code: str, ordering: int, fields: Mapping[str, Any], steps: list[Any]
+) -> dict[str, Any]:
+    """The type as a playbook file would hold it, checked by the one schema; raises
+    InvalidInput naming every problem (type fields by name, steps under `playbook`)."""
+    spec = {"code": code, "ordering": ordering, **fields, "steps": steps}
+    problems = incident_type_problems(spec)
+    if problems:
+        raise InvalidInput(fields=_problem_fields(problems))
+    return spec
+
+
+def _refuse_too_long(values: Mapping[str, str]) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        limit = IncidentType._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            errors[name] = [
+                _("At most %(max)d characters (this has %(count)d).")
+                % {"max": limit, "count": len(value)}
+            ]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _publish(
+    *, actor: Actor, incident_type: IncidentType, steps: list[dict[str, Any]], notes: str
+) -> Playbook:
+    """Store `steps` (checked) as the type's next version and make it current; audited.
+    Called with the type's row locked."""
+    rows = _step_rows(steps)
+    current = incident_type.playbooks.filter(is_current=True).prefetch_related("steps").first()
+    if current is not None and _stored_rows(list(current.steps.all())) == rows:
+        raise InvalidInput(
+            fields={
+                "playbook": [
+                    _("These steps are the current version (v%(version)d): nothing to publish.")
+                    % {"version": current.version}
+                ]
+            }
+        )
+    latest = incident_type.playbooks.order_by("-version").values_list("version", flat=True)
+    version = (latest.first() or 0) + 1
+    Playbook.objects.filter(incident_type=incident_type, is_current=True).update(is_current=False)
+    playbook = Playbook.objects.create(
+        incident_type=incident_type,
+        version=version,
+        is_current=True,
+        notes=notes or f"Published by {actor.label}.",
+    )
+    _create_steps(playbook, rows)
+    audit_record(
+        actor=actor,
+        action="playbook.published",
+        thread=f"playbook:{incident_type.code}",
+        target=f"playbook:{playbook.pk}",
+        before={"version": current.version if current else None},
+        after={
+            "version": version,
+            "steps": [f"{row['level']}.{row['code']}" for row in rows],
+            "last_level": playbook_last_level(rows),
+        },
+        data={"notes": playbook.notes},
+    )
+    return playbook
+
+
+@refusals_audited
+def incident_type_create(
+    *,
+    actor: Actor,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    group: str,
+    description_zh: str = "",
+    description_en: str = "",
+    playbook: Mapping[str, Any] | list[Any] | str,
+    notes: str = "",
+) -> IncidentType:
+    """Head office adds an incident type with version 1 of its playbook, current at once, so
+    the type can be filed straight away (browser and API).
+
+    `playbook` is YAML text or its parsed form (see `playbook_definition_steps`), checked by
+    the same schema as the shipped files (`playbook_schema`): steps at the branch, then
+    optionally the sub-branch and head office, one reporting step on every level below the
+    last. The type goes after the others in lists. Refused (PermissionRefused, audited)
+    unless `actor` is head office (`permissions.check_may_configure_types`); InvalidInput
+    names each problem (the type's fields by name, the steps under `playbook`, with their
+    step and field); nothing is written then.
+    """
+    check_may_configure_types(actor, thread=f"playbook:{code}", action="incident_type.create")
+    code = (code or "").strip()
+    fields = {
+        "group": group,
+        "name_zh": (name_zh or "").strip(),
+        "name_en": (name_en or "").strip(),
+        # A description is optional here; the file schema wants one, so an empty one is
+        # checked as its name.
+        "description_zh": (description_zh or "").strip() or (name_zh or "").strip(),
+        "description_en": (description_en or "").strip() or (name_en or "").strip(),
+    }
+    steps = playbook_definition_steps(playbook)
+    with transaction.atomic():
+        if IncidentType.objects.filter(code=code).exists():
+            raise InvalidInput(fields={"code": [_("An incident type already has this code.")]})
+        latest = IncidentType.objects.order_by("-ordering").values_list("ordering", flat=True)
+        ordering = (latest.first() or 0) + 1
+        spec = _checked_spec(code=code, ordering=ordering, fields=fields, steps=steps)
+        _refuse_too_long({"code": code, **fields})
+        try:
+            with transaction.atomic():
+                incident_type = IncidentType.objects.create(
+                    code=code, ordering=ordering, **{name: spec[name] for name in TYPE_INPUT}
+                )
+        except IntegrityError:
+            # Created at the same moment by someone else.
+            raise InvalidInput(
+                fields={"code": [_("An incident type already has this code.")]}
+            ) from None
+        audit_record(
+            actor=actor,
+            action="incident_type.created",
+            thread=f"playbook:{code}",
+            target=f"incident_type:{incident_type.pk}",
+            after={name: getattr(incident_type, name) for name in TYPE_AUDITED},
+        )
+        _publish(actor=actor, incident_type=incident_type, steps=spec["steps"], notes=notes)
+    return incident_type
+
+
+@refusals_audited
+def playbook_version_publish(
+    *,
+    actor: Actor,
+    incident_type: IncidentType,
+    definition: Mapping[str, Any] | list[Any] | str,
+    notes: str = "",
+) -> Playbook:
+    """Head office publishes a new version of a type's playbook (YAML text or its parsed
+    form, checked by the same schema as the shipped files); it becomes current at once.
+    Incidents already filed keep the version they started with.
+
+    Refused as `incident_type_create` is; steps equal to the current version's are refused
+    (nothing to publish).
+    """
+    thread = f"playbook:{incident_type.code}"
+    check_may_configure_types(actor, thread=thread, action="playbook.publish")
+    steps = playbook_definition_steps(definition)
+    with transaction.atomic():
+        locked = IncidentType.objects.select_for_update().get(pk=incident_type.pk)
+        spec = _checked_spec(
+            code=locked.code,
+            ordering=locked.ordering,
+            fields={name: getattr(locked, name) for name in TYPE_INPUT},
+            steps=steps,
+        )
+        return _publish(actor=actor, incident_type=locked, steps=spec["steps"], notes=notes)
+
+
+def playbook_as_yaml(playbook: Playbook) -> str:
+    """A stored version as the text head office edits: its steps in the files' format and
+    key order (a template for a new type or the next version)."""
+    steps = []
+    for row in _stored_rows(list(playbook.steps.all())):
+        step = {key: row[key] for key in STEP_KEYS if key not in OPTIONAL_STEP_KEYS}
+        step.update({key: row[key] for key in OPTIONAL_STEP_KEYS if row.get(key)})
+        steps.append({key: step[key] for key in STEP_KEYS if key in step})
+    return yaml.safe_dump(
+        {"steps": steps}, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None
+    )

@@ -87,6 +87,12 @@ FRAUDOPS_NAV = [
     {"label": _("Account control"), "href": "/controls/", "active": ("/controls/",)},
     {"label": _("Complaints"), "href": "/complaints/", "active": ("/complaints/",)},
     {"label": _("Timeliness"), "url": "workflows:timeliness", "active": ("/timeliness/",)},
+    {
+        "label": _("Incident types"),
+        "url": "incident_type_list",
+        "active": ("/incident-types/",),
+        "visible": "workflows.permissions.may_configure_types",
+    },
 ]
 # A deadline shows amber ("soon") when less than this many minutes remain (fraudops.core.formats).
 FRAUDOPS_DEADLINE_SOON_MINUTES = 10

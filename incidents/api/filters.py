@@ -2,6 +2,7 @@ import django_filters
 
 from fraudops.core.choices import Level
 from fraudops.core.models import OrgUnit
+from workflows.choices import IncidentGroup
 
 from .. import selectors
 from ..choices import Channel, IncidentState, Outcome, states_held_at
@@ -23,6 +24,11 @@ class IncidentFilter(django_filters.FilterSet):
         ),
     )
     incident_type = django_filters.CharFilter(field_name="incident_type_id")
+    group = django_filters.ChoiceFilter(
+        choices=IncidentGroup.choices,
+        field_name="incident_type__group",
+        help_text="The type's group: the two fraud groups, or customer_safety (not frauds).",
+    )
     state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
     level = django_filters.ChoiceFilter(choices=Level.choices, method="filter_level")
     unit = django_filters.CharFilter(method="filter_unit", help_text="A unit code: its subtree.")

@@ -81,6 +81,8 @@ class UnitTimelinessSerializer(serializers.Serializer):
     total = TimelinessFiguresSerializer()
     by_unit = UnitFiguresSerializer(many=True)
     by_step = StepFiguresSerializer(many=True)
+    # Not fraud figures: the steps of customer-safety events, counted apart from the above.
+    customer_safety = TimelinessFiguresSerializer()
 
 
 # "from" and "to" are Python keywords: declare them by name.

@@ -127,6 +127,11 @@ def incident_facts_update(
         cleaned = {
             name: clean_fact(errors, name, data[name]) for name in EDITABLE_FACTS if name in data
         }
+        if not incident.incident_type.is_fraud:
+            # A customer-safety event takes none of a fraud's facts (as at filing).
+            for name in ("fraud_script", "fraud_script_detail", "serious"):
+                if cleaned.get(name):
+                    errors.add(name, _("Not a fraud: this incident type takes no such value."))
         amendment = errors.collect(
             parse_prose,
             data.get("summary_amendment"),

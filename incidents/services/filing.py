@@ -333,8 +333,33 @@ def _clean_filing(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     }
     if cleaned["amount_recovered"] > cleaned["amount_lost"] > 0:
         errors.add("amount_recovered", _("The amount recovered cannot exceed the amount lost."))
+    if incident_type is not None and not incident_type.is_fraud:
+        _refuse_fraud_facts(errors, cleaned)
     errors.raise_if_any()
     return cleaned
+
+
+# What only a fraud has: none of it is asked of, or taken for, a customer-safety event.
+FRAUD_ONLY_FACTS: tuple[str, ...] = (
+    "fraud_script",
+    "fraud_script_detail",
+    "amount_lost",
+    "amount_recovered",
+    "amount_prevented",
+    "serious",
+    "vehicles",
+)
+
+
+def _refuse_fraud_facts(errors: FieldErrors, cleaned: dict[str, Any]) -> None:
+    """A type that is not a fraud (`IncidentType.is_fraud`: a card left in an ATM) takes no
+    script, amounts, seriousness, outcome or fraud vehicles: refused by name, so a bank
+    system learns it rather than seeing them dropped."""
+    for name in FRAUD_ONLY_FACTS:
+        if cleaned[name]:
+            errors.add(name, _("Not a fraud: this incident type takes no such value."))
+    if cleaned["outcome"] not in ("", Outcome.UNKNOWN):
+        errors.add("outcome", _("Not a fraud: this incident type takes no such value."))
 
 
 # --- services --------------------------------------------------------------------------------

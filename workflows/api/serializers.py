@@ -1,9 +1,11 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fraudops.core.api.fields import TYPE_CODE_PATTERN, ChoiceStringField, CodeField
 from fraudops.core.choices import LEVEL_ORDER
 
-from ..models import Playbook, PlaybookStep
+from ..choices import IncidentGroup
+from ..models import IncidentType, Playbook, PlaybookStep
 from ..playbook_schema import STEP_KEYS
 from ..selectors import steps_by_level
 
@@ -40,3 +42,50 @@ class PlaybookSerializer(serializers.ModelSerializer):
             level: PlaybookStepSerializer(grouped.get(level, []), many=True).data
             for level in LEVEL_ORDER
         }
+
+
+class IncidentTypeSerializer(serializers.ModelSerializer):
+    """A type with the version of its playbook that new incidents follow."""
+
+    current_version = serializers.SerializerMethodField()
+    shipped = serializers.BooleanField(
+        help_text="Its playbook is one of the project's files; otherwise head office added it."
+    )
+
+    class Meta:
+        model = IncidentType
+        fields = [
+            "code",
+            "group",
+            "name_zh",
+            "name_en",
+            "description_zh",
+            "description_en",
+            "is_active",
+            "current_version",
+            "shipped",
+        ]
+
+    def get_current_version(self, incident_type) -> int | None:
+        current = getattr(incident_type, "current", None)
+        return current.version if current else None
+
+
+class PlaybookDefinitionField(serializers.JSONField):
+    """The playbook: YAML text (a string), or the same parsed: `{"steps": [...]}` (a whole
+    playbook file's mapping is accepted) or the list of steps. Checked by the service, by
+    the same schema as the shipped playbook files."""
+
+
+class PlaybookPublishInputSerializer(serializers.Serializer):
+    playbook = PlaybookDefinitionField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class IncidentTypeCreateInputSerializer(PlaybookPublishInputSerializer):
+    code = CodeField(pattern=TYPE_CODE_PATTERN, max_length=40)
+    name_zh = serializers.CharField(max_length=100, allow_blank=True)
+    name_en = serializers.CharField(max_length=100, allow_blank=True)
+    group = ChoiceStringField(choices=IncidentGroup)
+    description_zh = serializers.CharField(required=False, allow_blank=True, default="")
+    description_en = serializers.CharField(required=False, allow_blank=True, default="")
