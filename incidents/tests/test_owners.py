@@ -435,3 +435,44 @@ def test_the_overdue_notice_tells_the_assignee_first_and_the_real_manager_once(
     phone_event = AuditEvent.objects.get(action="clock.escalated", target=f"clock:{phone_clock.pk}")
     assert phone_event.data["also_told"][0]["unit"] == "SB-BJ"
     assert phone_event.data["also_told"][0]["roles"] == [Role.SUB_BRANCH_OPERATIONS_HEAD]
+
+
+def _count(client: Client, url: str, params: dict) -> tuple[int, bytes]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params)  # warm: the session's first read
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries), response.content
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("home", {"show": "mine"}),
+        ("home", {"show": "unassigned"}),
+        ("api-task-list", {"assignee": "me"}),
+    ],
+)
+def test_the_views_of_the_queue_cost_the_pinned_count_whatever_the_rows(
+    file_incident, actor, person, name, params
+):
+    from tests.query_counts import QUERY_COUNTS, exact
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(person("teller_bj_hd"))
+    teller = actor("teller_bj_hd")
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            incident = file_incident()
+            task_claim(actor=teller, task=_task(incident))
+
+    add(2)
+    few, few_body = _count(client, reverse(name), params)
+    add(2)
+    many, many_body = _count(client, reverse(name), params)
+    assert few_body != many_body
+    assert few == many == exact(QUERY_COUNTS[name].queries)
