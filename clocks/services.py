@@ -12,8 +12,9 @@ Other apps start and stop clocks inside their own transaction:
 
 When a clock runs out the sweep (clocks.sweep, run by Celery beat every few seconds) fires
 its stages in order: `overdue` at the deadline (the assignee if any, the owner role at the
-unit and its manager are told), `level_above` after the grace period (the lead role of the level above), and
-`head_office` after a second grace period (when the level above was not head office).
+unit and its manager are told), `level_above` after the grace period (the lead role of the
+level above), and `head_office` after a second grace period (when the level above was not
+head office).
 """
 
 from __future__ import annotations
