@@ -476,3 +476,17 @@ def test_the_views_of_the_queue_cost_the_pinned_count_whatever_the_rows(
     many, many_body = _count(client, reverse(name), params)
     assert few_body != many_body
     assert few == many == exact(QUERY_COUNTS[name].queries)
+
+
+def test_a_head_of_operations_reads_the_level_s_work(file_incident, actor, person):
+    incident = file_incident()
+    work_task(_task(incident, "phone_report"))  # the sub-branch's steps open
+    head = actor("opshead_bj")
+    queue = set(selectors.task_queue(actor=head).values_list("step__code", flat=True))
+    assert "account_control" in queue
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(person("opshead_bj"))
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("incident_detail", args=[incident.number])).status_code == 200
+    # Not a decider of freezes: that stays with the monitors (controls.permissions).
+    assert not head.has_role(Role.SUB_BRANCH_MONITOR)
