@@ -2,6 +2,7 @@
 stage fired. The tables keep the names they had in `workflows` (moved with
 SeparateDatabaseAndState: no table was rebuilt)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,18 @@ class Clock(models.Model):
         db_index=False,
     )
     owner_role = models.CharField(_("owner role"), max_length=32, choices=Role.choices)
+    # The person the subject is assigned to, if any (kept in step by the subject's app):
+    # told first when the clock runs out, named in the notice. No index: nothing looks
+    # clocks up by it, and every index costs the sweep a write.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     thread = models.CharField(max_length=64, db_index=True)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)

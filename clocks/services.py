@@ -11,9 +11,10 @@ Other apps start and stop clocks inside their own transaction:
     clock_stop(subject=control)                       # when it is decided
 
 When a clock runs out the sweep (clocks.sweep, run by Celery beat every few seconds) fires
-its stages in order: `overdue` at the deadline (the owner role at the unit and its manager
-are told), `level_above` after the grace period (the lead role of the level above), and
-`head_office` after a second grace period (when the level above was not head office).
+its stages in order: `overdue` at the deadline (the assignee if any, the owner role at the
+unit and its manager are told), `level_above` after the grace period (the lead role of the
+level above), and `head_office` after a second grace period (when the level above was not
+head office).
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class _ClockValues(TypedDict):
     url: str
     due_at: datetime.datetime
     grace_minutes: int
+    assignee_id: int | None
 
 
 def clock_start(
@@ -107,13 +109,15 @@ def clock_start(
     title_en: str,
     url: str = "",
     grace_minutes: int | None = None,
+    assignee_id: int | None = None,
 ) -> Clock:
     """Start (or restart) the clock `kind` on `subject`, due at `due_at`.
 
     Call inside the transaction that changes the subject. Idempotent per (subject, kind):
     starting a clock that exists updates its deadline, owner and titles and reopens it if it
     was stopped; stages that already fired never fire again. `grace_minutes` overrides head
-    office's policy for this kind (see `grace_minutes_for`).
+    office's policy for this kind (see `grace_minutes_for`). `assignee_id`: the person the
+    subject is assigned to (told first when it runs out; `clock_assign` changes it).
     """
     if timezone.is_naive(due_at):
         raise ValueError("due_at must be timezone-aware.")
@@ -128,6 +132,7 @@ def clock_start(
         "url": url,
         "due_at": due_at,
         "grace_minutes": grace,
+        "assignee_id": assignee_id,
     }
     values.update(_truncated(values))
     lookup = {"subject_type": subject_type, "subject_id": subject_id, "kind": kind}
@@ -167,6 +172,7 @@ class ClockStart:
     title_en: str
     url: str = ""
     step_code: str = ""
+    assignee_id: int | None = None
 
 
 def clocks_start_many(
@@ -204,6 +210,7 @@ def clocks_start_many(
             "url": start.url,
             "due_at": start.due_at,
             "grace_minutes": grace(start.step_code),
+            "assignee_id": start.assignee_id,
         }
         if (subject_type.pk, subject_id) in existing:
             result.append(clock_start(subject=start.subject, kind=kind, **values))
@@ -224,6 +231,18 @@ def clocks_start_many(
 
 
 _STOPPABLE = [ClockStatus.OPEN, ClockStatus.ESCALATED]
+
+
+def clock_assign(*, subject: models.Model, assignee_id: int | None, kind: str | None = None) -> int:
+    """The subject was assigned to a person (or released, `assignee_id` None): its clocks
+    (only `kind`, if given) tell that person first from now on. Call inside the transaction
+    that assigns the subject; returns how many clocks it changed. Stages that fired already
+    are not told again."""
+    subject_type, subject_id = _subject_key(subject)
+    clocks = Clock.objects.filter(subject_type=subject_type, subject_id=subject_id)
+    if kind is not None:
+        clocks = clocks.filter(kind=kind)
+    return clocks.update(assignee_id=assignee_id, updated_at=timezone.now())
 
 
 def clock_stop(*, subject: models.Model, kind: str | None = None) -> int:

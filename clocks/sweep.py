@@ -24,7 +24,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -32,8 +32,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from fraudops.core import selectors as core_selectors
-from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_MANAGER, Level
-from fraudops.core.models import AuditEvent, OrgUnit
+from fraudops.core.choices import LEVEL_LEAD_ROLE, ROLE_LEVEL, ROLE_MANAGER, Level
+from fraudops.core.models import AuditEvent, OrgUnit, User
 from fraudops.core.outbox import outbox_enqueue
 
 from .choices import ClockStatus, EscalationStage
@@ -145,19 +145,48 @@ def _units_for(clocks: list[Clock]) -> tuple[dict[int, OrgUnit], OrgUnit | None]
     return units, head_office
 
 
+@dataclass
+class Audience:
+    """Who is told at a stage, in order: `user_ids` (the assignee, named in the notice),
+    then `roles` at `unit` (what the `Escalation` row records), then each of `also`, a
+    (unit, roles) pair for a manager who sits at another unit (a branch manager's manager
+    is the sub-branch's head of operations)."""
+
+    unit: OrgUnit | None
+    roles: list[str]
+    user_ids: list[int] = field(default_factory=list)
+    also: list[tuple[OrgUnit, list[str]]] = field(default_factory=list)
+
+
 def audience(
-    *, unit: OrgUnit, owner_role: str, stage: str, head_office: OrgUnit | None
-) -> tuple[OrgUnit | None, list[str]]:
-    """Who is told at `stage`: (unit, roles)."""
+    *,
+    unit: OrgUnit,
+    owner_role: str,
+    stage: str,
+    head_office: OrgUnit | None,
+    assignee_id: int | None = None,
+) -> Audience:
+    """Who is told at `stage` (docs/clocks.md §3). The assignee, when there is one, is told
+    first at every stage. `overdue`: then the owner role at the owning unit, then the
+    owner's manager (`ROLE_MANAGER`) at the unit of the manager's own level in the owning
+    unit's chain; `level_above`: the lead role of the level above; `head_office`: head
+    office's lead role. Reads only the unit chain already loaded (`_units_for`)."""
+    user_ids = [assignee_id] if assignee_id else []
     if stage == EscalationStage.OVERDUE:
         roles = [owner_role]
+        also: list[tuple[OrgUnit, list[str]]] = []
         manager = ROLE_MANAGER.get(owner_role)
-        if manager and manager not in roles:
-            roles.append(manager)
-        return unit, roles
+        manager_level = ROLE_LEVEL.get(manager) if manager else None
+        at = unit.ancestor_at(manager_level) if manager_level else None
+        if manager and at is not None and manager not in roles:
+            if at.pk == unit.pk:
+                roles.append(manager)
+            else:
+                also.append((at, [manager]))
+        return Audience(unit, roles, user_ids, also)
     if stage == EscalationStage.LEVEL_ABOVE and unit.parent is not None:
-        return unit.parent, [LEVEL_LEAD_ROLE[unit.parent.level]]
-    return head_office, [LEVEL_LEAD_ROLE[Level.HEAD_OFFICE]]
+        return Audience(unit.parent, [LEVEL_LEAD_ROLE[unit.parent.level]], user_ids)
+    return Audience(head_office, [LEVEL_LEAD_ROLE[Level.HEAD_OFFICE]], user_ids)
 
 
 def _advance(clock: Clock, *, stage: str, now: datetime.datetime) -> None:
@@ -217,6 +246,9 @@ class _Firing:
     unit: OrgUnit
     told: OrgUnit
     roles: list[str]
+    user_ids: list[int] = field(default_factory=list)
+    also: list[tuple[OrgUnit, list[str]]] = field(default_factory=list)
+    assignee: str = ""
 
 
 def _insert_escalations(firings: list[_Firing], *, now: datetime.datetime) -> set[int]:
@@ -278,6 +310,17 @@ def _audit_data(f: _Firing) -> dict[str, Any]:
         "told_unit_zh": f.told.name_zh,
         "told_unit_en": f.told.name_en,
         "roles": f.roles,
+        **({"assignee_id": f.user_ids[0], "assignee": f.assignee} if f.user_ids else {}),
+        **(
+            {
+                "also_told": [
+                    {"unit": u.code, "unit_zh": u.name_zh, "unit_en": u.name_en, "roles": roles}
+                    for u, roles in f.also
+                ]
+            }
+            if f.also
+            else {}
+        ),
         "title_zh": clock.title_zh,
         "title_en": clock.title_en,
     }
@@ -319,14 +362,33 @@ def _insert_audits(firings: list[_Firing], *, now: datetime.datetime) -> None:
     )
 
 
+def _assignee_names(clocks: list[Clock]) -> dict[int, str]:
+    """The assignees' names for the audit trail: one query for the batch, none when no
+    clock in it is assigned."""
+    ids = {clock.assignee_id for clock in clocks if clock.assignee_id}
+    if not ids:
+        return {}
+    return {
+        pk: display or username
+        for pk, display, username in User.objects.filter(pk__in=ids).values_list(
+            "pk", "display_name", "username"
+        )
+    }
+
+
 def _fire(clocks: list[Clock], *, now: datetime.datetime) -> int:
     units, head_office = _units_for(clocks)
+    names = _assignee_names(clocks)
     firings: list[_Firing] = []
     for clock in clocks:
         unit = units[clock.unit_id]
         clock.unit = unit
-        told, roles = audience(
-            unit=unit, owner_role=clock.owner_role, stage=clock.next_stage, head_office=head_office
+        told = audience(
+            unit=unit,
+            owner_role=clock.owner_role,
+            stage=clock.next_stage,
+            head_office=head_office,
+            assignee_id=clock.assignee_id,
         )
         firings.append(
             _Firing(
@@ -334,8 +396,11 @@ def _fire(clocks: list[Clock], *, now: datetime.datetime) -> int:
                 stage=clock.next_stage,
                 scheduled_at=cast(datetime.datetime, clock.next_at),  # claimed as due: set
                 unit=unit,
-                told=told or unit,
-                roles=roles,
+                told=told.unit or unit,
+                roles=told.roles,
+                user_ids=told.user_ids,
+                also=told.also,
+                assignee=names.get(clock.assignee_id or 0, ""),
             )
         )
     inserted = _insert_escalations(firings, now=now)
@@ -350,8 +415,18 @@ def _fire(clocks: list[Clock], *, now: datetime.datetime) -> int:
             kind=NOTICE_KIND,
             payload={
                 "fired_at": now.isoformat(),
+                # [clock, stage, unit told, roles told, due, people told first, and
+                # (unit, roles) told besides]; clocks.notices reads rows of 5 (older) too.
                 "escalations": [
-                    [f.clock.pk, f.stage, f.told.pk, f.roles, f.clock.due_at.isoformat()]
+                    [
+                        f.clock.pk,
+                        f.stage,
+                        f.told.pk,
+                        f.roles,
+                        f.clock.due_at.isoformat(),
+                        f.user_ids,
+                        [[u.pk, roles] for u, roles in f.also],
+                    ]
                     for f in fired
                 ],
             },

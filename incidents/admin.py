@@ -56,7 +56,16 @@ class AmendmentInline(ReadOnlyInline):
 
 class TaskInline(ReadOnlyInline):
     model = Task
-    fields = ["level", "step", "status", "due_at", "completed_at", "completed_by", "note"]
+    fields = [
+        "level",
+        "step",
+        "status",
+        "assignee",
+        "due_at",
+        "completed_at",
+        "completed_by",
+        "note",
+    ]
 
 
 class EvidenceInline(ReadOnlyInline):

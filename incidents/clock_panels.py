@@ -51,10 +51,24 @@ def escalation_sentence(event, context) -> str:
     }
     stage = data.get("stage")
     if stage == EscalationStage.OVERDUE:
-        return _("Overdue: “%(title)s”; told %(roles)s at %(unit)s") % params
-    if stage == EscalationStage.LEVEL_ABOVE:
-        return _("Escalated to the level above: “%(title)s”; told %(roles)s at %(unit)s") % params
-    return _("Escalated to head office: “%(title)s”; told %(roles)s at %(unit)s") % params
+        sentence = _("Overdue: “%(title)s”; told %(roles)s at %(unit)s") % params
+    elif stage == EscalationStage.LEVEL_ABOVE:
+        sentence = (
+            _("Escalated to the level above: “%(title)s”; told %(roles)s at %(unit)s") % params
+        )
+    else:
+        sentence = _("Escalated to head office: “%(title)s”; told %(roles)s at %(unit)s") % params
+    for told in data.get("also_told") or []:
+        sentence += "; " + _("told %(roles)s at %(unit)s") % {
+            "roles": roles_text(told.get("roles")),
+            "unit": pick(told.get("unit_zh") or "", told.get("unit_en") or "")
+            or told.get("unit", ""),
+        }
+    if data.get("assignee"):
+        sentence += "; " + _("%(person)s, who holds the step, was told first") % {
+            "person": data["assignee"]
+        }
+    return sentence
 
 
 def register() -> None:

@@ -457,6 +457,23 @@ class Task(models.Model):
     # A person marked it not applicable or reopened it: the incident's facts no longer
     # change it (`task_applicability_refresh` leaves it alone).
     applicability_fixed = models.BooleanField(default=False)
+    # The named owner (docs/owners.md): a person holding a role of the task's level at its
+    # unit, who claimed it or was assigned it; empty while the whole owner role holds it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tasks",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by_client = models.ForeignKey(
+        "core.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("task")
@@ -477,6 +494,12 @@ class Task(models.Model):
                 name="task_open_due",
             ),
             models.Index(fields=["unit", "status"], name="task_unit_status"),
+            # "Mine": a person's open steps.
+            models.Index(
+                fields=["assignee", "status"],
+                condition=Q(assignee__isnull=False),
+                name="task_assignee_status",
+            ),
         ]
 
     def __str__(self) -> str:

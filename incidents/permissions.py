@@ -17,7 +17,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import ROLE_LEVEL, ApiScope, Level, Role, level_above
+from fraudops.core.choices import (
+    LEVEL_ASSIGNER_ROLES,
+    ROLE_LEVEL,
+    ApiScope,
+    Level,
+    Role,
+    level_above,
+)
 from fraudops.core.errors import (
     Conflict,
     InvalidTransition,
@@ -391,3 +398,120 @@ def may_reopen_task(actor: Actor, *, task, incident) -> bool:
     return task.status == TaskStatus.NOT_APPLICABLE and allowed(
         check_may_reopen_task, actor, task=task, incident=incident
     )
+
+
+# --- named owners (docs/owners.md) -----------------------------------------------------------
+
+
+def assigner_roles(task) -> tuple[str, ...]:
+    """Who dispatches the task's level's steps to named people at its unit: the level's lead
+    role and its head of operations (`LEVEL_ASSIGNER_ROLES`)."""
+    return LEVEL_ASSIGNER_ROLES.get(task.level, ())
+
+
+def may_hold_task(user, *, task, roles: frozenset[str] | None = None) -> bool:
+    """Whether `user` may be the named owner of `task`: active, a member of its unit, and
+    holding a role of its level there (`roles`: the person's roles when already read;
+    otherwise read from the person, one query)."""
+    if user is None or not user.is_active or user.unit_id != task.unit_id:
+        return False
+    held = roles if roles is not None else user.role_codes
+    return bool(set(level_roles(task.level)) & set(held))
+
+
+def _check_task_assignable(task, incident, action: str) -> None:
+    """Open and waiting steps of an open incident take a named owner; finished ones keep
+    the one they had."""
+    if not incident.is_open:
+        raise InvalidTransition(
+            _("The incident is %(state)s: its tasks can no longer change.")
+            % {"state": incident.get_state_display()},
+            thread=incident.thread,
+            action=action,
+        )
+    if task.is_finished:
+        raise Conflict(
+            _("This step is already %(status)s: its owner can no longer change.")
+            % {"status": task.get_status_display()},
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def _assignee_name(task) -> str:
+    assignee = task.assignee
+    return (assignee.display_name or assignee.get_username()) if assignee else ""
+
+
+def check_may_claim_task(actor: Actor, *, task, incident, action: str = "task.claim") -> None:
+    """Raise unless `actor` may take `task` as their own: a person (not an API client)
+    holding a role of its level at its unit, while the step is open or waiting on an open
+    incident and nobody holds it (someone else's step is reassigned by an assigner)."""
+    if actor.user is None:
+        raise PermissionRefused(
+            _("Only a person can take a step as their own."),
+            thread=incident.thread,
+            action=action,
+        )
+    _check_task_worker(actor, task=task, incident=incident, action=action)
+    _check_task_assignable(task, incident, action)
+    if task.assignee_id == actor.user.pk:
+        raise Conflict(_("This step is already yours."), thread=incident.thread, action=action)
+    if task.assignee_id is not None:
+        raise Conflict(
+            _(
+                "%(person)s already holds this step: ask whoever assigns this level's steps "
+                "to reassign it."
+            )
+            % {"person": _assignee_name(task)},
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def may_claim_task(actor: Actor, *, task, incident) -> bool:
+    return allowed(check_may_claim_task, actor, task=task, incident=incident)
+
+
+def check_may_assign_task(actor: Actor, *, task, incident, action: str = "task.assign") -> None:
+    """Raise unless `actor` may assign (or reassign) `task` to a named person: the lead role
+    or the head of operations of its level at its unit (`assigner_roles`; API clients within
+    their scope; the system), while the step is open or waiting on an open incident. Who it
+    goes to is checked by the service (`may_hold_task`)."""
+    check_role_at(
+        actor,
+        unit=task.unit,
+        roles=assigner_roles(task),
+        thread=incident.thread,
+        action=action,
+    )
+    _check_task_assignable(task, incident, action)
+
+
+def may_assign_task(actor: Actor, *, task, incident) -> bool:
+    return allowed(check_may_assign_task, actor, task=task, incident=incident)
+
+
+def check_may_unassign_task(actor: Actor, *, task, incident, action: str = "task.unassign") -> None:
+    """Raise unless `actor` may give `task` back to its owner role: its assignee (who
+    releases it) or one who may assign it, while it has an assignee and is open or
+    waiting on an open incident."""
+    if actor.user is None or task.assignee_id != actor.user.pk:
+        check_role_at(
+            actor,
+            unit=task.unit,
+            roles=assigner_roles(task),
+            thread=incident.thread,
+            action=action,
+        )
+    _check_task_assignable(task, incident, action)
+    if task.assignee_id is None:
+        raise Conflict(
+            _("Nobody holds this step: it is already with its owner role."),
+            thread=incident.thread,
+            action=action,
+        )
+
+
+def may_unassign_task(actor: Actor, *, task, incident) -> bool:
+    return allowed(check_may_unassign_task, actor, task=task, incident=incident)

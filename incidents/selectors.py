@@ -21,12 +21,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.changes import list_marker
-from fraudops.core.choices import LEVEL_ORDER, level_above
-from fraudops.core.errors import NotFound
-from fraudops.core.models import AuditEvent, OrgUnit
+from fraudops.core.choices import LEVEL_ORDER, ROLE_LEVEL, level_above
+from fraudops.core.errors import InvalidInput, NotFound
+from fraudops.core.models import AuditEvent, OrgUnit, RoleAssignment, User
 
 from . import search
 from .choices import OPEN_STATES, TaskStatus, states_held_at
@@ -116,7 +117,7 @@ def incident_get(*, actor: Actor, number: str) -> Incident:
         Prefetch(
             "tasks",
             queryset=Task.objects.select_related(
-                "step", "unit", "completed_by", "instructed_by"
+                "step", "unit", "completed_by", "instructed_by", "assignee"
             ).order_by("order"),
         ),
     )
@@ -201,22 +202,108 @@ def incident_timeline(*, incident: Incident) -> QuerySet[AuditEvent]:
     )
 
 
-def task_queue(*, actor: Actor) -> QuerySet[Task]:
+# The home queue's views of the steps (docs/owners.md): the unit's (every step of the queue),
+# mine (held by me), unassigned (my unit's steps nobody holds).
+QUEUE_UNIT, QUEUE_MINE, QUEUE_UNASSIGNED = "unit", "mine", "unassigned"
+QUEUE_VIEWS = (QUEUE_UNIT, QUEUE_MINE, QUEUE_UNASSIGNED)
+
+
+def task_queue(*, actor: Actor, show: str = QUEUE_UNIT) -> QuerySet[Task]:
     """Open and waiting steps the actor's unit owns at the levels of the actor's roles,
     and the waiting steps of the units just below that the actor's level instructs (a
     branch's police report waits for its sub-branch's word), most urgent first (overdue,
-    then nearest deadline)."""
+    then nearest deadline). `show`: `unit` (all of them), `mine` (the ones the actor holds)
+    or `unassigned` (the actor's unit's own that nobody holds)."""
     levels = actor.working_levels()
     if actor.unit is None or not levels:
         return Task.objects.none()
     below = [level for level in LEVEL_ORDER if level_above(level) in levels]
     own = Q(unit=actor.unit, level__in=levels, status__in=[TaskStatus.OPEN, TaskStatus.WAITING])
     to_instruct = Q(unit__parent=actor.unit, level__in=below, status=TaskStatus.WAITING)
-    return (
-        Task.objects.filter(own | to_instruct if below else own, incident__state__in=OPEN_STATES)
-        .select_related("incident", "incident__incident_type", "incident__unit", "step", "unit")
-        .order_by("status", "due_at", "id")
+    queue = Task.objects.filter(
+        own | to_instruct if below else own, incident__state__in=OPEN_STATES
     )
+    if show == QUEUE_MINE:
+        queue = queue.filter(assignee=actor.user) if actor.user else queue.none()
+    elif show == QUEUE_UNASSIGNED:
+        queue = queue.filter(own, assignee__isnull=True)
+    return queue.select_related(
+        "incident", "incident__incident_type", "incident__unit", "step", "unit", "assignee"
+    ).order_by("status", "due_at", "id")
+
+
+def task_queue_counts(*, actor: Actor) -> dict[str, int]:
+    """How many steps each view of the home queue holds, in one query."""
+    queue = task_queue(actor=actor).order_by()
+    if not actor.unit or not actor.working_levels():
+        return dict.fromkeys(QUEUE_VIEWS, 0)
+    mine = Q(assignee=actor.user) if actor.user else Q(pk__in=[])
+    # (Aggregates named apart from the fields their filters use.)
+    figures = queue.aggregate(
+        in_unit=Count("id"),
+        in_mine=Count("id", filter=mine),
+        in_unassigned=Count("id", filter=Q(unit=actor.unit, assignee__isnull=True)),
+    )
+    return {view: figures[f"in_{view}"] or 0 for view in QUEUE_VIEWS}
+
+
+def task_list(*, actor: Actor, assignee: str = "") -> QuerySet[Task]:
+    """The API's list of steps to work: a person's queue (`task_queue`), an API client's
+    open and waiting steps in its subtree; `assignee`: `me`, `none` or a person's id."""
+    if actor.client is not None:
+        queue = _in_subtree(
+            Task.objects.filter(
+                status__in=[TaskStatus.OPEN, TaskStatus.WAITING], incident__state__in=OPEN_STATES
+            ),
+            actor,
+            unit_path="unit__path",
+        ).select_related("incident", "step", "unit", "assignee")
+    else:
+        queue = (
+            task_queue(actor=actor)
+            .select_related(None)
+            .select_related("incident", "step", "unit", "assignee")
+        )
+    if assignee == "me":
+        if actor.user is None:
+            raise InvalidInput(
+                fields={"assignee": [_("“me” needs a person: an API client holds no step.")]}
+            )
+        queue = queue.filter(assignee=actor.user)
+    elif assignee == "none":
+        queue = queue.filter(assignee__isnull=True)
+    elif assignee:
+        try:
+            person = int(assignee)
+        except ValueError:
+            raise InvalidInput(
+                fields={"assignee": [_("Give “me”, “none” or a person's id.")]}
+            ) from None
+        queue = queue.filter(assignee_id=person)
+    return queue.order_by("status", "due_at", "id")
+
+
+def assignable_people(*, tasks: Sequence[Task]) -> dict[int, list[User]]:
+    """For each task, who may hold it, by name (`permissions.may_hold_task`: active, of its
+    unit, with a role of its level); one query for them all (their role assignments)."""
+    units = {task.unit_id for task in tasks}
+    if not units:
+        return {}
+    held: dict[int, set[str]] = {}
+    people: dict[int, User] = {}
+    for assignment in RoleAssignment.objects.filter(
+        user__unit_id__in=units, user__is_active=True, role__in=list(ROLE_LEVEL)
+    ).select_related("user"):
+        people[assignment.user_id] = assignment.user
+        held.setdefault(assignment.user_id, set()).add(assignment.role)
+    ordered = sorted(people.values(), key=lambda u: (u.display_name or u.username, u.pk))
+    result: dict[int, list[User]] = {}
+    for task in tasks:
+        level = {role for role, role_level in ROLE_LEVEL.items() if role_level == task.level}
+        result[task.pk] = [
+            user for user in ordered if user.unit_id == task.unit_id and held[user.pk] & level
+        ]
+    return result
 
 
 def incident_queue(*, actor: Actor) -> QuerySet[Incident]:

@@ -5,13 +5,21 @@ The incident services call these directly, inside their transaction: a task's cl
 from the moment it opens with a due time (`task_clocks_start`: entering a level, an
 instruction) until it is done or marked not applicable (`task_clock_stop`); closing or
 withdrawing the incident stops every clock on its thread (`incident_clocks_stop_if_over`).
+A task's clock carries its assignee (`Task.assignee`), set when it starts and kept in step
+by the owners' services (`task_clock_assign`): the escalation tells that person first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from clocks.services import ClockStart, clock_stop, clocks_start_many, clocks_stop_thread
+from clocks.services import (
+    ClockStart,
+    clock_assign,
+    clock_stop,
+    clocks_start_many,
+    clocks_stop_thread,
+)
 from fraudops.core.i18n import pick
 
 from .choices import OVER_STATES, ClockKind, TaskStatus
@@ -33,6 +41,7 @@ def _task_clock(task: Task, incident: Incident) -> ClockStart | None:
         title_en=f"{incident.number} {pick(step.title_zh, step.title_en, language='en')}",
         url=incident.get_absolute_url(),
         step_code=step.code,
+        assignee_id=task.assignee_id,
     )
 
 
@@ -46,6 +55,12 @@ def task_clocks_start(*, incident: Incident, tasks: Iterable[Task]) -> None:
 def task_clock_stop(*, task: Task) -> None:
     """The task is done or marked not applicable: its clock stops."""
     clock_stop(subject=task, kind=ClockKind.TASK)
+
+
+def task_clock_assign(*, task: Task) -> None:
+    """The task was claimed, assigned or released: its clock tells its assignee (or nobody
+    by name) from now on."""
+    clock_assign(subject=task, kind=ClockKind.TASK, assignee_id=task.assignee_id)
 
 
 def incident_clocks_stop_if_over(*, incident: Incident) -> None:

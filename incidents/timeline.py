@@ -59,6 +59,9 @@ ATTEMPTS = {
     "task.not_applicable": gettext_lazy("mark a step not applicable"),
     "task.instruct": gettext_lazy("instruct a step"),
     "task.reopen": gettext_lazy("reopen a step"),
+    "task.claim": gettext_lazy("take a step"),
+    "task.assign": gettext_lazy("assign a step"),
+    "task.unassign": gettext_lazy("give a step back to its owner role"),
     "evidence.attach": gettext_lazy("attach a file"),
     "incident.edit_facts": gettext_lazy("change the incident's facts"),
     "party.add": gettext_lazy("add a party"),
@@ -433,6 +436,35 @@ register_timeline_action("incident.transition", _transition)
 register_timeline_action("incident.recovered", _recovered)
 register_timeline_action("incident.ledger_entry_added", _ledger_added)
 register_timeline_action("incident.ledger_entry_voided", _ledger_voided)
+
+
+def _task_claimed(event, context) -> str:
+    return _("Took “%(step)s” as their own") % {"step": _step_title(event, context)}
+
+
+def _task_assigned(event, context) -> str:
+    before, after = (event.before or {}), (event.after or {})
+    if before.get("assignee"):
+        return _("Reassigned “%(step)s” from %(before)s to %(after)s") % {
+            "step": _step_title(event, context),
+            "before": before["assignee"],
+            "after": after.get("assignee", ""),
+        }
+    return _("Assigned “%(step)s” to %(person)s") % {
+        "step": _step_title(event, context),
+        "person": after.get("assignee", ""),
+    }
+
+
+def _task_unassigned(event, context) -> str:
+    sentence = _("Gave “%(step)s”, held by %(person)s, back to its owner role") % {
+        "step": _step_title(event, context),
+        "person": (event.before or {}).get("assignee", ""),
+    }
+    reason = (event.data or {}).get("reason")
+    return f"{sentence}: {reason}" if reason else sentence
+
+
 register_timeline_action("incident.amount_lost_changed", _amount_lost_changed)
 register_timeline_action("incident.outcome_set_by_hand", _outcome_set)
 register_timeline_action("incident.outcome_follows_amounts", _outcome_follows)
@@ -441,6 +473,9 @@ register_timeline_action("task.not_applicable", _task_not_applicable)
 register_timeline_action("task.instructed", _task_instructed)
 register_timeline_action("task.reopened", _task_reopened)
 register_timeline_action("task.record_linked", _task_record_linked)
+register_timeline_action("task.claimed", _task_claimed)
+register_timeline_action("task.assigned", _task_assigned)
+register_timeline_action("task.unassigned", _task_unassigned)
 register_timeline_action("evidence.attached", _evidence_attached)
 register_timeline_action("incident.facts_updated", _facts_updated)
 for _subject in ("party", "account", "vehicle"):
@@ -451,6 +486,9 @@ for _subject in ("party", "account", "vehicle"):
 # Actions whose sentence says it all: no list of before → after.
 QUIET_ACTIONS = {
     "incident.filed",
+    "task.claimed",
+    "task.assigned",
+    "task.unassigned",
     "party.added",
     "account.added",
     "vehicle.added",
@@ -471,6 +509,9 @@ OWN_ACTIONS = {
     "task.instructed",
     "task.reopened",
     "task.record_linked",
+    "task.claimed",
+    "task.assigned",
+    "task.unassigned",
     "evidence.attached",
     "incident.recovered",
     "incident.facts_updated",

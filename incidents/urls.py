@@ -57,6 +57,21 @@ urlpatterns = [
         name="task_instruct",
     ),
     path(
+        "incidents/<str:number>/tasks/<int:task_id>/claim/",
+        views.task_claim,
+        name="task_claim",
+    ),
+    path(
+        "incidents/<str:number>/tasks/<int:task_id>/assign/",
+        views.task_assign,
+        name="task_assign",
+    ),
+    path(
+        "incidents/<str:number>/tasks/<int:task_id>/unassign/",
+        views.task_unassign,
+        name="task_unassign",
+    ),
+    path(
         "incidents/<str:number>/edit/", facts_views.incident_facts_edit, name="incident_facts_edit"
     ),
 ]

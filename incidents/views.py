@@ -40,6 +40,7 @@ from .forms import (
 )
 from .next_actions import incident_next_items
 from .panels import home_panels, incident_badges, incident_panels
+from .services.owners import UNSET as ASSIGNEE_UNSET
 from .step_conditions import REASONS
 from .step_records import records_for_tasks
 from .timeline import evidence_choice_label, evidence_shown, timeline_entries
@@ -78,6 +79,13 @@ def _incident_id_or_404(actor: Actor, number: str) -> int:
 # --- My work, the list -----------------------------------------------------------------------
 
 
+QUEUE_LABELS = {
+    "unit": gettext_lazy("My unit's"),
+    "mine": gettext_lazy("Mine"),
+    "unassigned": gettext_lazy("Unassigned"),
+}
+
+
 @login_required
 @require_GET
 def home(request):
@@ -88,7 +96,11 @@ def home(request):
         return redirect("incident_list")
     # The marker first: what the page shows is never older than the marker it carries.
     live_marker = selectors.home_change_marker(actor=actor)
-    tasks = list(selectors.task_queue(actor=actor)[: selectors.HOME_TASKS])
+    show = request.GET.get("show", "")
+    if show not in selectors.QUEUE_VIEWS:
+        show = selectors.QUEUE_UNIT
+    tasks = list(selectors.task_queue(actor=actor, show=show)[: selectors.HOME_TASKS])
+    counts = selectors.task_queue_counts(actor=actor)
     incidents = list(selectors.incident_queue(actor=actor)[: selectors.HOME_INCIDENTS])
     _attach_badges(incidents, actor)
     _attach_badges(tasks, actor, key=lambda task: task.incident_id)
@@ -100,6 +112,12 @@ def home(request):
             "tasks": tasks,
             "incidents": incidents,
             "overdue_count": overdue,
+            "show": show,
+            "views": [
+                {"code": code, "label": QUEUE_LABELS[code], "count": counts[code]}
+                for code in selectors.QUEUE_VIEWS
+            ],
+            "live_query": f"show={show}" if show != selectors.QUEUE_UNIT else "",
             "may_file": permissions.may_file(actor),
             "live_marker": live_marker,
             "home_panels": [
@@ -434,10 +452,17 @@ def incident_detail(request, number: str):
         if task.step.done_by:
             task.may_work = False
         task.may_reopen = permissions.may_reopen_task(actor, task=task, incident=incident)
+        task.may_claim = permissions.may_claim_task(actor, task=task, incident=incident)
+        task.may_assign = permissions.may_assign_task(actor, task=task, incident=incident)
+        task.may_unassign = permissions.may_unassign_task(actor, task=task, incident=incident)
         task.na_reason = REASONS.get(task.na_rule, "")
         task.evidence_inputs = _evidence_inputs(task, stash) if task.may_work else []
         task.evidence_shown = evidence_shown(task.step.evidence_fields(), task.evidence or {})
         by_level[task.level].append(task)
+    # Who each step may be assigned to, for the steps this person may assign (one query).
+    people = selectors.assignable_people(tasks=[t for t in tasks if t.may_assign])
+    for task in tasks:
+        task.assignable = people.get(task.pk, [])
     # Levels this person works at open; the others are folded (the holding level opens for
     # those who work at none, such as auditors). Finished steps fold inside each level.
     working = {
@@ -665,6 +690,76 @@ def task_instruct(request, number: str, task_id: int):
         return _back(number, task.pk)
     messages.success(
         request, _("Instruction sent: “%(step)s” is now open.") % {"step": task.step.title}
+    )
+    return _back(number, task.pk)
+
+
+def _owner_refused(request, number: str, task, exc: DomainError):
+    request.session[_stash_key(task.pk)] = {
+        "form": "owner",
+        "values": {},
+        "errors": {f"owner_{k}": v for k, v in (exc.fields or {}).items()},
+    }
+    _refused(request, exc, labels={"user": _("Person"), "reason": _("Reason")})
+    return _back(number, task.pk)
+
+
+@login_required
+@require_POST
+def task_claim(request, number: str, task_id: int):
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
+    try:
+        services.task_claim(
+            actor=actor,
+            task=task.pk,
+            expected_assignee=request.POST.get("expected_assignee", ASSIGNEE_UNSET),
+        )
+    except DomainError as exc:
+        return _owner_refused(request, number, task, exc)
+    messages.success(request, _("“%(step)s” is yours now.") % {"step": task.step.title})
+    return _back(number, task.pk)
+
+
+@login_required
+@require_POST
+def task_assign(request, number: str, task_id: int):
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
+    try:
+        assigned = services.task_assign(
+            actor=actor,
+            task=task.pk,
+            user=request.POST.get("user", "").strip() or None,
+            expected_assignee=request.POST.get("expected_assignee", ASSIGNEE_UNSET),
+        )
+    except DomainError as exc:
+        return _owner_refused(request, number, task, exc)
+    person = assigned.assignee
+    messages.success(
+        request,
+        _("“%(step)s” is assigned to %(person)s.")
+        % {
+            "step": task.step.title,
+            "person": (person.display_name or person.username) if person else "",
+        },
+    )
+    return _back(number, task.pk)
+
+
+@login_required
+@require_POST
+def task_unassign(request, number: str, task_id: int):
+    actor, _incident_id, task = _task_for_post(request, number, task_id)
+    try:
+        services.task_unassign(
+            actor=actor,
+            task=task.pk,
+            reason=request.POST.get("reason", ""),
+            expected_assignee=request.POST.get("expected_assignee", ASSIGNEE_UNSET),
+        )
+    except DomainError as exc:
+        return _owner_refused(request, number, task, exc)
+    messages.success(
+        request, _("“%(step)s” is back with its owner role.") % {"step": task.step.title}
     )
     return _back(number, task.pk)
 

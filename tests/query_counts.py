@@ -228,7 +228,9 @@ QUERY_COUNTS: dict[str, Pin] = {
     # The live pages' counts include their change marker, read first (the queries of its
     # endpoint less signing in); the marker endpoints are pinned beside them
     # (docs/live-updates.md).
-    "home": Pin("teller_bj_hd", _incidents, 16),  # + the open complaints (home panel)
+    # (+1: the open complaints (home panel); +1: how many steps each view of the queue
+    # holds, docs/owners.md)
+    "home": Pin("teller_bj_hd", _incidents, 17),
     "home_changes": Pin("teller_bj_hd", _incidents, 6),  # 3 sign-in + tasks, incidents, audit
     "incident_list": Pin("monitor_bj", _incidents, 11),
     "incident_export_csv": Pin("monitor_bj", _incidents, 9),
@@ -252,6 +254,7 @@ QUERY_COUNTS: dict[str, Pin] = {
     # --- API --------------------------------------------------------------------------
     "api-incident-list": Pin("monitor_bj", _incidents, 5),
     "api-incident-timeline": Pin("teller_bj_hd", _timeline, 5),
+    "api-task-list": Pin("teller_bj_hd", _incidents, 5),
     "api-incident-ledger-list": Pin("teller_bj_hd", _ledger, 5),
     "api-control-list": Pin("monitor_bj", _controls, 8),
     "api-assistance-list": Pin("monitor_sh", _assistance, 7),

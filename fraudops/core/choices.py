@@ -25,6 +25,13 @@ class Role(models.TextChoices):
     SUB_BRANCH_SECURITY = "sub_branch_security", _("Sub-branch security officer")
     HEAD_OFFICE_MONITOR = "head_office_monitor", _("Head-office operations monitor")
     HEAD_OFFICE_SECURITY = "head_office_security", _("Head-office security officer")
+    # The managers of the sub-branch's and head office's operations staff (运营主管): told
+    # when their staff's steps run late, they assign steps and may step in.
+    SUB_BRANCH_OPERATIONS_HEAD = "sub_branch_operations_head", _("Sub-branch head of operations")
+    HEAD_OFFICE_OPERATIONS_HEAD = (
+        "head_office_operations_head",
+        _("Head-office head of operations"),
+    )
     REMOTE_AUTHORISER = "remote_authoriser", _("Remote authorisation centre")
     AUDITOR = "auditor", _("Auditor (read-only)")
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -39,16 +46,29 @@ ROLE_LEVEL: dict[str, str] = {
     Role.SUB_BRANCH_SECURITY: Level.SUB_BRANCH,
     Role.HEAD_OFFICE_MONITOR: Level.HEAD_OFFICE,
     Role.HEAD_OFFICE_SECURITY: Level.HEAD_OFFICE,
+    Role.SUB_BRANCH_OPERATIONS_HEAD: Level.SUB_BRANCH,
+    Role.HEAD_OFFICE_OPERATIONS_HEAD: Level.HEAD_OFFICE,
 }
 
-# Who manages whom: told when a task owned by the first role runs late (SPEC §4).
+# Who manages whom: told when a task owned by the first role runs late (SPEC §4). Never the
+# role itself. The manager acts at its own level (ROLE_LEVEL), so a branch manager's manager,
+# the sub-branch's head of operations, is found at the branch's sub-branch (`manager_unit`).
 ROLE_MANAGER: dict[str, str] = {
     Role.TELLER: Role.BRANCH_MANAGER,
-    Role.BRANCH_MANAGER: Role.BRANCH_MANAGER,
-    Role.SUB_BRANCH_MONITOR: Role.SUB_BRANCH_MONITOR,
-    Role.SUB_BRANCH_SECURITY: Role.SUB_BRANCH_MONITOR,
-    Role.HEAD_OFFICE_MONITOR: Role.HEAD_OFFICE_MONITOR,
-    Role.HEAD_OFFICE_SECURITY: Role.HEAD_OFFICE_MONITOR,
+    Role.BRANCH_MANAGER: Role.SUB_BRANCH_OPERATIONS_HEAD,
+    Role.SUB_BRANCH_MONITOR: Role.SUB_BRANCH_OPERATIONS_HEAD,
+    Role.SUB_BRANCH_SECURITY: Role.SUB_BRANCH_OPERATIONS_HEAD,
+    Role.SUB_BRANCH_OPERATIONS_HEAD: Role.HEAD_OFFICE_OPERATIONS_HEAD,
+    Role.HEAD_OFFICE_MONITOR: Role.HEAD_OFFICE_OPERATIONS_HEAD,
+    Role.HEAD_OFFICE_SECURITY: Role.HEAD_OFFICE_OPERATIONS_HEAD,
+}
+
+# Who dispatches a level's steps to named people (assigns and reassigns them, at the
+# step's own unit): the level's lead role and its head of operations.
+LEVEL_ASSIGNER_ROLES: dict[str, tuple[str, ...]] = {
+    Level.BRANCH: (Role.BRANCH_MANAGER,),
+    Level.SUB_BRANCH: (Role.SUB_BRANCH_OPERATIONS_HEAD, Role.SUB_BRANCH_MONITOR),
+    Level.HEAD_OFFICE: (Role.HEAD_OFFICE_OPERATIONS_HEAD, Role.HEAD_OFFICE_MONITOR),
 }
 
 # The role that leads each level: receives what arrives at that level.

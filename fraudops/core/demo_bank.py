@@ -85,6 +85,7 @@ def demo_bank_build() -> list[tuple[str, str, str]]:
     person("ho_monitor", "总行运营监控 周敏", head, [Role.HEAD_OFFICE_MONITOR])
     person("ho_monitor2", "总行运营监控 吴刚", head, [Role.HEAD_OFFICE_MONITOR])
     person("ho_security", "总行保卫部 郑强", head, [Role.HEAD_OFFICE_SECURITY])
+    person("ho_opshead", "总行运营主管 陈静", head, [Role.HEAD_OFFICE_OPERATIONS_HEAD])
     person("auditor", "审计 冯丽", head, [Role.AUDITOR])
     person(
         "admin",
@@ -102,6 +103,7 @@ def demo_bank_build() -> list[tuple[str, str, str]]:
         person(f"monitor_{key}", f"{name_zh}运营监控", region, [Role.SUB_BRANCH_MONITOR])
         person(f"monitor2_{key}", f"{name_zh}运营监控(二)", region, [Role.SUB_BRANCH_MONITOR])
         person(f"security_{key}", f"{name_zh}保卫部", region, [Role.SUB_BRANCH_SECURITY])
+        person(f"opshead_{key}", f"{name_zh}运营主管", region, [Role.SUB_BRANCH_OPERATIONS_HEAD])
         person(f"authoriser_{key}", f"{name_zh}远程授权中心", region, [Role.REMOTE_AUTHORISER])
         for b_code, b_zh, b_en, b_key in branches:
             branch = org_unit_upsert(

@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentOutcomeEnum": "incidents.choices.Outcome",
         "LedgerEntryKindEnum": "incidents.choices.LedgerKind",
         "LedgerEntrySourceEnum": "incidents.choices.LedgerSource",
+        "TaskStatusEnum": "incidents.choices.TaskStatus",
         "WatchlistEntryKindEnum": "watchlist.choices.EntryKind",
         "WatchlistEntryStatusEnum": "watchlist.choices.EntryStatus",
         "WatchlistNominationStatusEnum": "watchlist.choices.NominationStatus",

@@ -317,6 +317,46 @@ class TaskReopenInputSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Why the step applies after all.")
 
 
+def _expected_assignee() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=(
+            "Who you saw holding the step (a person's id; null: nobody). If someone else "
+            "changed it meanwhile, the request is refused with 409. Leave it out to skip "
+            "the check."
+        ),
+    )
+
+
+class TaskClaimInputSerializer(serializers.Serializer):
+    expected_assignee = _expected_assignee()
+
+
+class TaskAssignInputSerializer(serializers.Serializer):
+    user = serializers.IntegerField(
+        min_value=1,
+        help_text="The person's id: active, of the step's unit, with a role of its level.",
+    )
+    expected_assignee = _expected_assignee()
+
+
+class TaskUnassignInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, help_text="Why it goes back to its owner role."
+    )
+    expected_assignee = _expected_assignee()
+
+
+class AssigneeSerializer(serializers.Serializer):
+    """The person who holds a step."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
 class TaskSerializer(serializers.ModelSerializer):
     step = serializers.CharField(source="step.code")
     title_zh = serializers.CharField(source="step.title_zh")
@@ -335,6 +375,9 @@ class TaskSerializer(serializers.ModelSerializer):
         help_text="The fact whose absence marked it not applicable on its own (or empty).",
     )
     records = serializers.SerializerMethodField()
+    assignee = AssigneeSerializer(
+        read_only=True, allow_null=True, help_text="The person who holds the step, or null."
+    )
 
     class Meta:
         model = Task
@@ -359,6 +402,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "done_by",
             "not_applicable_by",
             "records",
+            "assignee",
+            "assigned_at",
         ]
 
     @extend_schema_field(TaskRecordSerializer(many=True))
@@ -593,3 +638,12 @@ class AccountChangeSerializer(serializers.Serializer):
 class VehicleChangeSerializer(serializers.Serializer):
     revision = serializers.IntegerField(help_text="The incident's revision after the edit.")
     vehicle = RemovedVehicleSerializer(help_text="The row (removal fields empty unless removed).")
+
+
+class TaskListSerializer(TaskSerializer):
+    """A step in a list of steps to work, with its incident's number."""
+
+    incident = serializers.CharField(source="incident.number")
+
+    class Meta(TaskSerializer.Meta):
+        fields = ["incident", *[f for f in TaskSerializer.Meta.fields if f != "records"]]

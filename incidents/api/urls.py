@@ -21,6 +21,22 @@ urlpatterns = [
         name="api-task-reopen",
     ),
     path(
+        "incidents/<str:number>/tasks/<int:task_id>/claim/",
+        views.TaskClaimApi.as_view(),
+        name="api-task-claim",
+    ),
+    path(
+        "incidents/<str:number>/tasks/<int:task_id>/assign/",
+        views.TaskAssignApi.as_view(),
+        name="api-task-assign",
+    ),
+    path(
+        "incidents/<str:number>/tasks/<int:task_id>/unassign/",
+        views.TaskUnassignApi.as_view(),
+        name="api-task-unassign",
+    ),
+    path("tasks/", views.TaskListApi.as_view(), name="api-task-list"),
+    path(
         "incidents/<str:number>/timeline/",
         views.IncidentTimelineApi.as_view(),
         name="api-incident-timeline",

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,7 +16,8 @@ from fraudops.core.choices import ApiScope
 from fraudops.core.errors import InvalidInput
 
 from .. import selectors, services
-from ..models import Incident
+from ..models import Incident, Task
+from ..services.owners import UNSET as ASSIGNEE_UNSET
 from ..step_records import records_for_tasks
 from .filters import IncidentFilter
 from .serializers import (
@@ -30,9 +31,13 @@ from .serializers import (
     LedgerEntrySerializer,
     LedgerVoidInputSerializer,
     OutcomeInputSerializer,
+    TaskAssignInputSerializer,
+    TaskClaimInputSerializer,
+    TaskListSerializer,
     TaskReopenInputSerializer,
     TaskResultInputSerializer,
     TaskSerializer,
+    TaskUnassignInputSerializer,
     TimelineEventSerializer,
     TransitionInputSerializer,
 )
@@ -241,6 +246,129 @@ class TaskReopenApi(IdempotentMixin, APIView):
         task.refresh_from_db()
         _records_attach([task], task.incident)
         return Response(TaskSerializer(task).data)
+
+
+def _task_response(task) -> Response:
+    task.refresh_from_db()
+    _records_attach([task], task.incident)
+    return Response(TaskSerializer(task).data)
+
+
+OWNER_CONFLICT = OpenApiResponse(
+    description=(
+        "The step is finished, someone else holds it (claim), or it changed from the "
+        "`expected_assignee` sent."
+    )
+)
+
+
+class TaskClaimApi(IdempotentMixin, APIView):
+    """Take a step as your own: a person holding a role of its level at its unit, while
+    nobody holds it (docs/owners.md). API clients hold no step (403)."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=TaskClaimInputSerializer,
+        responses={200: TaskSerializer, 409: OWNER_CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str, task_id: int):
+        serializer = TaskClaimInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        selectors.task_get(actor=actor, number=number, task_id=task_id)
+        task = services.task_claim(
+            actor=actor,
+            task=task_id,
+            expected_assignee=serializer.validated_data.get("expected_assignee", ASSIGNEE_UNSET),
+        )
+        return _task_response(task)
+
+
+class TaskAssignApi(IdempotentMixin, APIView):
+    """Assign (or reassign) a step to a named person who may hold it: by the level's lead
+    role or head of operations at the step's unit, or an API client within its scope. The
+    person is told."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=TaskAssignInputSerializer,
+        responses={200: TaskSerializer, 409: OWNER_CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str, task_id: int):
+        serializer = TaskAssignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        selectors.task_get(actor=actor, number=number, task_id=task_id)
+        data = serializer.validated_data
+        task = services.task_assign(
+            actor=actor,
+            task=task_id,
+            user=data["user"],
+            expected_assignee=data.get("expected_assignee", ASSIGNEE_UNSET),
+        )
+        return _task_response(task)
+
+
+class TaskUnassignApi(IdempotentMixin, APIView):
+    """Give a step back to its owner role: by the person holding it, or whoever may assign
+    it."""
+
+    required_scopes = {"POST": WRITE}
+
+    @extend_schema(
+        request=TaskUnassignInputSerializer,
+        responses={200: TaskSerializer, 409: OWNER_CONFLICT},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+    def post(self, request, number: str, task_id: int):
+        serializer = TaskUnassignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = Actor.from_request(request)
+        selectors.task_get(actor=actor, number=number, task_id=task_id)
+        data = serializer.validated_data
+        task = services.task_unassign(
+            actor=actor,
+            task=task_id,
+            reason=data.get("reason", ""),
+            expected_assignee=data.get("expected_assignee", ASSIGNEE_UNSET),
+        )
+        return _task_response(task)
+
+
+class TaskListApi(generics.ListAPIView):
+    """Steps to work, most urgent first: a person's queue (their unit's open and waiting
+    steps at their levels, and the waiting steps below that their level instructs); for an
+    API client, the open and waiting steps in its subtree. `assignee`: `me` (the steps you
+    hold), `none` (nobody holds them) or a person's id."""
+
+    serializer_class = TaskListSerializer
+    required_scopes = {"GET": READ}
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Task.objects.none()
+        return selectors.task_list(
+            actor=Actor.from_request(self.request),
+            assignee=self.request.query_params.get("assignee", "").strip(),
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "assignee",
+                str,
+                description="`me`, `none` or a person's id.",
+                pattern=r"^(me|none|[1-9][0-9]*)$",
+            )
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class IncidentTimelineApi(APIView):

@@ -9,6 +9,7 @@ module per aggregate:
 - `filing`: `incident_file` (validation of the filed data, the incident and its parties,
   accounts and vehicles);
 - `tasks`: `task_complete`, `task_mark_not_applicable`, `task_instruct`;
+- `owners`: named owners: `task_claim`, `task_assign`, `task_unassign` (docs/owners.md);
 - `transitions`: `incident_transition` (runs the actions of `incidents.actions`) and
   reporting up when a level's reporting step is done;
 - `facts`: the facts after filing: `incident_facts_update` (occurred-at, channel, fraud
@@ -57,6 +58,7 @@ from .ledger import (
     ledger_entry_void,
 )
 from .locks import incident_lock, scope_subtree_or_units, scope_subtree_writer, task_lock
+from .owners import task_assign, task_claim, task_unassign
 from .search import search_keys_refresh
 from .steps import task_applicability_refresh, task_record_attach, task_reopen
 from .tasks import task_complete, task_instruct, task_mark_not_applicable
@@ -90,12 +92,15 @@ __all__ = [
     "scope_subtree_writer",
     "search_keys_refresh",
     "task_applicability_refresh",
+    "task_assign",
+    "task_claim",
     "task_complete",
     "task_instruct",
     "task_lock",
     "task_mark_not_applicable",
     "task_record_attach",
     "task_reopen",
+    "task_unassign",
     "vehicle_add",
     "vehicle_correct",
     "vehicle_remove",

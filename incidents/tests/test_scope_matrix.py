@@ -220,6 +220,18 @@ WRITES = [
         {"reason": "收款账户实为本行"},
     ),
 ]
+# Named owners (docs/owners.md): the region's security officer sees the step but is not of
+# its unit, so each is refused as out of scope. The person assigned need not exist: who
+# may assign is checked first.
+MISSING_TASK = {"number": MISSING, "task_id": 999999}
+WRITES += [
+    Endpoint("task_claim", "post", _task, MISSING_TASK),
+    Endpoint("task_assign", "post", _task, MISSING_TASK, {"user": "999999"}),
+    Endpoint("task_unassign", "post", _task, MISSING_TASK, {"reason": "交接"}),
+    Endpoint("api-task-claim", "post", _task, MISSING_TASK),
+    Endpoint("api-task-assign", "post", _task, MISSING_TASK, {"user": 999999}),
+    Endpoint("api-task-unassign", "post", _task, MISSING_TASK, {"reason": "交接"}),
+]
 # task_instruct is for the level above: a branch's own people are its wrong role.
 INSTRUCT = Endpoint(
     "task_instruct",

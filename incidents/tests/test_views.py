@@ -26,8 +26,8 @@ from tests.query_counts import exact
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # Exact query counts of the list pages as these tests read them (first request of a session).
 LIST_PAGE = 11
-HOME_PAGE = 16  # 12 + the live change marker, read first (docs/live-updates.md), + the
-# registered home panels (complaints: its open complaints, one query)
+HOME_PAGE = 17  # 12 + the live change marker, read first (docs/live-updates.md), + the
+# registered home panels (complaints: its open complaints, one query) + the views' counts
 
 
 def _file(actor, incident_type="telecom_fraud", username="teller_bj_hd", **overrides):
