@@ -154,8 +154,24 @@ def incident_filed(
     *, incident: Incident, actor: Actor, accounts: Iterable[Account] | None = None
 ) -> None:
     """A branch (a teller in the browser, or core banking through the API) filed it: the
-    sub-branch's monitors are told at once; urgent for T1–T3 with a payee account here
+    sub-branch's monitors are told at once (for a customer-safety event, the branch's
+    manager); urgent for T1–T3 with a payee account here
     (`accounts`: the filed ones, to spare reading them again)."""
+    if not incident.incident_type.is_fraud:
+        # A customer-safety event (a card left in an ATM) stays at its branch: its manager
+        # is told, not the sub-branch, whose fraud work it is not.
+        _send(
+            incident=incident,
+            key=f"incident:{incident.pk}:filed",
+            kind=KIND_FILED,
+            title=gettext_noop("New event %(number)s at %(branch)s: %(type)s"),
+            body=gettext_noop("Filed at %(filed)s by %(who)s. %(summary)s"),
+            params=_params(incident, actor, filed=_when(incident.filed_at)),
+            unit=incident.unit,
+            roles=(LEVEL_LEAD_ROLE[Level.BRANCH],),
+            actor=actor,
+        )
+        return
     urgent = is_urgent_filing(incident, accounts=accounts)
     if urgent:
         title = gettext_noop("URGENT: %(type)s %(number)s filed by %(branch)s")

@@ -118,6 +118,16 @@ def test_filing_by_a_teller_tells_the_sub_branchs_monitors_once_each(bank):
     assert f"http://127.0.0.1:8000/incidents/{incident.number}/" in message.body
 
 
+def test_a_customer_safety_event_tells_its_branch_manager_not_the_sub_branch(bank):
+    # A card left in an ATM stays at its branch (its playbook ends there).
+    from tests.test_customer_safety import safety_filing  # the safety event's own filing data
+
+    relay_every_row_twice()
+    incident = services.incident_file(actor=_actor("teller_bj_hd"), data=safety_filing())
+    notice = assert_once_each(f"incident:{incident.pk}:filed", {"manager_bj_hd"})
+    assert notice.tone == Tone.INFO
+
+
 def test_filing_in_the_browser_tells_the_monitors_urgently_for_a_payee_here(bank, person, client):
     client.force_login(person("teller_bj_hd"))
     form = {
