@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("controls.api.urls")),
     path("", include("watchlist.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("comments.api.urls")),
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("controls/", include("controls.urls")),
     path("watchlist/", include("watchlist.urls")),
+    path("comments/", include("comments.urls")),
     path("timeliness/", include("incidents.timeliness_urls")),
     path("", include("incidents.urls")),
 ]

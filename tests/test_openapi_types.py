@@ -42,6 +42,7 @@ FREE_TEXT: dict[str, str] = {
     "instruction": "prose: the instruction to the level below",
     "fraud_script_detail": "prose: the script in the victim's words",
     "summary_amendment": "prose: what is added to the account of what happened",
+    "body": "prose: a comment, with @username mentions in it",
     # names and references typed as they are written
     "name": "a person's or organisation's name (Simplified, Traditional, pinyin)",
     "holder_name": "a person's name",
