@@ -24,20 +24,17 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class RevisionInline(ReadOnlyInline):
     model = CommentRevision
-    fields = ["number", "body", "written_at", "replaced_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "body", "written_at", "replaced_at")
 
 
 class FileInline(ReadOnlyInline):
     model = CommentFile
-    fields = ["original_name", "content_type", "size", "sha256"]
-    readonly_fields = fields
+    fields = readonly_fields = ("original_name", "content_type", "size", "sha256")
 
 
 class MentionInline(ReadOnlyInline):
     model = CommentMention
-    fields = ["user", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "created_at")
 
 
 @admin.register(Comment)

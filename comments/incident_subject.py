@@ -18,7 +18,9 @@ from .subjects import register_subject
 
 
 def _get(reference: str) -> Incident:
-    incident = Incident.objects.select_related("unit").filter(number=reference).first()
+    incident: Incident | None = (
+        Incident.objects.select_related("unit").filter(number=reference).first()
+    )
     if incident is None:
         raise NotFound(_("No such incident."))
     return incident

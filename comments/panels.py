@@ -33,10 +33,11 @@ def comments_panel_context(obj: Any, actor: Actor) -> dict[str, Any]:
     may_comment = permissions.may_comment(actor, subject=subject, obj=obj)
     comments = list(selectors.comment_list(actor=actor, obj=obj))
     for comment in comments:
-        comment.may_change = may_comment and permissions.may_change(
+        # Read by the template beside the comment's own fields.
+        comment.may_change = may_comment and permissions.may_change(  # type: ignore[attr-defined]
             actor, subject=subject, obj=obj, comment=comment
         )
-        comment.editable_until = permissions.editable_until(comment)
+        comment.editable_until = permissions.editable_until(comment)  # type: ignore[attr-defined]
     return {
         "key": subject.key,
         "reference": reference,

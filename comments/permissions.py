@@ -32,7 +32,9 @@ def check_may_read(actor: Actor, *, subject: Subject, obj: Any) -> None:
     subject.check_may_read(actor, obj)
 
 
-def check_may_comment(actor: Actor, *, subject: Subject, obj: Any, action: str = "comment.add"):
+def check_may_comment(
+    actor: Actor, *, subject: Subject, obj: Any, action: str = "comment.add"
+) -> None:
     subject.check_may_comment(actor, obj, action)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from fraudops.core.actors import Actor
 from fraudops.core.audit import audit_record
-from fraudops.core.errors import InvalidInput, NotFound
+from fraudops.core.errors import InvalidInput, NotFound, PermissionRefused
 from fraudops.core.i18n import bilingual_fields, pick
 from fraudops.core.models import User
 from fraudops.core.parsing import FieldErrors, parse_prose
@@ -168,6 +168,13 @@ def comment_add(*, actor: Actor, subject: Any, body: Any, files: Iterable[Upload
         with transaction.atomic():
             obj = registration.lock(subject)
             registration.check_may_comment(actor, obj, action)
+            author = actor.user
+            if author is None:  # a subject's rule that let an API client through
+                raise PermissionRefused(
+                    _("Comments are posted by staff; an API client reads them only."),
+                    thread=registration.thread(obj),
+                    action=action,
+                )
             text = errors.collect(
                 parse_prose, body, field="body", max_length=BODY_MAX, required=True, fallback=""
             )
@@ -177,7 +184,7 @@ def comment_add(*, actor: Actor, subject: Any, body: Any, files: Iterable[Upload
                 subject_type=ContentType.objects.get_for_model(obj),
                 subject_id=obj.pk,
                 thread=registration.thread(obj),
-                author=actor.user,
+                author=author,
                 body=text,
             )
             rows = _files_rows(comment, staged)

@@ -32,7 +32,9 @@ def _resolve(request: HttpRequest, key: str, reference: str) -> tuple[Actor, Sub
     return actor, subject, obj
 
 
-def _back(request: HttpRequest, subject: Subject, obj: object, anchor: str = "comments"):
+def _back(
+    request: HttpRequest, subject: Subject, obj: object, anchor: str = "comments"
+) -> HttpResponse:
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
         return redirect(wanted.split("#")[0] + f"#{anchor}")

@@ -21,7 +21,15 @@ from rest_framework.test import APIClient
 
 # Refused actions are audited on purpose; sessions and idempotency keys are bookkeeping.
 NOT_STATE = {"core.auditevent", "core.idempotencyrecord", "sessions.session"}
-PROJECT_APPS = ("core", "incidents", "workflows", "controls", "watchlist", "notifications")
+PROJECT_APPS = (
+    "core",
+    "incidents",
+    "workflows",
+    "controls",
+    "watchlist",
+    "notifications",
+    "comments",
+)
 
 
 @dataclass(frozen=True)
