@@ -10,7 +10,7 @@ from django.urls import reverse
 from comments import subjects
 from comments.services import comment_add
 from comments.tests.factories import CommentFactory
-from fraudops.core.errors import NotFound, PermissionRefused
+from fraudops.core.errors import InvalidInput, NotFound, PermissionRefused
 from fraudops.core.models import AuditEvent, OrgUnit, User
 from notifications.models import Notification
 
@@ -57,8 +57,9 @@ def test_another_subject_is_commented_on_through_its_registration(unit_subject, 
     notice = Notification.objects.get(kind="comment.mention")
     assert notice.url == f"/units/BR-BJ-HD/#comment-{comment.pk}"
     # Its own rule for mentions: the sub-branch's monitor does not "read" this subject.
-    with pytest.raises(Exception, match="monitor_bj"):
+    with pytest.raises(InvalidInput) as refused:
         comment_add(actor=actor("teller_bj_hd"), subject=branch, body="@monitor_bj 看看")
+    assert "@monitor_bj" in refused.value.fields["body"][0]
     with pytest.raises(NotFound):
         comment_add(actor=actor("teller_sh_pd"), subject=branch, body="外地")
 

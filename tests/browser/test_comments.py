@@ -34,9 +34,7 @@ def test_a_comment_with_a_mention_shows_live_and_tells_the_person(login, person,
     assert teller.locator("[data-testid=comments] .mention").inner_text() == "@monitor_bj"
 
     # The monitor's open page shows the comment without a reload.
-    monitor.wait_for_selector(
-        "[data-testid=comments] [data-testid=comment-body]", timeout=LIVE_MS
-    )
+    monitor.wait_for_selector("[data-testid=comments] [data-testid=comment-body]", timeout=LIVE_MS)
     assert "Commented" in monitor.locator("[data-testid=timeline]").inner_text()
 
     while outbox_relay_batch():
