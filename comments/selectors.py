@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from fraudops.core.actors import Actor
 from fraudops.core.errors import NotFound
 
-from .models import Comment, CommentFile, CommentRevision
+from .models import Comment, CommentFile, CommentMention, CommentRevision
 from .subjects import Subject, subject_by_key, subject_for
 
 
@@ -39,12 +39,13 @@ def comment_list(*, actor: Actor, obj: Any) -> QuerySet[Comment]:
 
 
 def comment_get(*, actor: Actor, obj: Any, comment_id: int) -> Comment:
-    """One comment of `obj` with its earlier versions (NotFound when it is another
-    subject's)."""
+    """One comment of `obj` with its earlier versions and the people it mentions
+    (NotFound when it is another subject's)."""
     comment = (
         comment_list(actor=actor, obj=obj)
         .prefetch_related(
-            Prefetch("revisions", queryset=CommentRevision.objects.order_by("number"))
+            Prefetch("revisions", queryset=CommentRevision.objects.order_by("number")),
+            Prefetch("mentions", queryset=CommentMention.objects.select_related("user")),
         )
         .filter(pk=comment_id)
         .first()

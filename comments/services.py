@@ -115,11 +115,10 @@ def _mention_notify(
     author = comment.author.display_name or comment.author.username
     zh_title, en_title = subject.title(obj)
     url = f"{subject.url(obj)}#{comment.anchor}"
+    fields = bilingual_fields(
+        lambda: {"author": author, "subject": pick(zh_title, en_title)}, title=MENTION_TITLE
+    )
     for user in new:
-        fields = bilingual_fields(
-            lambda: {"author": author, "subject": pick(zh_title, en_title)},
-            title=MENTION_TITLE,
-        )
         notification_send(
             message=Message(
                 key=f"comment:{comment.pk}:mention:{user.pk}",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError, NotFound
+from fraudops.core.i18n import pick
 from fraudops.core.views import refusal_to_message
 
 from . import selectors, services
@@ -109,14 +110,13 @@ def comment_history(
         comment = selectors.comment_get(actor=actor, obj=obj, comment_id=comment_id)
     except NotFound:
         raise Http404(_("No such comment.")) from None
-    zh, en = subject.title(obj)
     return render(
         request,
         "comments/history.html",
         {
             "comment": comment,
             "revisions": list(comment.revisions.all()),
-            "subject_title": zh if request.LANGUAGE_CODE.startswith("zh") else en,
+            "subject_title": pick(*subject.title(obj)),
             "subject_url": subject.url(obj),
         },
     )

@@ -18,7 +18,7 @@ from fraudops.core.api.mixins import IDEMPOTENCY_PARAMETER, IdempotentMixin
 from fraudops.core.choices import ApiScope
 
 from .. import selectors, services
-from ..models import CommentMention, CommentRevision
+from ..models import CommentMention
 from .serializers import (
     CommentAddInputSerializer,
     CommentDetailSerializer,
@@ -83,16 +83,6 @@ class CommentDetailApi(IdempotentMixin, APIView):
 
     def _detail(self, actor: Actor, obj: Any, key: str, reference: str, pk: int) -> Any:
         comment = selectors.comment_get(actor=actor, obj=obj, comment_id=pk)
-        comment = (
-            type(comment)
-            .objects.prefetch_related(
-                MENTIONS,
-                "files",
-                Prefetch("revisions", queryset=CommentRevision.objects.order_by("number")),
-            )
-            .select_related("author")
-            .get(pk=comment.pk)
-        )
         return CommentDetailSerializer(comment, context={"key": key, "reference": reference}).data
 
     @extend_schema(responses=CommentDetailSerializer, operation_id="comments_read")
