@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("watchlist.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("comments.api.urls")),
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("controls/", include("controls.urls")),
     path("watchlist/", include("watchlist.urls")),
     path("complaints/", include("complaints.urls")),
+    path("comments/", include("comments.urls")),
     path("timeliness/", include("incidents.timeliness_urls")),
     path("incident-types/", include("workflows.urls")),
     path("", include("incidents.urls")),

@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
+from comments import services as comment_services
 from complaints import services as complaint_services
 from complaints.tests.factories import ComplaintFactory
 from controls.choices import ControlKind
@@ -223,6 +224,22 @@ def _ledger(n: int, state: dict[str, Any]) -> Kwargs:
     return {"number": incident.number}
 
 
+def _comments(n: int, state: dict[str, Any]) -> Kwargs:
+    # One incident; each comment has a file and mentions a colleague.
+    if "incident" not in state:
+        state["incident"] = IncidentFactory()
+    incident: Incident = state["incident"]
+    teller = _actor("teller_bj_hd")
+    for i in range(n):
+        comment_services.comment_add(
+            actor=teller,
+            subject=incident,
+            body=f"@manager_bj_hd 请看第{i}条",
+            files=[SimpleUploadedFile(f"卡{i}.png", TINY_PNG)],
+        )
+    return {"reference": incident.number}
+
+
 QUERY_COUNTS: dict[str, Pin] = {
     # --- pages ------------------------------------------------------------------------
     # The live pages' counts include their change marker, read first (the queries of its
@@ -256,6 +273,8 @@ QUERY_COUNTS: dict[str, Pin] = {
     "api-incident-timeline": Pin("teller_bj_hd", _timeline, 5),
     "api-task-list": Pin("teller_bj_hd", _incidents, 5),
     "api-incident-ledger-list": Pin("teller_bj_hd", _ledger, 5),
+    # 3 sign-in + the incident, the comments with authors, their files, their mentions
+    "api-incident-comment-list": Pin("teller_bj_hd", _comments, 7),
     "api-control-list": Pin("monitor_bj", _controls, 8),
     "api-assistance-list": Pin("monitor_sh", _assistance, 7),
     "api-instruction-list": Pin(CORE_BANKING, _instructions, 3, {"status": "pending"}),

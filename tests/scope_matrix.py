@@ -28,6 +28,7 @@ PROJECT_APPS = (
     "controls",
     "watchlist",
     "notifications",
+    "comments",
     "complaints",
 )
 

@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"clocks"},
     {"workflows"},
     {"incidents"},
+    {"comments"},
     {"controls", "watchlist", "complaints"},
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

@@ -46,6 +46,7 @@ FREE_TEXT: dict[str, str] = {
     "findings": "prose: what a complaint's investigation found",
     "finding": "prose: what the level above's review found",
     "text": "prose: a complaint's reply",
+    "body": "prose: a comment, with @username mentions in it",
     # names and references typed as they are written
     "name": "a person's or organisation's name (Simplified, Traditional, pinyin)",
     "name_zh": "an incident type's Chinese name (the playbook schema checks it has Chinese)",

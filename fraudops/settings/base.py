@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "workflows",
     "incidents",
     "notifications",
+    "comments",
     "controls",
     "watchlist",
     "complaints",
@@ -189,6 +190,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES
 # A file in the evidence storage that no evidence row points at, older than this, was left
 # by a write that never committed (a crash between storing the file and the commit): the
 # hourly sweep deletes it. Longer than any write holds a stored file before committing.
+# How long after posting its author may edit or retract a comment (docs/comments.md).
+FRAUDOPS_COMMENT_EDIT_MINUTES = int(os.environ.get("FRAUDOPS_COMMENT_EDIT_MINUTES", "15"))
 EVIDENCE_ORPHAN_MINUTES = int(os.environ.get("EVIDENCE_ORPHAN_MINUTES", "60"))
 
 # Account control (controls app): approval clocks and the four-eyes threshold (SPEC §4).

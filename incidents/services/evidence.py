@@ -16,7 +16,8 @@ When the write is refused or rolls back, the service deletes the files it was gi
 (`evidence_unstage`; `transaction.on_commit` cannot fire on a rollback, so the services
 wrap their `atomic()` in try/except). A crash between the stages leaves a file with no row:
 the hourly `evidence_orphans_sweep` deletes files in the evidence storage that no row points
-at, once they are older than `EVIDENCE_ORPHAN_MINUTES`.
+at, once they are older than `EVIDENCE_ORPHAN_MINUTES` (and no app that keeps its own files
+here, `register_stored_files`, points at them).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import logging
 import os
 import posixpath
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -314,6 +315,17 @@ def evidence_attach(
     return evidence
 
 
+# Other apps that keep files in the evidence storage (comments' files) name the stored files
+# their rows point at, so that the sweep keeps them: {name: func(names) -> referenced names}.
+_stored_file_sources: dict[str, Callable[[list[str]], Iterable[str]]] = {}
+
+
+def register_stored_files(name: str, referenced: Callable[[list[str]], Iterable[str]]) -> None:
+    """An app above incidents that stores files through `evidence_stage` registers here
+    (from its AppConfig.ready()) which of a batch of stored names its rows point at."""
+    _stored_file_sources[name] = referenced
+
+
 def evidence_orphans_sweep(
     *, now: datetime.datetime | None = None, older_than: datetime.timedelta | None = None
 ) -> int:
@@ -329,6 +341,8 @@ def evidence_orphans_sweep(
         if not old:
             continue
         referenced = set(Evidence.objects.filter(file__in=old).values_list("file", flat=True))
+        for source in _stored_file_sources.values():
+            referenced.update(source(old))
         for name in old:
             if name in referenced:
                 continue
