@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from fraudops.core.models import User
 from incidents.models import Incident
 from incidents.services.locks import incident_lock
 
-from .subjects import register_subject
+from .subjects import register_subject, staff_who_see
 
 
 def _get(reference: str) -> Incident:
@@ -70,14 +70,7 @@ def check_may_comment(actor: Actor, incident: Incident, action: str) -> None:
 def people_who_may_read(incident: Incident) -> QuerySet[User]:
     """Active staff of the incident's branch and of the units above it (head office
     included): those who see it."""
-    path = incident.unit.path
-    prefixes = [
-        "/" + "/".join(path.strip("/").split("/")[: i + 1]) + "/"
-        for i in range(len(path.strip("/").split("/")))
-    ]
-    return User.objects.filter(is_active=True).filter(
-        Q(unit__path__in=prefixes) | Q(unit__isnull=True, is_superuser=True)
-    )
+    return staff_who_see(incident.unit)
 
 
 def _url(incident: Incident) -> str:

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
 from fraudops.core.errors import NotFound
-from fraudops.core.models import User
+from fraudops.core.models import OrgUnit, User
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,13 @@ def subject_by_key(key: str) -> Subject:
 
 def subject_by_label(label: str) -> Subject | None:
     return _by_label.get(label)
+
+
+def staff_who_see(unit: OrgUnit) -> QuerySet[User]:
+    """Active staff of `unit` and of the units above it (head office included): those who
+    see what belongs to it, so those a comment on it may mention."""
+    parts = unit.path.strip("/").split("/")
+    prefixes = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return User.objects.filter(is_active=True).filter(
+        Q(unit__path__in=prefixes) | Q(unit__isnull=True, is_superuser=True)
+    )

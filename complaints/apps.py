@@ -13,7 +13,7 @@ class ComplaintsConfig(AppConfig):
         from incidents.panels import register_home_panel, register_panel
         from incidents.timeline import register_timeline_action
 
-        from . import hooks
+        from . import comment_subject, hooks
 
         register_panel(
             "complaints",
@@ -30,3 +30,4 @@ class ComplaintsConfig(AppConfig):
         register_subject_guard("complaints.complaint", hooks.reply_guard)
         for action, sentence in hooks.TIMELINE_SENTENCES.items():
             register_timeline_action(action, sentence)
+        comment_subject.register()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from comments.panels import comments_panel_context
 from fraudops.core.actors import Actor
 from fraudops.core.errors import DomainError, NotFound
 from fraudops.core.views import refusal_to_message
@@ -73,6 +74,9 @@ ACTIONS = {
     "complaint.incident_linked": gettext_lazy("Incident linked"),
     "complaint.incident_unlinked": gettext_lazy("Incident unlinked"),
     "clock.escalated": gettext_lazy("Reply deadline passed: escalated"),
+    "comment.added": gettext_lazy("Commented"),
+    "comment.edited": gettext_lazy("Edited a comment"),
+    "comment.retracted": gettext_lazy("Retracted a comment"),
 }
 
 
@@ -217,6 +221,7 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
         "complaints/complaint_detail.html",
         {
             "complaint": complaint,
+            "comments_panel": comments_panel_context(complaint, actor),
             "live_links": live,
             "past_links": [link for link in links if not link.is_live],
             "reviews": list(complaint.reviews.all()),

@@ -240,6 +240,22 @@ def _comments(n: int, state: dict[str, Any]) -> Kwargs:
     return {"reference": incident.number}
 
 
+def _complaint_comments(n: int, state: dict[str, Any]) -> Kwargs:
+    # One complaint; each comment has a file and mentions a colleague.
+    if "complaint" not in state:
+        state["complaint"] = ComplaintFactory()
+    complaint = state["complaint"]
+    teller = _actor("teller_bj_hd")
+    for i in range(n):
+        comment_services.comment_add(
+            actor=teller,
+            subject=complaint,
+            body=f"@manager_bj_hd 请看第{i}条",
+            files=[SimpleUploadedFile(f"信{i}.png", TINY_PNG)],
+        )
+    return {"reference": complaint.number}
+
+
 QUERY_COUNTS: dict[str, Pin] = {
     # --- pages ------------------------------------------------------------------------
     # The live pages' counts include their change marker, read first (the queries of its
@@ -285,6 +301,8 @@ QUERY_COUNTS: dict[str, Pin] = {
     "api-watchlist-nominations": Pin("ho_monitor", _nominations, 5),
     "api-watchlist-changes": Pin(CORE_BANKING, _entries, 2),
     "api-complaint-list": Pin("monitor_bj", _complaints, 6),
+    # 3 sign-in + the complaint, the comments with authors, their files, their mentions
+    "api-complaint-comment-list": Pin("teller_bj_hd", _complaint_comments, 7),
     "api-notification-list": Pin("teller_bj_hd", _notifications, 4),
     "api-timeliness": Pin("monitor_bj", _incidents, 6),
     "api-incident-type-list": Pin("ho_monitor", _playbooks, 4),

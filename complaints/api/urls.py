@@ -1,5 +1,7 @@
 from django.urls import path
 
+from comments.api import views as comment_views
+
 from . import views
 
 P = "complaints/<str:number>/"
@@ -20,4 +22,20 @@ urlpatterns = [
     path(f"{P}reply/send/", views.ComplaintSendApi.as_view(), name="api-complaint-send"),
     path(f"{P}outcome/", views.ComplaintOutcomeApi.as_view(), name="api-complaint-outcome"),
     path(f"{P}withdraw/", views.ComplaintWithdrawApi.as_view(), name="api-complaint-withdraw"),
+]
+
+# The complaint's internal discussion: the comments app's own views, keyed by subject.
+urlpatterns += [
+    path(
+        "complaints/<str:reference>/comments/",
+        comment_views.CommentListApi.as_view(),
+        {"key": "complaint"},
+        name="api-complaint-comment-list",
+    ),
+    path(
+        "complaints/<str:reference>/comments/<int:comment_id>/",
+        comment_views.CommentDetailApi.as_view(),
+        {"key": "complaint"},
+        name="api-complaint-comment",
+    ),
 ]
