@@ -324,3 +324,17 @@ def test_a_fraud_script_cannot_be_added_to_it_after_filing(safety_event, actor, 
     client.force_login(person("teller_bj_hd"))
     page = client.get(f"/incidents/{safety_event.number}/edit/").content.decode()
     assert 'name="fraud_script"' not in page and 'name="channel"' in page
+
+
+def test_a_fraud_vehicle_cannot_be_added_to_it_after_filing(safety_event, actor):
+    from fraudops.core.errors import InvalidInput
+    from incidents.services import vehicle_add
+
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        vehicle_add(
+            actor=actor("teller_bj_hd"),
+            incident_id=safety_event.pk,
+            data={"kind": "phone", "value": "13800138000"},
+        )
+    assert "kind" in refused.value.fields
+    assert not safety_event.vehicles.exists()

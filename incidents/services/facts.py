@@ -246,6 +246,10 @@ def _clean_account(errors: FieldErrors, raw: dict[str, Any], incident: Incident)
 
 
 def _clean_vehicle(errors: FieldErrors, raw: dict[str, Any], incident: Incident) -> dict[str, Any]:
+    if not incident.incident_type.is_fraud:
+        # A customer-safety event has no fraud vehicles (as at filing).
+        errors.add("kind", _("Not a fraud: this incident type takes no such value."))
+        return {}
     return clean_vehicle(errors, "", raw)
 
 
