@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
-from fraudops.core.choices import LEVEL_LEAD_ROLE, ApiScope, Role
+from fraudops.core.choices import LEVEL_ASSIGNER_ROLES, LEVEL_LEAD_ROLE, ApiScope, Role
 from fraudops.core.errors import FourEyesRefused, OutOfScope, PermissionRefused
 from fraudops.core.models import OrgUnit
 from fraudops.core.permissions import allowed
@@ -113,13 +113,16 @@ def check_may_sign_off(actor: Actor, *, complaint, action: str = "complaint.sign
     """The responsible unit's manager signs the reply off; never its author."""
     unit = complaint.unit
     role = lead_role(unit)
+    # The unit's managers: its lead and, at a sub-branch or head office, its head of
+    # operations too (the roles that assign its work).
+    managers = LEVEL_ASSIGNER_ROLES.get(unit.level, (role,))
     if actor.user is None:
         raise PermissionRefused(
             _("A reply is signed off by a person, not an API client."),
             thread=complaint.thread,
             action=action,
         )
-    check_role_at(actor, unit=unit, roles=(role,), thread=complaint.thread, action=action)
+    check_role_at(actor, unit=unit, roles=managers, thread=complaint.thread, action=action)
     if complaint.reply_drafted_by_id == actor.user.pk:
         raise FourEyesRefused(
             _("You drafted this reply: another person (%(role)s) must sign it off.")

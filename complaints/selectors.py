@@ -51,13 +51,22 @@ def live_links() -> QuerySet[ComplaintIncident]:
     return ComplaintIncident.objects.filter(unlinked_at__isnull=True)
 
 
+def _links_in_sight(queryset: QuerySet[ComplaintIncident], actor: Actor) -> QuerySet:
+    """Only the links to incidents the actor sees: another unit's incident linked by the
+    level above is not revealed, not even by its number."""
+    path = actor.subtree_path()
+    return queryset if path is None else queryset.filter(incident__unit__path__startswith=path)
+
+
 def complaint_list(*, actor: Actor) -> QuerySet[Complaint]:
     """Every complaint the actor sees, newest first, with what a list row shows (the
     incidents' numbers in one more query per page)."""
     queryset = Complaint.objects.select_related("unit").prefetch_related(
         Prefetch(
             "incident_links",
-            queryset=live_links().select_related("incident").order_by("linked_at", "id"),
+            queryset=_links_in_sight(live_links(), actor)
+            .select_related("incident")
+            .order_by("linked_at", "id"),
             to_attr="live_links",
         )
     )
@@ -113,9 +122,11 @@ def complaint_get(*, actor: Actor, number: str) -> Complaint:
     ).prefetch_related(
         Prefetch(
             "incident_links",
-            queryset=ComplaintIncident.objects.select_related(
+            queryset=_links_in_sight(ComplaintIncident.objects.all(), actor)
+            .select_related(
                 "incident", "incident__unit", "incident__incident_type", "linked_by", "unlinked_by"
-            ).order_by("linked_at", "id"),
+            )
+            .order_by("linked_at", "id"),
         ),
         Prefetch("reviews", queryset=_reviews()),
         Prefetch(

@@ -232,6 +232,8 @@ def complaint_file(*, actor: Actor, data: Mapping[str, Any]) -> Complaint:
                 tone="warning",
                 unit_id=unit.pk,
                 roles=(lead_role(unit),),
+                # A manager filing it needs no notice of their own filing.
+                exclude_user_ids=(actor.user.pk,) if actor.user is not None else (),
                 title_zh=n_zh,
                 title_en=n_en,
                 body_zh=b_zh,

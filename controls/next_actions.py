@@ -19,18 +19,13 @@ from django.utils.translation import gettext as _
 from fraudops.core.actors import Actor
 from incidents.choices import AccountRole, TaskStatus
 from incidents.panels import NextAction
-from workflows.choices import IncidentTypeCode
+from workflows.choices import MONEY_TO_A_FRAUD_ACCOUNT
 
 from . import selectors
 from .choices import ACTIVE_STATES, HOLD_KINDS, ControlKind, ControlState
 from .models import ControlRequest
 from .permissions import may_request
 
-MONEY_TO_A_FRAUD_ACCOUNT = (
-    IncidentTypeCode.TELECOM_FRAUD,
-    IncidentTypeCode.PHISHING_SITE,
-    IncidentTypeCode.CARD_SKIMMING,
-)
 # A hold asked for, in force, or released on purpose: nothing more to ask "now".
 HELD_STATES = [*ACTIVE_STATES, ControlState.RELEASED]
 # The branch step whose clock the stop-payment runs against (SPEC §4: 15 min from filing).

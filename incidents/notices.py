@@ -41,15 +41,13 @@ from fraudops.core.i18n import bilingual_fields
 from fraudops.core.models import AuditEvent, OrgUnit
 from notifications.choices import Tone
 from notifications.services import Message, notification_send
-from workflows.choices import IncidentTypeCode
+from workflows.choices import MONEY_TO_A_FRAUD_ACCOUNT
 
 from .choices import AccountRole
 from .models import Account, Incident, Task
 
 # T1–T3: money went to a fraud account; with that account here, every minute counts.
-URGENT_TYPES = frozenset(
-    {IncidentTypeCode.TELECOM_FRAUD, IncidentTypeCode.PHISHING_SITE, IncidentTypeCode.CARD_SKIMMING}
-)
+URGENT_TYPES = MONEY_TO_A_FRAUD_ACCOUNT
 
 KIND_FILED = "incident.filed"
 KIND_REPORTED = "incident.reported_up"
@@ -225,7 +223,8 @@ def incident_reported_up(
 
 
 def task_instructed(*, incident: Incident, actor: Actor, task: Task) -> None:
-    """The level above instructed a waiting step: its owner role at its unit is told."""
+    """The level above instructed a waiting step: its owner role at its unit is told, and
+    the person holding it (named owners) if they hold another role."""
     _send(
         incident=incident,
         key=f"task:{task.pk}:instructed",
@@ -243,6 +242,7 @@ def task_instructed(*, incident: Incident, actor: Actor, task: Task) -> None:
         ),
         unit=task.unit,
         roles=(task.owner_role,),
+        user_ids=(task.assignee_id,) if task.assignee_id else (),  # whoever holds the step
         tone=Tone.WARNING,
         url=f"{incident.get_absolute_url()}#task-{task.pk}",
         actor=actor,
@@ -306,8 +306,10 @@ def _workers(incident: Incident, *, sub_branch: bool) -> dict[str, Any]:
     }
 
 
-def incident_closed(*, incident: Incident, actor: Actor) -> None:
-    """Head office closed it: the units that worked it are told (not the one closing)."""
+def incident_closed(*, incident: Incident, actor: Actor, level: str = Level.HEAD_OFFICE) -> None:
+    """Closed by the lead of `level`, the last its playbook reaches (head office; the branch
+    for a customer-safety event): the units that worked it are told (not the one closing);
+    the sub-branch only if the incident reached it."""
     _send(
         incident=incident,
         key=f"incident:{incident.pk}:closed",
@@ -321,7 +323,7 @@ def incident_closed(*, incident: Incident, actor: Actor) -> None:
             outcome=lambda: incident.get_outcome_display(),
         ),
         actor=actor,
-        **_workers(incident, sub_branch=True),
+        **_workers(incident, sub_branch=level != Level.BRANCH),
     )
 
 

@@ -28,6 +28,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was sent stays: nobody erases it unaudited
+
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
@@ -45,6 +48,9 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was sent stays: nobody erases it unaudited
+
 
 @admin.register(NotificationDigest)
 class NotificationDigestAdmin(admin.ModelAdmin):
@@ -61,3 +67,6 @@ class NotificationDigestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was sent stays: nobody erases it unaudited

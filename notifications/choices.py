@@ -10,6 +10,10 @@ class Tone(models.TextChoices):
     DANGER = "danger", _("Urgent")
 
 
+# What is never held for a digest: an escalation (overdue: warning; the level above: danger),
+# an urgent filing, a return for more information. Timeliness first.
+URGENT_TONES = frozenset({Tone.WARNING, Tone.DANGER})
+
 # A tone is its own badge colour.
 TONE_COLOURS = colours(Tone, {tone: str(tone) for tone in Tone})
 

@@ -40,7 +40,7 @@ from fraudops.core.outbox import TransientError, outbox_enqueue, outbox_handler
 from fraudops.core.parsing import parse_choice
 from fraudops.core.services import refusals_audited
 
-from .choices import Delivery, NonUrgentDelivery, OutboxKind, Tone
+from .choices import URGENT_TONES, Delivery, NonUrgentDelivery, OutboxKind, Tone
 from .models import Notification, NotificationDigest, NotificationPreference
 
 
@@ -145,13 +145,13 @@ def delivery_for(
 ) -> str:
     """How one notification reaches `user` by email (`Delivery`): not at all without an
     address, when the person turned email off, or when the message asked for no email;
-    urgent ones (tone danger) at once; non-urgent ones at once or in the daily digest, as
-    the person chose."""
+    urgent ones (tone warning or danger: an escalation, an urgent filing, a return) at
+    once; the others at once or in the daily digest, as the person chose."""
     if not email or not user.email:
         return Delivery.IN_APP
     if preference is not None and not preference.email_enabled:
         return Delivery.IN_APP
-    if tone == Tone.DANGER:
+    if tone in URGENT_TONES:
         return Delivery.IMMEDIATE
     if preference is not None and preference.non_urgent_delivery == NonUrgentDelivery.DAILY_DIGEST:
         return Delivery.DIGEST

@@ -366,7 +366,7 @@ def test_the_admin_adds_a_type_through_the_same_service(client, person):
             {**TYPE, "ordering": "0", "is_active": "on", "playbook": "steps: [unclosed"},
         )
     assert refused.status_code == 200
-    assert "not valid YAML" in str(refused.context["adminform"].form.errors["playbook"])
+    assert "不是有效的 YAML" in str(refused.context["adminform"].form.errors["playbook"])
     assert not IncidentType.objects.filter(code="counterfeit_cash").exists()
     response = client.post(
         "/admin/workflows/incidenttype/add/",

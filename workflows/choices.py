@@ -32,6 +32,13 @@ class IncidentTypeCode(models.TextChoices):
     FORGED_BILLS = "forged_bills", _("Forged bills intercepted")
 
 
+# T1–T3: the customer's money went to a fraud account. With that account at this bank,
+# every minute counts: its filing is urgent and its stop-payment is the next thing to do.
+MONEY_TO_A_FRAUD_ACCOUNT: frozenset[str] = frozenset(
+    {IncidentTypeCode.TELECOM_FRAUD, IncidentTypeCode.PHISHING_SITE, IncidentTypeCode.CARD_SKIMMING}
+)
+
+
 class DeadlineFrom(models.TextChoices):
     FILED = "filed", _("From filing")
     LEVEL_ENTERED = "level_entered", _("From the level receiving the incident")

@@ -16,7 +16,11 @@ from fraudops.core.choices import Level, Role
 from fraudops.core.errors import PermissionRefused
 from fraudops.core.permissions import allowed
 
-CONFIGURING_ROLES: tuple[str, ...] = (Role.HEAD_OFFICE_MONITOR, Role.ADMINISTRATOR)
+CONFIGURING_ROLES: tuple[str, ...] = (
+    Role.HEAD_OFFICE_MONITOR,
+    Role.HEAD_OFFICE_OPERATIONS_HEAD,
+    Role.ADMINISTRATOR,
+)
 
 
 def check_may_configure_types(

@@ -301,3 +301,21 @@ def test_documents_are_checked_like_evidence_and_kept_apart_from_it(bank, actor)
         )
     assert "file" in refused.value.fields
     assert complaint.documents.count() == 1
+
+
+def test_a_link_to_another_branchs_incident_is_not_revealed_to_the_branch(bank, actor):
+    # A Haidian complaint linked to a Chaoyang incident (as the region, which sees both,
+    # would link it; the service lets only the responsible unit link, so it is written
+    # here): the Haidian branch sees its complaint but not the other branch's incident,
+    # not even its number; the sub-branch sees the link.
+    from complaints.selectors import complaint_get, complaint_list
+
+    complaint = ComplaintFactory()
+    elsewhere = IncidentFactory(filer="teller_bj_cy")
+    ComplaintIncident.objects.create(complaint=complaint, incident=elsewhere)
+    branch = complaint_get(actor=actor("teller_bj_hd"), number=complaint.number)
+    assert list(branch.incident_links.all()) == []
+    (row,) = complaint_list(actor=actor("teller_bj_hd"))
+    assert row.live_links == []
+    region = complaint_get(actor=actor("monitor_bj"), number=complaint.number)
+    assert [link.incident.number for link in region.incident_links.all()] == [elsewhere.number]

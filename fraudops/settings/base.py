@@ -190,9 +190,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES
 # A file in the evidence storage that no evidence row points at, older than this, was left
 # by a write that never committed (a crash between storing the file and the commit): the
 # hourly sweep deletes it. Longer than any write holds a stored file before committing.
+EVIDENCE_ORPHAN_MINUTES = int(os.environ.get("EVIDENCE_ORPHAN_MINUTES", "60"))
 # How long after posting its author may edit or retract a comment (docs/comments.md).
 FRAUDOPS_COMMENT_EDIT_MINUTES = int(os.environ.get("FRAUDOPS_COMMENT_EDIT_MINUTES", "15"))
-EVIDENCE_ORPHAN_MINUTES = int(os.environ.get("EVIDENCE_ORPHAN_MINUTES", "60"))
 
 # Account control (controls app): approval clocks and the four-eyes threshold (SPEC §4).
 CONTROLS_APPROVAL_MINUTES = int(os.environ.get("CONTROLS_APPROVAL_MINUTES", "10"))

@@ -141,7 +141,9 @@ def _notify(
             incident=incident, actor=actor, level=incident.level, event=event
         )
     elif transition == "close":
-        notices.incident_closed(incident=incident, actor=actor)
+        notices.incident_closed(
+            incident=incident, actor=actor, level=before["level"] or Level.BRANCH
+        )
     elif transition == "withdraw":
         notices.incident_withdrawn(
             incident=incident, actor=actor, reason=reason, level=before["level"] or Level.BRANCH

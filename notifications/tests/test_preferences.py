@@ -155,6 +155,16 @@ def test_urgent_ones_are_emailed_at_once_even_for_digest_readers(bank, person):
     assert "普通通知" in digest.body and "紧急通知" not in digest.body
 
 
+def test_an_escalation_is_never_held_for_the_digest(bank, person):
+    # An overdue step's notice (tone warning) is urgent: tomorrow's digest is too late.
+    _choose(person, "teller_bj_hd", non_urgent_delivery=NonUrgentDelivery.DAILY_DIGEST)
+    _send(bank, "clock:9:overdue", tone=Tone.WARNING, title="已超时")
+    relay_every_row_twice()
+    (overdue,) = _mails_to("teller_bj_hd")
+    assert "已超时" in overdue.subject
+    assert Notification.objects.get(key="clock:9:overdue").delivery == Delivery.IMMEDIATE
+
+
 def test_the_digest_is_in_the_readers_language(bank, person):
     teller = person("teller_bj_hd")
     teller.language = "en"
