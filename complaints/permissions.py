@@ -110,9 +110,13 @@ def check_may_review(actor: Actor, *, complaint, action: str = "complaint.review
 
 
 def check_may_sign_off(actor: Actor, *, complaint, action: str = "complaint.sign_off") -> None:
-    """The responsible unit's manager signs the reply off; never its author."""
+    """The responsible unit's manager signs the reply off, or a manager of the level above
+    (a branch has one manager: when they drafted the reply themselves, the sub-branch signs
+    it off); never its author."""
     unit = complaint.unit
     role = lead_role(unit)
+    if actor.unit is not None and unit.parent_id is not None and actor.unit.pk == unit.parent_id:
+        unit = actor.unit
     # The unit's managers: its lead and, at a sub-branch or head office, its head of
     # operations too (the roles that assign its work).
     managers = LEVEL_ASSIGNER_ROLES.get(unit.level, (role,))
@@ -125,7 +129,9 @@ def check_may_sign_off(actor: Actor, *, complaint, action: str = "complaint.sign
     check_role_at(actor, unit=unit, roles=managers, thread=complaint.thread, action=action)
     if complaint.reply_drafted_by_id == actor.user.pk:
         raise FourEyesRefused(
-            _("You drafted this reply: another person (%(role)s) must sign it off.")
+            _(
+                "You drafted this reply: another person (%(role)s, or a manager of the level above) must sign it off."
+            )
             % {"role": Role(role).label},
             thread=complaint.thread,
             action=action,

@@ -132,7 +132,9 @@ CHOICE_KEYS: dict[str, dict[str, Any]] = {
     "outcome_set_by_hand": gettext_lazy("outcome set by hand"),
     "outcome_reason": gettext_lazy("why the outcome was set by hand"),
 }
-HIDDEN_KEYS = {"sha256", "evidence", "done", "rule"}
+# Not shown as changes: evidence values are shown as facts; files (by id) on the step and the
+# evidence card.
+HIDDEN_KEYS = {"sha256", "evidence", "done", "rule", "files"}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from freezegun import freeze_time
 from clocks.choices import ClockStatus
 from clocks.models import Clock, Escalation
 from clocks.sweep import clocks_sweep
-from complaints import services
+from complaints import permissions, services
 from complaints.choices import ClockKind, ComplaintState
 from complaints.models import Complaint, ComplaintIncident, ReplyDeadline
 from fraudops.core.actors import Actor
@@ -152,6 +152,17 @@ def test_the_author_cannot_sign_off_their_own_reply_refused_audited_nothing_chan
     )
     assert signed.state == ComplaintState.REPLY_SIGNED_OFF
     assert signed.reply_signed_off_by_id == other.pk
+
+
+def test_when_the_branchs_only_manager_drafted_the_sub_branch_signs_off(bank, actor):
+    complaint = _to_drafted(actor, ComplaintFactory(), author="manager_bj_hd")
+    assert not permissions.may_sign_off(actor("manager_bj_hd"), complaint=complaint)
+    assert permissions.may_sign_off(actor("opshead_bj"), complaint=complaint)
+    # Another region's manager does not see it at all.
+    with pytest.raises(NotFound):
+        services.complaint_reply_sign_off(actor=actor("monitor_sh"), number=complaint.number)
+    signed = services.complaint_reply_sign_off(actor=actor("opshead_bj"), number=complaint.number)
+    assert signed.state == ComplaintState.REPLY_SIGNED_OFF
 
 
 def test_a_teller_cannot_sign_off_and_the_reply_must_be_drafted_first(bank, actor):

@@ -147,6 +147,7 @@ ASSIGNED_BODY_NO_DUE = gettext_noop(
     "from the level above."
 )
 TAKEN_TITLE = gettext_noop("Reassigned: %(title)s")
+RELEASED_TITLE = gettext_noop("Given back to its role: %(title)s")
 TAKEN_BODY = gettext_noop("%(by)s gave this step of %(number)s, which you held, to %(person)s.")
 RELEASED_BODY = gettext_noop(
     "%(by)s gave this step of %(number)s, which you held, back to its owner role."
@@ -242,7 +243,7 @@ def _apply(
             actor=actor,
             user=previous,
             key=f"task:{task.pk}:unassigned:{event.pk}",
-            title=TAKEN_TITLE,
+            title=TAKEN_TITLE if user is not None else RELEASED_TITLE,
             body=TAKEN_BODY if user is not None else RELEASED_BODY,
             person=_name(user),
         )
