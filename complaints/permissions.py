@@ -130,7 +130,8 @@ def check_may_sign_off(actor: Actor, *, complaint, action: str = "complaint.sign
     if complaint.reply_drafted_by_id == actor.user.pk:
         raise FourEyesRefused(
             _(
-                "You drafted this reply: another person (%(role)s, or a manager of the level above) must sign it off."
+                "You drafted this reply: another person (%(role)s, or a manager of the level "
+                "above) must sign it off."
             )
             % {"role": Role(role).label},
             thread=complaint.thread,

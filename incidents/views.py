@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from fraudops.core.actors import Actor
@@ -700,7 +700,11 @@ def _owner_refused(request, number: str, task, exc: DomainError):
         "values": {},
         "errors": {f"owner_{k}": v for k, v in (exc.fields or {}).items()},
     }
-    _refused(request, exc, labels={"user": _("Person"), "reason": _("Reason")})
+    _refused(
+        request,
+        exc,
+        labels={"user": pgettext("the person a step is given to", "Person"), "reason": _("Reason")},
+    )
     return _back(number, task.pk)
 
 

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from comments.api import views as comment_views
-
 from . import views
 
 P = "complaints/<str:number>/"
@@ -24,17 +22,17 @@ urlpatterns = [
     path(f"{P}withdraw/", views.ComplaintWithdrawApi.as_view(), name="api-complaint-withdraw"),
 ]
 
-# The complaint's internal discussion: the comments app's own views, keyed by subject.
+# The complaint's internal discussion: the comments app's views, keyed by subject.
 urlpatterns += [
     path(
         "complaints/<str:reference>/comments/",
-        comment_views.CommentListApi.as_view(),
+        views.ComplaintCommentListApi.as_view(),
         {"key": "complaint"},
         name="api-complaint-comment-list",
     ),
     path(
         "complaints/<str:reference>/comments/<int:comment_id>/",
-        comment_views.CommentDetailApi.as_view(),
+        views.ComplaintCommentDetailApi.as_view(),
         {"key": "complaint"},
         name="api-complaint-comment",
     ),

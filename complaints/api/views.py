@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comments.api.views import CommentDetailApi, CommentListApi
 from fraudops.core.actors import Actor
 from fraudops.core.api.mixins import IDEMPOTENCY_PARAMETER, IdempotentMixin
 from fraudops.core.choices import ApiScope
@@ -237,3 +238,21 @@ class ComplaintWithdrawApi(_WriteApi):
             reason=serializer.validated_data["reason"],
         )
         return _detail(request, number)
+
+
+# The complaint's internal discussion: the comments app's own views, under the complaint's
+# path and with operation ids of their own.
+@extend_schema_view(
+    get=extend_schema(operation_id="complaint_comments_list", tags=["complaints"]),
+    post=extend_schema(operation_id="complaint_comments_add", tags=["complaints"]),
+)
+class ComplaintCommentListApi(CommentListApi):
+    """A complaint's comments (`{"key": "complaint"}` in the URL's keywords)."""
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="complaint_comments_read", tags=["complaints"]),
+    patch=extend_schema(operation_id="complaint_comments_edit", tags=["complaints"]),
+)
+class ComplaintCommentDetailApi(CommentDetailApi):
+    """One comment on a complaint, with its history; its author edits it in the window."""
