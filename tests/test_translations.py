@@ -83,3 +83,24 @@ def test_compiled_catalog_is_current(path):
             if translation.gettext(entry["msgid"]) not in known[entry["msgid"]]:
                 stale.append(entry["msgid"])
     assert not stale, f"run compilemessages: {stale[:5]}"
+
+
+# A msgid that two catalogs translate differently reads, in every app, as the catalog Django
+# ranks first says (the project's own `locale/` beats the apps'): a new label elsewhere
+# silently renames an app's own. Give one of them a msgctxt instead. These three were there
+# before this test; each reads acceptably either way.
+KNOWN_DIFFERENT = {"removed at", "reason for removal", "Filed at"}
+
+
+def test_no_msgid_is_translated_two_ways():
+    known: dict[tuple[str, str], set[str]] = {}
+    for path in CATALOGS:
+        for entry, _fuzzy in _entries(path):
+            text = entry.get("msgstr", entry.get("msgstr[0]", ""))
+            known.setdefault((entry.get("msgctxt", ""), entry["msgid"]), set()).add(text)
+    different = sorted(
+        msgid
+        for (_context, msgid), strings in known.items()
+        if len(strings) > 1 and msgid not in KNOWN_DIFFERENT
+    )
+    assert not different, f"translated two ways (add a msgctxt): {different[:10]}"
