@@ -26,6 +26,7 @@ class ComplaintsConfig(AppConfig):
             template="complaints/_home_panel.html",
             context=hooks.home_panel_context,
             order=50,
+            marker=hooks.home_panel_marker,
         )
         register_subject_guard("complaints.complaint", hooks.reply_guard)
         for action, sentence in hooks.TIMELINE_SENTENCES.items():

@@ -33,6 +33,10 @@ def home_panel_context(actor: Actor) -> dict | None:
     return {"complaints": complaints, "may_file_complaint": may_file(actor)}
 
 
+def home_panel_marker(actor: Actor) -> tuple[list[tuple], list[str]]:
+    return selectors.home_complaints_marks(actor=actor)
+
+
 def reply_guard(ids: list[int]) -> dict[int, bool]:
     """The sweep's check: a complaint's reply clock runs while the reply is owed. Rows being
     changed right now are skipped and looked at by the next sweep."""

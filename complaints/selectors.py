@@ -183,6 +183,20 @@ def incident_complaints(*, incident_id: int, actor: Actor) -> list[Complaint]:
     return list(_in_subtree(queryset, actor).order_by("received_at", "id"))
 
 
+def home_complaints_marks(*, actor: Actor) -> tuple[list[tuple], list[str]]:
+    """What the home block lists, as rows, and their threads (one query): the home queue's
+    live marker changes when a complaint arrives, moves on or leaves the block."""
+    queryset = Complaint.objects.filter(state__in=OPEN_STATES)
+    rows = list(
+        _in_subtree(queryset, actor)
+        .order_by("due_at", "id")
+        .values_list("pk", "state", "due_at")[:HOME_COMPLAINTS]
+    )
+    return [(pk, state, str(due_at)) for pk, state, due_at in rows], [
+        f"complaint:{pk}" for pk, _state, _due in rows
+    ]
+
+
 def home_complaints(*, actor: Actor) -> list[Complaint]:
     """Open complaints in the actor's subtree, nearest deadline first (the home queue)."""
     queryset = Complaint.objects.select_related("unit").filter(state__in=OPEN_STATES)

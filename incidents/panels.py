@@ -61,6 +61,7 @@ class NextAction:
 
 _panels: dict[str, Panel] = {}
 _home_panels: dict[str, Panel] = {}
+_home_markers: dict[str, Callable] = {}
 _badge_sources: dict[str, Callable] = {}
 _next_action_sources: dict[str, Callable] = {}
 
@@ -69,8 +70,31 @@ def register_panel(name: str, *, template: str, context: Callable, order: int = 
     _panels[name] = Panel(name=name, template=template, context=context, order=order)
 
 
-def register_home_panel(name: str, *, template: str, context: Callable, order: int = 50) -> None:
+def register_home_panel(
+    name: str,
+    *,
+    template: str,
+    context: Callable,
+    order: int = 50,
+    marker: Callable | None = None,
+) -> None:
+    """A block of the home queue. `marker(actor) -> (rows, threads)`: what the block lists
+    (hashable rows) and their audit threads, in one query, so that the home queue's live
+    marker changes when the block would (docs/live-updates.md)."""
     _home_panels[name] = Panel(name=name, template=template, context=context, order=order)
+    if marker is not None:
+        _home_markers[name] = marker
+
+
+def home_panel_marks(*, actor) -> tuple[list[tuple], list[str]]:
+    """The registered home blocks' rows (each tagged with its block's name) and threads."""
+    rows: list[tuple] = []
+    threads: list[str] = []
+    for name, marker in sorted(_home_markers.items()):
+        block_rows, block_threads = marker(actor)
+        rows.extend((name, *row) for row in block_rows)
+        threads.extend(block_threads)
+    return rows, threads
 
 
 def home_panels(*, actor) -> list[dict]:

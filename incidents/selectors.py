@@ -42,6 +42,7 @@ from .models import (
     Task,
     Vehicle,
 )
+from .panels import home_panel_marks
 
 
 def incident_list(*, actor: Actor) -> QuerySet[Incident]:
@@ -434,18 +435,31 @@ def home_change_marker(*, actor: Actor) -> str:
     if path is not None:
         held = held.filter(unit__path__startswith=path)
     incidents = list(held.values_list("pk", "state")[:HOME_INCIDENTS])
-    return home_marker(task_rows=tasks, incident_rows=incidents)
+    panel_rows, panel_threads = home_panel_marks(actor=actor)
+    return home_marker(
+        task_rows=tasks,
+        incident_rows=incidents,
+        panel_rows=panel_rows,
+        panel_threads=panel_threads,
+    )
 
 
 def home_marker(
-    *, task_rows: list[tuple[int, str, int]], incident_rows: list[tuple[int, str]]
+    *,
+    task_rows: list[tuple[int, str, int]],
+    incident_rows: list[tuple[int, str]],
+    panel_rows: Sequence[tuple] = (),
+    panel_threads: Sequence[str] = (),
 ) -> str:
-    """The home queue's marker from its rows: (task pk, status, incident pk) and (incident
-    pk, state); one query (the page passes the rows it has already loaded)."""
+    """The home queue's marker from its rows: (task pk, status, incident pk), (incident
+    pk, state) and the registered blocks' rows; one query for the events of all their
+    threads."""
     ids = {incident_id for _pk, _status, incident_id in task_rows} | {
         pk for pk, _state in incident_rows
     }
     return list_marker(
-        rows=[("t", *row) for row in task_rows] + [("i", *row) for row in incident_rows],
-        threads=[f"incident:{pk}" for pk in ids],
+        rows=[("t", *row) for row in task_rows]
+        + [("i", *row) for row in incident_rows]
+        + list(panel_rows),
+        threads=[f"incident:{pk}" for pk in ids] + list(panel_threads),
     )

@@ -153,3 +153,21 @@ def test_admin_edits_reply_deadlines_through_the_audited_service(bank, person):
     assert (row.days, row.hours) == (3, 12)
     event = AuditEvent.objects.get(action="complaints.reply_deadline_saved")
     assert (event.before["days"], event.after["days"]) == (7, 3)
+
+
+def test_a_new_complaint_changes_the_home_queues_live_marker(bank, person, actor):
+    # The home page's complaints block refreshes on its own like the rest of the queue.
+    from incidents.selectors import home_change_marker
+
+    manager = actor("manager_bj_hd")
+    before = home_change_marker(actor=manager)
+    shanghai = home_change_marker(actor=actor("manager_sh_pd"))
+    complaint = ComplaintFactory()
+    after_filing = home_change_marker(actor=manager)
+    assert after_filing != before
+    services.complaint_investigation_record(
+        actor=actor("teller_bj_hd"), number=complaint.number, findings="已调取录像"
+    )
+    assert home_change_marker(actor=manager) != after_filing
+    # Another region's queue does not move.
+    assert home_change_marker(actor=actor("manager_sh_pd")) == shanghai

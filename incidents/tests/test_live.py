@@ -25,8 +25,9 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # Sign-in (session, user, roles) + the incident in the person's subtree with its thread's
 # figures, in one query.
 INCIDENT_CHANGES_QUERIES = 4
-# Sign-in + the queue's steps + its incidents + their threads.
-HOME_CHANGES_QUERIES = 6
+# Sign-in + the queue's steps + its incidents + the home blocks' rows (open complaints) +
+# their threads.
+HOME_CHANGES_QUERIES = 7
 POLICE = {"reported_at": "", "police_station": "海淀派出所", "loss_report": "none"}
 
 
