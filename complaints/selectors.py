@@ -172,7 +172,11 @@ def document_get(*, actor: Actor, number: str, document_id: int) -> ComplaintDoc
 
 
 def complaint_timeline(*, complaint: Complaint) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(thread=complaint.thread).order_by("at", "id")
+    return (
+        AuditEvent.objects.filter(thread=complaint.thread)
+        .select_related("actor_user")
+        .order_by("at", "id")
+    )
 
 
 def incident_complaints(*, incident_id: int, actor: Actor) -> list[Complaint]:

@@ -86,6 +86,8 @@ class PartyRole(models.TextChoices):
     BILL_DRAWER = "bill_drawer", _("Bill drawer")
     INTERNAL_STAFF = "internal_staff", _("Internal staff involved")
     AGENT = "agent", _("Agent or legal representative")
+    # The customer of a customer-safety event (whose card was left in the ATM): no victim.
+    CUSTOMER = "customer", _("Customer (card or session owner)")
     OTHER = "other", _("Other")
 
 

@@ -240,7 +240,7 @@ TYPE_INITIAL: dict[str, dict] = {
 # A type without rows of its own (one the bank added): by whether it is a fraud.
 FRAUD_INITIAL: dict = {"parties": [{"role": PartyRole.VICTIM}]}
 SAFETY_INITIAL: dict = {
-    "parties": [{"role": PartyRole.OTHER, "id_type": IdType.RESIDENT_ID}],
+    "parties": [{"role": PartyRole.CUSTOMER, "id_type": IdType.RESIDENT_ID}],
     "accounts": [{"role": AccountRole.OTHER, "kind": AccountKind.CARD, "at_this_bank": True}],
     "vehicles": [],
     "incident": {"channel": Channel.ATM},

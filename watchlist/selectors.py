@@ -266,8 +266,8 @@ class Offer:
 def _party_offers(incident: Incident) -> list[Offer]:
     offers = []
     for party in incident.parties.all():
-        if party.role == PartyRole.VICTIM:
-            continue  # victims are never listed
+        if party.role in (PartyRole.VICTIM, PartyRole.CUSTOMER):
+            continue  # victims (and a safety event's customer) are never listed
         role = party.get_role_display()
         if party.name or party.id_number:
             if party.id_type == IdType.USCC or (

@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from .choices import IncidentGroup
 
 PLAYBOOK_HELP = _(
-    "The playbook's steps in YAML, in the format of the shipped playbook files "
-    "(workflows/playbooks/README.md): start from an existing type's playbook below. Steps at "
-    "the branch, then optionally the sub-branch and head office; one step reports up on "
-    "every level below the last."
+    "The playbook's steps in YAML, in the format of the shipped playbooks: start from an "
+    "existing type's playbook below. Steps at the branch, then optionally the sub-branch and "
+    "head office; one step reports up on every level below the last."
 )
 
 
