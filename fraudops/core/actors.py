@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
+from . import proxies
 from .choices import ROLE_LEVEL, Role
 from .models import ApiClient, OrgUnit, User
 
@@ -20,6 +21,8 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     scopes: frozenset[str] = field(default_factory=frozenset)
     ip: str | None = None
+    # Someone not (yet) signed in, e.g. a failed login: audited under this label, sees nothing.
+    anonymous_label: str = ""
 
     @classmethod
     def for_user(cls, user: User, *, ip: str | None = None) -> Actor:
@@ -35,6 +38,11 @@ class Actor:
         return cls()
 
     @classmethod
+    def anonymous(cls, *, ip: str | None = None, label: str = "anonymous") -> Actor:
+        """Not signed in (a failed login, a refused token): not the system, sees nothing."""
+        return cls(ip=ip, anonymous_label=label)
+
+    @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
         ip = client_ip(request)
         client = getattr(request, "api_client", None)
@@ -45,7 +53,7 @@ class Actor:
 
     @property
     def is_system(self) -> bool:
-        return self.user is None and self.client is None
+        return self.user is None and self.client is None and not self.anonymous_label
 
     @property
     def label(self) -> str:
@@ -53,7 +61,7 @@ class Actor:
             return self.user.get_username()
         if self.client is not None:
             return f"api:{self.client.name}"
-        return "system"
+        return self.anonymous_label or "system"
 
     @property
     def idempotency_owner(self) -> str:
@@ -90,9 +98,5 @@ class Actor:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a reverse proxy, the proxy sets REMOTE_ADDR to itself and X-Forwarded-For
-    # carries the client; we trust only what the deployment's proxy writes (the last hop).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: X-Forwarded-For only counts from a trusted proxy (see proxies)."""
+    return proxies.client_ip(request)

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "fraudops.core"
     label = "core"
     verbose_name = _("Organisation and audit")
+
+    def ready(self) -> None:
+        # Imported for their side effects: the trusted-proxy system check and the sign-in
+        # signal receivers that write the audit trail.
+        from . import proxies, sign_in_audit  # noqa: F401

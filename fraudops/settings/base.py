@@ -4,11 +4,13 @@ dev.py (the embedded default: SQLite and a file-system Celery broker), test.py a
 build on this module.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -23,6 +25,18 @@ def env_bool(name: str, default: bool) -> bool:
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
+
+# The reverse proxies in front of the app (addresses or CIDRs, comma-separated). Only a
+# request whose direct peer is one of them has its X-Forwarded-For / X-Forwarded-Proto
+# believed; empty (the default): no proxy, both headers ignored. docs/deployment.md.
+FRAUDOPS_TRUSTED_PROXIES = env_list("FRAUDOPS_TRUSTED_PROXIES", "")
+for _proxy in FRAUDOPS_TRUSTED_PROXIES:  # a typo stops the start, not every request
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"FRAUDOPS_TRUSTED_PROXIES: {_proxy!r} is not an address or a CIDR."
+        ) from _exc
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production")
 DEBUG = env_bool("DEBUG", False)
@@ -55,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-* unless the peer is a trusted proxy (FRAUDOPS_TRUSTED_PROXIES).
+    "fraudops.core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
