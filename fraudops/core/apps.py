@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported for their side effects: the trusted-proxy system check and the sign-in
         # signal receivers that write the audit trail.
-        from . import proxies, sign_in_audit  # noqa: F401
+        from fraudops.core import proxies, sign_in_audit  # noqa: F401

@@ -5,6 +5,10 @@ signed-in user's rows are on their thread `user:<id>` (with the role grants); a 
 login is on `login:<username tried>`, whether or not that user exists, so repeated guesses
 at one name read as one thread. The password is never recorded (Django passes it masked;
 only the username is read).
+
+Only sign-ins through the site are recorded: a call of `login()`/`authenticate()` with no
+served request behind it (no REQUEST_METHOD: a shell, or the test client's `force_login`,
+which skips authentication altogether) is not a sign-in anyone made from an address.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ THREAD_MAX = 64  # AuditEvent.thread's length
 USERNAME_MAX = 150  # the longest username kept in a failed login's data
 
 
+def _served(request: HttpRequest | None) -> bool:
+    return request is not None and bool(request.META.get("REQUEST_METHOD"))
+
+
 def _ip(request: HttpRequest | None) -> str | None:
     return client_ip(request) if request is not None else None
 
@@ -41,6 +49,8 @@ def _user_agent(request: HttpRequest | None) -> str:
 
 @receiver(user_logged_in, dispatch_uid="fraudops.audit.user_logged_in")
 def audit_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if not _served(request):
+        return
     with transaction.atomic():
         audit_record(
             actor=Actor.for_user(user, ip=_ip(request)),
@@ -53,7 +63,7 @@ def audit_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwarg
 
 @receiver(user_logged_out, dispatch_uid="fraudops.audit.user_logged_out")
 def audit_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _served(request) or user is None or not getattr(user, "is_authenticated", False):
         return  # signing out without having signed in changes nothing
     with transaction.atomic():
         audit_record(
@@ -68,6 +78,8 @@ def audit_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwar
 def audit_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    if not _served(request):
+        return
     model = get_user_model()
     username = str(credentials.get(model.USERNAME_FIELD) or credentials.get("username") or "")
     username = username.replace("\x00", "")[:USERNAME_MAX]
