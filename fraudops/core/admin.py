@@ -86,9 +86,7 @@ class UserAdmin(BaseUserAdmin):
         actor = Actor.from_request(request)
         for user in queryset:
             login_unlock(actor=actor, username=user.get_username())
-        messages.success(
-            request, _("%(count)d accounts unlocked.") % {"count": queryset.count()}
-        )
+        messages.success(request, _("%(count)d accounts unlocked.") % {"count": queryset.count()})
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:
@@ -202,9 +200,7 @@ class AccessAttemptAdmin(admin.ModelAdmin):
         usernames = sorted({u for u in queryset.values_list("username", flat=True) if u})
         for username in usernames:
             login_unlock(actor=actor, username=username)
-        messages.success(
-            request, _("%(count)d accounts unlocked.") % {"count": len(usernames)}
-        )
+        messages.success(request, _("%(count)d accounts unlocked.") % {"count": len(usernames)})
 
 
 @admin.register(OutboxMessage)

@@ -300,7 +300,7 @@ def login_unlock(*, actor: Actor, username: str) -> int:
             .filter(username=username)
             .values("ip_address", "failures_since_start", "attempt_time")
         )
-        cleared = axes_reset(username=username)
+        cleared = int(axes_reset(username=username))
         audit_record(
             actor=actor,
             action="user.login_unlocked",

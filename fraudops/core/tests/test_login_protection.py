@@ -157,8 +157,11 @@ def test_an_idle_session_is_signed_out(bank, client, person):
         frozen.tick(datetime.timedelta(minutes=11))
         with translation.override("en"):
             response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+            login_page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
     assert not _signed_in(client)
+    assert "signed out after 30 minutes without activity" in login_page.content.decode()
 
 
 @override_settings(FRAUDOPS_SESSION_IDLE_MINUTES=30, FRAUDOPS_SESSION_MAX_HOURS=10)
