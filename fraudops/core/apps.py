@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
+
+from .sessions import session_signed_in
 
 
 class CoreConfig(AppConfig):
@@ -8,6 +11,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and audit")
 
     def ready(self) -> None:
-        # Imported here, not at module level: the sign-in signal's receiver (session
-        # timeouts) must be connected once the app registry is ready.
-        from . import sessions  # noqa: F401
+        # Session timeouts count from the sign-in (fraudops.core.sessions).
+        user_logged_in.connect(session_signed_in, dispatch_uid="fraudops.core.sessions.signed_in")

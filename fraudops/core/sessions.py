@@ -11,24 +11,20 @@
   that set its own (live pages' and markers' `no-cache, private`) gets `no-store` added.
   The markers' 304s still work: the pages send `If-None-Match` themselves. Static files are
   served before it (WhiteNoise) and never reach it.
-- `lockout_response` is django-axes' AXES_LOCKOUT_CALLABLE: the login page again, with the
-  lockout message, answered 429.
+
+The sign-in signal's receiver is connected in `CoreConfig.ready` (this module imports no
+model, so the app config can import it before the registry is ready).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
@@ -43,7 +39,6 @@ def _now() -> float:
     return timezone.now().timestamp()
 
 
-@receiver(user_logged_in, dispatch_uid="fraudops.core.sessions.signed_in")
 def session_signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         now = _now()
@@ -126,32 +121,3 @@ class NoStoreMiddleware:
         elif "no-store" not in response["Cache-Control"]:
             patch_cache_control(response, no_store=True, private=True)
         return response
-
-
-def lockout_minutes() -> int:
-    cool_off = settings.AXES_COOLOFF_TIME
-    return max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 0
-
-
-def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
-) -> HttpResponse:
-    """The login page again, with the lockout message, answered 429 (AXES_HTTP_RESPONSE_CODE)."""
-    username = ""
-    if isinstance(credentials, dict):
-        username = str(credentials.get("username") or "")
-    elif request.method == "POST":
-        username = str(request.POST.get("username", ""))
-    form = AuthenticationForm(request, initial={"username": username})
-    context = {
-        "form": form,
-        "locked_out": True,
-        "lockout_minutes": lockout_minutes(),
-        "next": request.POST.get("next", "") if request.method == "POST" else "",
-    }
-    return render(
-        request,
-        "registration/login.html",
-        context,
-        status=settings.AXES_HTTP_RESPONSE_CODE,
-    )

@@ -178,7 +178,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "fraudops.core.actors.client_ip"
-AXES_LOCKOUT_CALLABLE = "fraudops.core.sessions.lockout_response"
+AXES_LOCKOUT_CALLABLE = "fraudops.core.lockout.lockout_response"
 # Logins are recorded in the audit trail; axes' own per-login table would only grow.
 AXES_DISABLE_ACCESS_LOG = True
 # Attempts are shown (read-only) and unlocked through the project's audited admin.
