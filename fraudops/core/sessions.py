@@ -6,9 +6,10 @@
   is written at most once a minute, so a page view costs no session write most of the time.
   Background polls (the unread count, live pages' markers: they send `If-None-Match` or
   `X-Fraudops-Live`) do not count as activity: an open tab alone never keeps a session alive.
-- `NoStoreMiddleware` marks every response to a signed-in person `Cache-Control: no-store`
-  (and `private`): responses without a Cache-Control get Django's never-cache headers, one
-  that set its own (live pages' and markers' `no-cache, private`) gets `no-store` added.
+- `NoStoreMiddleware` marks every response to a signed-in person or an API client
+  `Cache-Control: no-store` (and `private`): responses without a Cache-Control get Django's
+  never-cache headers, one that set its own (live pages' and markers' `no-cache, private`)
+  gets `no-store` added.
   The markers' 304s still work: the pages send `If-None-Match` themselves. Static files are
   served before it (WhiteNoise) and never reach it.
 
@@ -110,10 +111,11 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if (
-            user is None
-            or not user.is_authenticated
-            or request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}")
+        signed_in = user is not None and user.is_authenticated
+        # An API client's answers too (its authentication marks the request once it ran).
+        by_token = getattr(request, "api_client", None) is not None
+        if not (signed_in or by_token) or request.path.startswith(
+            f"/{settings.STATIC_URL.lstrip('/')}"
         ):
             return response
         if not response.has_header("Cache-Control"):

@@ -192,7 +192,7 @@ def test_page_views_within_a_minute_write_no_session(bank, client, person):
         assert client.session["fraudops_seen_at"] == START.timestamp() + 70
 
 
-def test_signed_in_pages_are_not_stored_by_caches(bank, client, person):
+def test_signed_in_pages_are_not_stored_by_caches(bank, client, person, core_banking):
     login_page = client.get(reverse("login"))
     assert login_page.status_code == 200 and b'name="password"' in login_page.content
     client.force_login(person("ho_monitor"))
@@ -211,3 +211,5 @@ def test_signed_in_pages_are_not_stored_by_caches(bank, client, person):
     static = client.get("/static/js/unread.js")
     assert static.status_code in (200, 404)
     assert "no-store" not in static.get("Cache-Control", ""), static.status_code
+    # An API client's answers are not stored either.
+    assert "no-store" in core_banking.get("/api/v1/incidents/")["Cache-Control"]
