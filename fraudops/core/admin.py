@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
@@ -11,6 +12,7 @@ from .services import (
     api_client_delete,
     api_client_rotate_key,
     api_client_update,
+    login_unlock,
     org_unit_delete,
     org_unit_save,
     role_assignment_delete,
@@ -63,6 +65,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["unit"]
     search_fields = ["username", "display_name", "unit__code"]
     inlines = [RoleAssignmentInline]
+    actions = ["unlock_logins"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("FraudOps"), {"fields": ("unit", "display_name", "language")}),
@@ -74,6 +77,16 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(str(a.get_role_display()) for a in obj.role_assignments.all())
+
+    @admin.action(
+        description=_("Unlock login (clear failed password attempts)"),
+        permissions=["change"],
+    )
+    def unlock_logins(self, request, queryset):
+        actor = Actor.from_request(request)
+        for user in queryset:
+            login_unlock(actor=actor, username=user.get_username())
+        messages.success(request, _("%(count)d accounts unlocked.") % {"count": queryset.count()})
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not RoleAssignment:
@@ -151,6 +164,43 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(admin.ModelAdmin):
+    """Failed logins being counted or locked (django-axes), read-only: a lock is lifted only
+    through the audited unlock (this action, the people's action, or `manage.py login_unlock`)."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    date_hierarchy = "attempt_time"
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        # Axes' lock is per username: the unlock is offered to those who may change people.
+        actions = super().get_actions(request)
+        if not request.user.has_perm("core.change_user"):
+            actions.pop("unlock", None)
+        return actions
+
+    @admin.action(description=_("Unlock login (clear failed password attempts)"))
+    def unlock(self, request, queryset):
+        actor = Actor.from_request(request)
+        usernames = sorted({u for u in queryset.values_list("username", flat=True) if u})
+        for username in usernames:
+            login_unlock(actor=actor, username=username)
+        messages.success(request, _("%(count)d accounts unlocked.") % {"count": len(usernames)})
 
 
 @admin.register(OutboxMessage)

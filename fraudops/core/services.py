@@ -7,12 +7,14 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from .actors import Actor
 from .audit import audit_record, audit_refusal
-from .errors import DomainError
+from .errors import DomainError, PermissionRefused
 from .models import ApiClient, OrgUnit, RoleAssignment, Sequence, User
 
 P = ParamSpec("P")
@@ -271,3 +273,50 @@ def api_client_rotate_key(*, actor: Actor, client: ApiClient) -> str:
 def api_client_delete(*, actor: Actor, client: ApiClient) -> None:
     """Remove an API client (its token stops working)."""
     _delete_audited(actor=actor, obj=client, audited=API_CLIENT_AUDITED, entity="api_client")
+
+
+def may_unlock_logins(actor: Actor) -> bool:
+    """Lifting a login lockout is an account administrator's act (Django's change_user
+    permission: the admin); the system (a management command run on the server) may too."""
+    if actor.is_system:
+        return True
+    return actor.user is not None and actor.user.has_perm("core.change_user")
+
+
+@refusals_audited
+def login_unlock(*, actor: Actor, username: str) -> int:
+    """Lift the login lockout of `username` (django-axes' failed attempts for that username,
+    from every address) and record who lifted it, when and for whom on the person's thread.
+    Returns the number of attempt records cleared (0: nothing was locked; still recorded)."""
+    thread = ""
+    user = User.objects.filter(username=username).only("pk").first()
+    if user is not None:
+        thread = f"user:{user.pk}"
+    if not may_unlock_logins(actor):
+        raise PermissionRefused(action="user.login_unlock.refused", thread=thread)
+    with transaction.atomic():
+        attempts = list(
+            AccessAttempt.objects.select_for_update()
+            .filter(username=username)
+            .values("ip_address", "failures_since_start", "attempt_time")
+        )
+        cleared = int(axes_reset(username=username))
+        audit_record(
+            actor=actor,
+            action="user.login_unlocked",
+            thread=thread,
+            target=f"user:{user.pk}" if user is not None else f"username:{username}",
+            before={
+                "attempts": [
+                    {
+                        "ip": row["ip_address"],
+                        "failures": row["failures_since_start"],
+                        "last_failure_at": row["attempt_time"],
+                    }
+                    for row in attempts
+                ]
+            },
+            after={"attempts": []},
+            data={"username": username, "cleared": cleared},
+        )
+    return cleared

@@ -4,6 +4,7 @@ dev.py (the embedded default: SQLite and a file-system Celery broker), test.py a
 build on this module.
 """
 
+import datetime
 import ipaddress
 import os
 from pathlib import Path
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "controls",
     "watchlist",
     "complaints",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +81,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed-in sessions: idle and absolute timeouts, and no caching of what they see
+    # (docs/login-protection.md).
+    "fraudops.core.sessions.SessionTimeoutMiddleware",
+    "fraudops.core.sessions.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page with a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fraudops.urls"
@@ -165,10 +173,41 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["fraudops.core.backends.UnitModelBackend"]
+# django-axes first: it refuses a locked-out username + address before any password is
+# checked (docs/login-protection.md). API tokens are not passwords and never pass here.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "fraudops.core.backends.UnitModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked for LOGIN_LOCKOUT_MINUTES (each further try while
+# locked restarts the wait); a correct password before the limit clears the count. An
+# administrator lifts a lock early with the audited unlock (admin action or
+# `manage.py login_unlock`).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "fraudops.core.actors.client_ip"
+AXES_LOCKOUT_CALLABLE = "fraudops.core.lockout.lockout_response"
+# Logins are recorded in the audit trail; axes' own per-login table would only grow.
+AXES_DISABLE_ACCESS_LOG = True
+# Attempts are shown (read-only) and unlocked through the project's audited admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Sessions: signed out after SESSION_IDLE_MINUTES without activity (background polls do not
+# count) and SESSION_MAX_HOURS after signing in, whatever the activity; the cookie ends with
+# the browser unless SESSION_EXPIRE_AT_BROWSER_CLOSE=0 (fraudops.core.sessions).
+FRAUDOPS_SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+FRAUDOPS_SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "10"))
+SESSION_COOKIE_AGE = int(FRAUDOPS_SESSION_MAX_HOURS * 3600) or 14 * 24 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -386,6 +425,8 @@ LOGGING = {
         # would print every warning and error a second time.
         "django": {"handlers": ["console"], "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login's attempt reset at INFO; lockouts are WARNING.
+        "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
         # One line per request by default; `make run` asks for WARNING (4xx and 5xx only).
         "django.server": {
             "handlers": ["django.server"],

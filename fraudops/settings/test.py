@@ -16,3 +16,8 @@ if not REDIS_URL:
     # The embedded test pass keeps broker traffic in memory rather than in var/celery.
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+# Tests travel in time with a signed-in client (hours, days): session timeouts are off here
+# and switched on by the tests of fraudops.core.sessions with override_settings.
+FRAUDOPS_SESSION_IDLE_MINUTES = 0
+FRAUDOPS_SESSION_MAX_HOURS = 0
