@@ -22,6 +22,10 @@ from rest_framework.views import APIView
 # What the two pages need, all from this server. 'unsafe-inline' for styles only: Swagger UI
 # and ReDoc (styled-components) set styles from their own scripts; no inline script runs.
 # ReDoc starts its search index in a worker made from a blob: URL (the page's own code).
+# img-src without other hosts also refuses the one address the ReDoc bundle hard-codes
+# (Redocly's logo in its sidebar footer, on Redocly's CDN): no request leaves the browser and
+# ReDoc hides the image. A project-wide policy must leave these pages theirs (django-csp does
+# not overwrite a Content-Security-Policy header that a view already set).
 DOCS_CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
