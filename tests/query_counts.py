@@ -325,6 +325,7 @@ NOT_A_LIST: dict[str, str] = {
     "healthz": "a liveness probe",
     "api-schema": "the OpenAPI document",
     "api-docs": "the API's documentation page",
+    "api-redoc": "the API's documentation page (ReDoc)",
     "login": "a form",
     "logout": "POST only",
     "incident_file_start": "the menu of incident types to file (reference data, a form)",

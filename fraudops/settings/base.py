@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_fsm",
     "fraudops.core",
     "clocks",
@@ -282,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI (/api/docs/) and ReDoc (/api/redoc/) from this server's static files (the
+    # drf-spectacular-sidecar package), never from a CDN: an intranet has no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "fraudops.core.choices.Level",
         "RoleEnum": "fraudops.core.choices.Role",
