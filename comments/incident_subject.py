@@ -14,7 +14,7 @@ from fraudops.core.models import User
 from incidents.models import Incident
 from incidents.services.locks import incident_lock
 
-from .subjects import register_subject, staff_who_see
+from .subjects import check_staff_may_post, register_subject, staff_who_see
 
 
 def _get(reference: str) -> Incident:
@@ -53,18 +53,7 @@ def check_may_comment(actor: Actor, incident: Incident, action: str) -> None:
     """Comments are an internal discussion of staff: a person who works at some level and
     sees the incident posts; auditors read only, and API clients read only."""
     check_may_read(actor, incident)
-    if actor.user is None:
-        raise PermissionRefused(
-            _("Comments are posted by staff; an API client reads them only."),
-            thread=incident.thread,
-            action=action,
-        )
-    if not actor.working_levels():
-        raise PermissionRefused(
-            _("Your role reads comments but does not post them."),
-            thread=incident.thread,
-            action=action,
-        )
+    check_staff_may_post(actor, thread=incident.thread, action=action)
 
 
 def people_who_may_read(incident: Incident) -> QuerySet[User]:

@@ -31,7 +31,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fraudops.core.actors import Actor
-from fraudops.core.errors import NotFound
+from fraudops.core.errors import NotFound, PermissionRefused
 from fraudops.core.models import OrgUnit, User
 
 
@@ -121,3 +121,21 @@ def staff_who_see(unit: OrgUnit) -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(
         Q(unit__path__in=prefixes) | Q(unit__isnull=True, is_superuser=True)
     )
+
+
+def check_staff_may_post(actor: Actor, *, thread: str, action: str) -> None:
+    """The posting rule every subject so far shares, after its own read check: comments are
+    an internal discussion of staff, so a person who works at some level posts; auditors and
+    API clients read only."""
+    if actor.user is None:
+        raise PermissionRefused(
+            _("Comments are posted by staff; an API client reads them only."),
+            thread=thread,
+            action=action,
+        )
+    if not actor.working_levels():
+        raise PermissionRefused(
+            _("Your role reads comments but does not post them."),
+            thread=thread,
+            action=action,
+        )

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from comments.subjects import register_subject, staff_who_see
+from comments.subjects import check_staff_may_post, register_subject, staff_who_see
 from fraudops.core.actors import Actor
 from fraudops.core.choices import ApiScope
 from fraudops.core.errors import NotFound, PermissionRefused
@@ -56,18 +56,7 @@ def check_may_comment(actor: Actor, complaint: Complaint, action: str) -> None:
     """As on an incident: staff who work at some level and see the complaint post; auditors
     and API clients read only."""
     check_may_read(actor, complaint)
-    if actor.user is None:
-        raise PermissionRefused(
-            _("Comments are posted by staff; an API client reads them only."),
-            thread=complaint.thread,
-            action=action,
-        )
-    if not actor.working_levels():
-        raise PermissionRefused(
-            _("Your role reads comments but does not post them."),
-            thread=complaint.thread,
-            action=action,
-        )
+    check_staff_may_post(actor, thread=complaint.thread, action=action)
 
 
 def people_who_may_read(complaint: Complaint) -> QuerySet[User]:

@@ -21,3 +21,5 @@ if not REDIS_URL:
 # and switched on by the tests of fraudops.core.sessions with override_settings.
 FRAUDOPS_SESSION_IDLE_MINUTES = 0
 FRAUDOPS_SESSION_MAX_HOURS = 0
+# ... and so is the session's own expiry (base.py ties it to SESSION_MAX_HOURS).
+SESSION_COOKIE_AGE = 14 * 24 * 3600
